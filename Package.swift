@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Atomic: a Spark-style distributed data-processing engine for Swift.
+///
+/// Layers (imports only point down):
+/// atomic, Benchmarks -> AtomicStreaming, AtomicGraph -> AtomicRDD -> AtomicActors -> AtomicTransport.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "Atomic",
+    products: [
+        .library(name: "AtomicTransport", targets: ["AtomicTransport"]),
+        .library(name: "AtomicActors", targets: ["AtomicActors"]),
+        .library(name: "AtomicRDD", targets: ["AtomicRDD"]),
+        .library(name: "AtomicStreaming", targets: ["AtomicStreaming"]),
+        .library(name: "AtomicGraph", targets: ["AtomicGraph"]),
+        .executable(name: "atomic", targets: ["atomic"]),
+        .executable(name: "atomic-bench", targets: ["AtomicBenchmarks"]),
+    ],
+    targets: [
+        // epoll, eventfd and prctl are not exported by Swift's Glibc module.
+        .target(name: "CAtomicSystem"),
+        .target(name: "AtomicTransport", dependencies: ["CAtomicSystem"], swiftSettings: strict),
+        .target(name: "AtomicActors", dependencies: ["AtomicTransport"], swiftSettings: strict),
+        .target(name: "AtomicRDD", dependencies: ["AtomicActors"], swiftSettings: strict),
+        .target(name: "AtomicStreaming", dependencies: ["AtomicRDD"], swiftSettings: strict),
+        .target(name: "AtomicGraph", dependencies: ["AtomicRDD"], swiftSettings: strict),
+        .executableTarget(
+            name: "atomic",
+            dependencies: ["AtomicTransport", "AtomicActors", "AtomicRDD", "AtomicStreaming", "AtomicGraph"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "AtomicBenchmarks",
+            dependencies: ["AtomicTransport", "AtomicActors", "AtomicRDD"],
+            path: "Benchmarks",
+            swiftSettings: strict),
+        .testTarget(name: "AtomicTransportTests", dependencies: ["AtomicTransport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,405 @@
+import Synchronization
+
+/// One TCP connection's frames in both directions, driven by an ``EventLoop``.
+///
+/// Writing: any thread may queue frames. Small frames are coalesced into one
+/// buffer; large ones are sent from their own storage with no copy. Whichever
+/// thread finds the socket idle becomes the flusher and writes everything queued,
+/// so frames queued meanwhile leave together in as few `sendmsg` calls as possible.
+/// When the socket is full the flusher hands over to the event loop (EPOLLOUT).
+/// Senders suspend while more than `outboundHighWater` bytes are queued.
+///
+/// Reading: only on the loop's thread. Large payloads are read straight into their
+/// final array. Frames go to the ``FrameInbox``; when it is over its high-water
+/// mark, reading stops until the consumer drains it, so TCP flow control makes a
+/// slow reader's sender wait instead of growing memory.
+///
+/// Safety: `@unchecked Sendable` because `reader` is confined to the loop thread;
+/// everything else shared is behind the `state` mutex or atomic.
+final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
+    /// A run of bytes to send: coalesced small frames (`payload` empty), or a large
+    /// frame's 16-byte head and its payload.
+    private struct Outgoing {
+        var bytes: [UInt8]
+        var payload: [UInt8] = []
+        var sent = 0
+        var total: Int { bytes.count + payload.count }
+    }
+
+    private struct State {
+        var queue: [Outgoing] = []
+        var queuedBytes = 0
+        var flushing = false
+        var awaitingWritable = false
+        var readPaused = false
+        var failure: TransportError?
+        var fdClosed = false
+        var senders: [CheckedContinuation<Void, any Error>] = []
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// Loop-thread state of the read side.
+    private struct Reader {
+        var decoder: FrameDecoder
+        var sawGoodbye = false
+        var frames: [Frame] = []
+    }
+
+    /// Frames under this size are copied into a shared coalescing buffer.
+    static let coalesceThreshold = 16 << 10
+    /// A coalescing buffer is not grown past this.
+    static let coalesceLimit = 256 << 10
+    /// Payloads missing at least this many bytes are read straight into place.
+    static let directReadThreshold = 64 << 10
+    /// Most bytes read from one socket per wake-up, for fairness between connections.
+    static let readBudget = 4 << 20
+
+    let fd: Int32
+    let loop: EventLoop
+    let inbox: FrameInbox
+    let label: String
+    private let configuration: TransportConfiguration
+    private var registration: UInt64 = 0
+    private let state = Mutex(State())
+    private let maxInbound: Atomic<Int>
+    private let tornDown = Atomic(false)
+    private var reader: Reader
+    private let onClosed: @Sendable (TCPLink) -> Void
+
+    init(fd: Int32, loop: EventLoop, configuration: TransportConfiguration, label: String,
+         onClosed: @escaping @Sendable (TCPLink) -> Void) throws(IOError) {
+        self.fd = fd
+        self.loop = loop
+        self.configuration = configuration
+        self.label = label
+        self.onClosed = onClosed
+        self.inbox = FrameInbox(highWater: configuration.inboundHighWater)
+        self.maxInbound = Atomic(HandshakeDriver.maxHandshakeFrameSize)
+        self.reader = Reader(decoder: FrameDecoder(maxFrameSize: HandshakeDriver.maxHandshakeFrameSize))
+        registration = try loop.register(fd: fd, interest: .read, handler: self)
+        inbox.setOnDrained { [weak self] in self?.resumeReading() }
+    }
+
+    func setMaxInboundFrameSize(_ size: Int) {
+        maxInbound.store(size, ordering: .relaxed)
+    }
+
+    // MARK: Sending
+
+    func send(_ frames: [Frame]) async throws {
+        let becomeFlusher = try state.withLock { (s: inout State) throws(TransportError) -> Bool in
+            if let failure = s.failure { throw failure }
+            for frame in frames { enqueue(frame, into: &s) }
+            guard !s.flushing && !s.awaitingWritable else { return false }
+            s.flushing = true
+            return true
+        }
+        if becomeFlusher { flush() }
+        try await waitForRoom()
+    }
+
+    private func enqueue(_ frame: Frame, into s: inout State) {
+        s.queuedBytes += frame.wireSize
+        if frame.payload.count >= TCPLink.coalesceThreshold {
+            var head = [UInt8](repeating: 0, count: Frame.overhead)
+            head.withUnsafeMutableBytes { frame.writeHead(into: $0) }
+            s.queue.append(Outgoing(bytes: head, payload: frame.payload))
+            return
+        }
+        if let last = s.queue.indices.last, s.queue[last].payload.isEmpty, s.queue[last].sent == 0,
+           s.queue[last].bytes.count + frame.wireSize <= TCPLink.coalesceLimit {
+            frame.append(to: &s.queue[last].bytes)
+        } else {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Swift.max(frame.wireSize, 4096))
+            frame.append(to: &bytes)
+            s.queue.append(Outgoing(bytes: bytes))
+        }
+    }
+
+    private func waitForRoom() async throws {
+        guard state.withLock({ $0.queuedBytes > configuration.outboundHighWater }) else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let now: Result<Void, TransportError>? = state.withLock { s in
+                if let failure = s.failure { return .failure(failure) }
+                if s.queuedBytes <= configuration.outboundLowWater { return .success(()) }
+                s.senders.append(continuation)
+                return nil
+            }
+            if let now { continuation.resume(with: now.mapError { $0 as any Error }) }
+        }
+    }
+
+    /// Writes queued data until the queue is empty, the socket is full or the
+    /// connection fails. Runs on the thread that set `flushing`.
+    private func flush() {
+        while true {
+            var drained: [CheckedContinuation<Void, Never>] = []
+            let next: Outgoing? = state.withLock { s in
+                guard s.failure == nil, !s.queue.isEmpty else {
+                    s.flushing = false
+                    drained = s.drainWaiters
+                    s.drainWaiters.removeAll()
+                    return nil
+                }
+                return s.queue.removeFirst()
+            }
+            for c in drained { c.resume() }
+            guard var item = next else { return finishFlush() }
+            let sentBefore = item.sent
+            let outcome = write(&item)
+            var resume: [CheckedContinuation<Void, any Error>] = []
+            state.withLock { s in
+                s.queuedBytes -= item.sent - sentBefore
+                if case .success(false) = outcome, s.failure == nil {
+                    s.queue.insert(item, at: 0)
+                    s.flushing = false
+                    s.awaitingWritable = true
+                    updateInterest(s)
+                }
+                if s.queuedBytes <= configuration.outboundLowWater && !s.senders.isEmpty {
+                    resume = s.senders
+                    s.senders.removeAll()
+                }
+            }
+            for c in resume { c.resume() }
+            switch outcome {
+            case .success(true):
+                continue
+            case .success(false):
+                return finishFlush()
+            case let .failure(error):
+                state.withLock { $0.flushing = false }
+                teardown(error: Self.lost(error), inboxEnding: .failure(Self.lost(error)), abortive: false)
+                return finishFlush()
+            }
+        }
+    }
+
+    /// After a flusher quits: closes the descriptor if a teardown waited for it.
+    private func finishFlush() {
+        let closeNow = state.withLock { s -> Bool in s.failure != nil && !s.flushing && !s.fdClosed }
+        if closeNow { loop.execute { [self] in closeDescriptor() } }
+    }
+
+    /// Sends `item` from its `sent` offset; true when all of it went out, false
+    /// when the socket filled up (with `sent` advanced).
+    private func write(_ item: inout Outgoing) -> Result<Bool, IOError> {
+        while item.sent < item.total {
+            let sent = item.sent
+            let result: Result<Posix.IOResult<Int>, IOError> = item.bytes.withUnsafeBytes { head in
+                item.payload.withUnsafeBytes { payload in
+                    let first: UnsafeRawBufferPointer
+                    let second: UnsafeRawBufferPointer
+                    if sent < head.count {
+                        first = UnsafeRawBufferPointer(rebasing: head[sent...])
+                        second = payload
+                    } else {
+                        first = UnsafeRawBufferPointer(rebasing: payload[(sent - head.count)...])
+                        second = UnsafeRawBufferPointer(start: nil, count: 0)
+                    }
+                    do throws(IOError) { return .success(try Posix.send(fd, first, second)) } catch { return .failure(error) }
+                }
+            }
+            switch result {
+            case let .success(.done(n)): item.sent += n
+            case .success(.wouldBlock): return .success(false)
+            case let .failure(error): return .failure(error)
+            }
+        }
+        return .success(true)
+    }
+
+    // MARK: Reading (loop thread only)
+
+    func handle(events: UInt32) {
+        if tornDown.load(ordering: .relaxed) { return }
+        let hangUp = events & (EventLoop.Interest.error.rawValue) != 0
+        if events & EventLoop.Interest.write.rawValue != 0 {
+            let flushNow = state.withLock { s -> Bool in
+                guard s.awaitingWritable, s.failure == nil else { return false }
+                s.awaitingWritable = false
+                s.flushing = true
+                updateInterest(s)
+                return true
+            }
+            if flushNow { flush() }
+        }
+        if events & ~EventLoop.Interest.write.rawValue != 0 {
+            readAvailable(evenIfPaused: hangUp)
+        }
+    }
+
+    /// Reads what the socket holds. While the inbox is full, reading waits for the
+    /// consumer, except after a hang-up or error (which epoll keeps reporting): then
+    /// the little the kernel still buffers is read so the ending can be delivered.
+    private func readAvailable(evenIfPaused: Bool) {
+        if !evenIfPaused && state.withLock({ $0.readPaused }) { return }
+        reader.decoder.maxFrameSize = maxInbound.load(ordering: .relaxed)
+        var budget = TCPLink.readBudget
+        var ending: TransportError?? = nil   // .some(nil): clean end of stream
+        readLoop: while budget > 0 {
+            if reader.decoder.missingPayloadBytes >= TCPLink.directReadThreshold {
+                var failure: IOError?
+                var sawEnd = false
+                let (count, frame) = reader.decoder.readPayloadDirectly { buffer in
+                    do throws(IOError) {
+                        switch try Posix.read(fd, into: buffer) {
+                        case let .done(n): if n == 0 { sawEnd = true }; return n
+                        case .wouldBlock: return 0
+                        }
+                    } catch { failure = error; return -1 }
+                }
+                if let failure { ending = .some(Self.lost(failure)); break readLoop }
+                if sawEnd { ending = .some(nil); break readLoop }
+                if count <= 0 { break readLoop }
+                budget -= count
+                if let frame { accept(frame) }
+                continue
+            }
+            let scratch = loop.scratch
+            let n: Int
+            do throws(IOError) {
+                switch try Posix.read(fd, into: scratch) {
+                case let .done(count): n = count
+                case .wouldBlock: break readLoop
+                }
+            } catch {
+                ending = .some(Self.lost(error))
+                break readLoop
+            }
+            if n == 0 { ending = .some(nil); break readLoop }
+            budget -= n
+            let before = reader.frames.count
+            do throws(FrameError) {
+                try reader.decoder.feed(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: &reader.frames)
+            } catch {
+                ending = .some(.framing(error))
+                break readLoop
+            }
+            if reader.frames.count > before { filterGoodbyes(from: before) }
+        }
+        deliver()
+        guard let ending else { return }
+        if let error = ending {
+            teardown(error: error, inboxEnding: .failure(error), abortive: false)
+        } else if reader.decoder.isMidFrame {
+            let error = TransportError.peerDiedMidFrame(missingBytes: Swift.max(reader.decoder.missingPayloadBytes, 1))
+            teardown(error: error, inboxEnding: .failure(error), abortive: false)
+        } else if reader.sawGoodbye {
+            teardown(error: .closedByPeer, inboxEnding: .success(()), abortive: false)
+        } else {
+            let error = TransportError.connectionLost(detail: "peer closed without goodbye")
+            teardown(error: error, inboxEnding: .failure(error), abortive: false)
+        }
+    }
+
+    private func accept(_ frame: Frame) {
+        if frame.kind == .goodbye { reader.sawGoodbye = true } else { reader.frames.append(frame) }
+    }
+
+    private func filterGoodbyes(from start: Int) {
+        guard reader.frames[start...].contains(where: { $0.kind == .goodbye }) else { return }
+        reader.sawGoodbye = true
+        reader.frames.removeSubrange(start...) 
+        // Frames after a goodbye cannot exist in a well-behaved stream; anything
+        // before it was already appended in order by `feed`.
+    }
+
+    private func deliver() {
+        guard !reader.frames.isEmpty else { return }
+        let frames = reader.frames
+        reader.frames.removeAll(keepingCapacity: true)
+        if inbox.enqueue(frames) {
+            state.withLock { s in
+                guard !s.readPaused else { return }
+                s.readPaused = true
+                updateInterest(s)
+            }
+        }
+    }
+
+    private func resumeReading() {
+        state.withLock { s in
+            guard s.readPaused, s.failure == nil else { return }
+            s.readPaused = false
+            updateInterest(s)
+        }
+    }
+
+    private func updateInterest(_ s: State) {
+        guard s.failure == nil || s.flushing else { return }
+        var interest: EventLoop.Interest = []
+        if !s.readPaused { interest.insert(.read) }
+        if s.awaitingWritable { interest.insert(.write) }
+        loop.modify(fd: fd, id: registration, interest: interest)
+    }
+
+    // MARK: Closing
+
+    func close() async {
+        let proceed = state.withLock { s -> Bool in
+            guard s.failure == nil else { return false }
+            enqueue(Frame(kind: .goodbye), into: &s)
+            return true
+        }
+        guard proceed else { return }
+        let becomeFlusher = state.withLock { s -> Bool in
+            guard !s.flushing && !s.awaitingWritable && s.failure == nil else { return false }
+            s.flushing = true
+            return true
+        }
+        if becomeFlusher { flush() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if (s.queue.isEmpty && !s.flushing && !s.awaitingWritable) || s.failure != nil { return true }
+                s.drainWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        teardown(error: .closedLocally, inboxEnding: .success(()), abortive: false)
+    }
+
+    func abort() {
+        teardown(error: .closedLocally, inboxEnding: .failure(.closedLocally), abortive: true)
+    }
+
+    /// Fails the link once: wakes every waiter, ends the inbox, and closes the
+    /// descriptor on the loop thread once no flusher is using it.
+    private func teardown(error: TransportError, inboxEnding: Result<Void, TransportError>, abortive: Bool) {
+        let (senders, drainers, closeNow) = state.withLock { s -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>], Bool)? in
+            guard s.failure == nil else { return nil }
+            s.failure = error
+            s.queue.removeAll()
+            s.queuedBytes = 0
+            let result = (s.senders, s.drainWaiters, !s.flushing)
+            s.senders.removeAll()
+            s.drainWaiters.removeAll()
+            return result
+        } ?? ([], [], false)
+        guard tornDown.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        if abortive { Posix.setLingerZero(fd) } else { Posix.shutdown(fd) }
+        inbox.finish(inboxEnding)
+        for c in senders { c.resume(throwing: error) }
+        for c in drainers { c.resume() }
+        if closeNow { loop.execute { [self] in closeDescriptor() } }
+    }
+
+    private func closeDescriptor() {
+        let close = state.withLock { s -> Bool in
+            guard !s.fdClosed, !s.flushing else { return false }
+            s.fdClosed = true
+            return true
+        }
+        guard close else { return }
+        loop.deregister(fd: fd, id: registration)
+        Posix.close(fd)
+        onClosed(self)
+    }
+
+    private static func lost(_ error: IOError) -> TransportError {
+        .connectionLost(detail: error.description)
+    }
+}
+

@@ -1,0 +1,36 @@
+#define _GNU_SOURCE
+#include "CAtomicSystem.h"
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+int catomic_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int catomic_epoll_ctl(int epfd, int op, int fd, unsigned int events, unsigned long long data) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data, int max, int timeout_ms) {
+    struct epoll_event buf[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, buf, max, timeout_ms);
+    for (int i = 0; i < n; i++) { events[i] = buf[i].events; data[i] = buf[i].data.u64; }
+    return n;
+}
+
+int catomic_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+int catomic_accept_nonblocking(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+int catomic_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+
+const unsigned int catomic_EPOLLIN = EPOLLIN;
+const unsigned int catomic_EPOLLOUT = EPOLLOUT;
+const unsigned int catomic_EPOLLERR = EPOLLERR;
+const unsigned int catomic_EPOLLHUP = EPOLLHUP;
+const unsigned int catomic_EPOLLRDHUP = EPOLLRDHUP;
+const int catomic_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+const int catomic_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+const int catomic_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
