@@ -14,7 +14,7 @@ import Synchronization
 /// mark, reading stops until the consumer drains it, so TCP flow control makes a
 /// slow reader's sender wait instead of growing memory.
 ///
-/// Safety: `@unchecked Sendable` because `reader` is confined to the loop thread;
+/// Safety: `@unchecked Sendable` because the read side (`decoder`, `received`, `sawGoodbye`) is confined to the loop thread;
 /// everything else shared is behind the `state` mutex or atomic.
 final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     /// A run of bytes to send: coalesced small frames (`payload` empty), or a large
@@ -38,12 +38,6 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// Loop-thread state of the read side.
-    private struct Reader {
-        var decoder: FrameDecoder
-        var sawGoodbye = false
-        var frames: [Frame] = []
-    }
 
     /// Frames under this size are copied into a shared coalescing buffer.
     static let coalesceThreshold = 16 << 10
@@ -63,7 +57,11 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     private let state = Mutex(State())
     private let maxInbound: Atomic<Int>
     private let tornDown = Atomic(false)
-    private var reader: Reader
+    // The read side, touched only on the loop thread; separate properties so the
+    // decoder can append into `received` without overlapping accesses.
+    private var decoder: FrameDecoder
+    private var received: [Frame] = []
+    private var sawGoodbye = false
     private let onClosed: @Sendable (TCPLink) -> Void
 
     init(fd: Int32, loop: EventLoop, configuration: TransportConfiguration, label: String,
@@ -75,7 +73,7 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         self.onClosed = onClosed
         self.inbox = FrameInbox(highWater: configuration.inboundHighWater)
         self.maxInbound = Atomic(HandshakeDriver.maxHandshakeFrameSize)
-        self.reader = Reader(decoder: FrameDecoder(maxFrameSize: HandshakeDriver.maxHandshakeFrameSize))
+        self.decoder = FrameDecoder(maxFrameSize: HandshakeDriver.maxHandshakeFrameSize)
         registration = try loop.register(fd: fd, interest: .read, handler: self)
         inbox.setOnDrained { [weak self] in self?.resumeReading() }
     }
@@ -235,14 +233,14 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     /// the little the kernel still buffers is read so the ending can be delivered.
     private func readAvailable(evenIfPaused: Bool) {
         if !evenIfPaused && state.withLock({ $0.readPaused }) { return }
-        reader.decoder.maxFrameSize = maxInbound.load(ordering: .relaxed)
+        decoder.maxFrameSize = maxInbound.load(ordering: .relaxed)
         var budget = TCPLink.readBudget
         var ending: TransportError?? = nil   // .some(nil): clean end of stream
         readLoop: while budget > 0 {
-            if reader.decoder.missingPayloadBytes >= TCPLink.directReadThreshold {
+            if decoder.missingPayloadBytes >= TCPLink.directReadThreshold {
                 var failure: IOError?
                 var sawEnd = false
-                let (count, frame) = reader.decoder.readPayloadDirectly { buffer in
+                let (count, frame) = decoder.readPayloadDirectly { buffer in
                     do throws(IOError) {
                         switch try Posix.read(fd, into: buffer) {
                         case let .done(n): if n == 0 { sawEnd = true }; return n
@@ -270,23 +268,23 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             }
             if n == 0 { ending = .some(nil); break readLoop }
             budget -= n
-            let before = reader.frames.count
+            let before = received.count
             do throws(FrameError) {
-                try reader.decoder.feed(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: &reader.frames)
+                try decoder.feed(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: &received)
             } catch {
                 ending = .some(.framing(error))
                 break readLoop
             }
-            if reader.frames.count > before { filterGoodbyes(from: before) }
+            if received.count > before { filterGoodbyes(from: before) }
         }
         deliver()
         guard let ending else { return }
         if let error = ending {
             teardown(error: error, inboxEnding: .failure(error), abortive: false)
-        } else if reader.decoder.isMidFrame {
-            let error = TransportError.peerDiedMidFrame(missingBytes: Swift.max(reader.decoder.missingPayloadBytes, 1))
+        } else if decoder.isMidFrame {
+            let error = TransportError.peerDiedMidFrame(missingBytes: Swift.max(decoder.missingPayloadBytes, 1))
             teardown(error: error, inboxEnding: .failure(error), abortive: false)
-        } else if reader.sawGoodbye {
+        } else if sawGoodbye {
             teardown(error: .closedByPeer, inboxEnding: .success(()), abortive: false)
         } else {
             let error = TransportError.connectionLost(detail: "peer closed without goodbye")
@@ -295,21 +293,21 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     }
 
     private func accept(_ frame: Frame) {
-        if frame.kind == .goodbye { reader.sawGoodbye = true } else { reader.frames.append(frame) }
+        if frame.kind == .goodbye { sawGoodbye = true } else { received.append(frame) }
     }
 
     private func filterGoodbyes(from start: Int) {
-        guard reader.frames[start...].contains(where: { $0.kind == .goodbye }) else { return }
-        reader.sawGoodbye = true
-        reader.frames.removeSubrange(start...) 
+        guard received[start...].contains(where: { $0.kind == .goodbye }) else { return }
+        sawGoodbye = true
+        received.removeSubrange(start...) 
         // Frames after a goodbye cannot exist in a well-behaved stream; anything
         // before it was already appended in order by `feed`.
     }
 
     private func deliver() {
-        guard !reader.frames.isEmpty else { return }
-        let frames = reader.frames
-        reader.frames.removeAll(keepingCapacity: true)
+        guard !received.isEmpty else { return }
+        let frames = received
+        received.removeAll(keepingCapacity: true)
         if inbox.enqueue(frames) {
             state.withLock { s in
                 guard !s.readPaused else { return }
