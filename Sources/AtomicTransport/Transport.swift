@@ -23,6 +23,8 @@ public struct TransportConfiguration: Sendable {
     public var maxPendingHandshakes = 256
     /// When set, every peer must prove it knows this secret before any frame is delivered.
     public var secret: ClusterSecret?
+    /// The handshake protocol version offered; other values exist only to test refusals.
+    var protocolVersion = HandshakeParameters.protocolVersion
 
     /// The defaults.
     public init() {}

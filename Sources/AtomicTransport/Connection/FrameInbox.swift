@@ -104,6 +104,9 @@ final class FrameInbox: Sendable {
     /// Whether ``finish(_:)`` was called.
     var isFinished: Bool { state.withLock { $0.finish != nil } }
 
+    /// Whether the producer was told to pause and no consumer has drained it since.
+    var isPaused: Bool { state.withLock { $0.paused } }
+
     /// Payload bytes queued.
     var queuedBytes: Int { state.withLock { $0.bytes } }
 

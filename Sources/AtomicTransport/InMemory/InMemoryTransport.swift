@@ -45,7 +45,7 @@ public final class InMemoryTransport: Transport {
                                   configuration: listener.transport.configuration)
         InMemoryLink.connect(local, remote)
         listener.admit(remote)
-        let parameters = HandshakeParameters(identity: identity, secret: configuration.secret)
+        let parameters = HandshakeParameters(version: configuration.protocolVersion, identity: identity, secret: configuration.secret)
         return try await HandshakeDriver.connect(link: local, parameters: parameters, maxFrameSize: configuration.maxFrameSize,
                                                  timeout: configuration.handshakeTimeout)
     }
@@ -80,7 +80,7 @@ final class InMemoryListener: Listener {
 
     func admit(_ link: InMemoryLink) {
         let configuration = transport.configuration
-        let parameters = HandshakeParameters(identity: transport.identity, secret: configuration.secret)
+        let parameters = HandshakeParameters(version: configuration.protocolVersion, identity: transport.identity, secret: configuration.secret)
         Task { [accepted, rejected] in
             do throws(TransportError) {
                 accepted.yield(try await HandshakeDriver.accept(link: link, parameters: parameters,

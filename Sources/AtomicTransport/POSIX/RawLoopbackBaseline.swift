@@ -101,6 +101,13 @@ final class ThreadResult<T: Sendable>: @unchecked Sendable {
         done.wait()
         return try result!.get()
     }
+
+    /// Waits without blocking a cooperative thread: a helper thread does the blocking wait.
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            Thread.detachNewThread { [self] in continuation.resume(with: Result { try wait() }) }
+        }
+    }
 }
 
 extension Thread {

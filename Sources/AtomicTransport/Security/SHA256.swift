@@ -1,6 +1,9 @@
 /// SHA-256 (FIPS 180-4), written in the module so the transport needs no
 /// cryptography dependency; used for the cluster handshake's HMAC.
 ///
+/// Whole 64-byte blocks are compressed straight from the caller's memory; only
+/// a trailing partial block is copied into the hasher.
+///
 /// ```swift
 /// var hasher = SHA256()
 /// hasher.update(Array("abc".utf8))
@@ -9,10 +12,111 @@
 public struct SHA256: Sendable {
     /// Bytes in a digest.
     public static let digestSize = 32
-    /// Bytes in a block.
+    /// Bytes in a block, the unit the compression function consumes.
     public static let blockSize = 64
 
-    private static let k: [UInt32] = [
+    private typealias Words = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    private typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// The chaining value H(i).
+    private var state: Words = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+    /// A partial block waiting for more input; its first `pendingCount` bytes are meaningful.
+    private var pending: Block = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var pendingCount = 0
+    /// Total message bytes seen so far.
+    private var length: UInt64 = 0
+
+    /// A hasher with nothing hashed yet.
+    public init() {}
+
+    /// Hashes more bytes; contiguous collections (arrays, slices, buffers) are read in place.
+    ///
+    /// - Complexity: O(n) in the number of bytes.
+    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if done != nil { return }
+        // Not contiguous: stage through a small stack buffer rather than copying everything.
+        withUnsafeTemporaryAllocation(byteCount: 16 * SHA256.blockSize, alignment: 8) { chunk in
+            var filled = 0
+            for byte in bytes {
+                chunk[filled] = byte
+                filled += 1
+                if filled == chunk.count { update(UnsafeRawBufferPointer(chunk)); filled = 0 }
+            }
+            update(UnsafeRawBufferPointer(rebasing: chunk[..<filled]))
+        }
+    }
+
+    /// Hashes more bytes read from raw memory.
+    ///
+    /// - Complexity: O(n) in `buffer.count`.
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        guard var source = buffer.baseAddress, !buffer.isEmpty else { return }
+        var remaining = buffer.count
+        length &+= UInt64(remaining)
+        if pendingCount > 0 {
+            let take = min(SHA256.blockSize - pendingCount, remaining)
+            let offset = pendingCount
+            withUnsafeMutableBytes(of: &pending) { ($0.baseAddress! + offset).copyMemory(from: source, byteCount: take) }
+            pendingCount += take
+            source += take
+            remaining -= take
+            guard pendingCount == SHA256.blockSize else { return }
+            let block = pending
+            withUnsafeBytes(of: block) { SHA256.compress(&state, blocks: $0.baseAddress!, count: 1) }
+            pendingCount = 0
+        }
+        let whole = remaining / SHA256.blockSize
+        if whole > 0 {
+            SHA256.compress(&state, blocks: source, count: whole)
+            source += whole * SHA256.blockSize
+            remaining -= whole * SHA256.blockSize
+        }
+        if remaining > 0 {
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: source, byteCount: remaining) }
+            pendingCount = remaining
+        }
+    }
+
+    /// Pads the message, finishes hashing and returns the 32-byte digest.
+    ///
+    /// - Complexity: O(1); at most two more blocks are compressed.
+    public consuming func finalize() -> [UInt8] {
+        let bitLength = length &* 8
+        var block = pending
+        let used = pendingCount
+        withUnsafeMutableBytes(of: &block) { bytes in
+            bytes[used] = 0x80
+            if used + 1 > SHA256.blockSize - 8 {
+                for i in (used + 1)..<SHA256.blockSize { bytes[i] = 0 }
+                SHA256.compress(&state, blocks: UnsafeRawPointer(bytes.baseAddress!), count: 1)
+                for i in 0..<(SHA256.blockSize - 8) { bytes[i] = 0 }
+            } else {
+                for i in (used + 1)..<(SHA256.blockSize - 8) { bytes[i] = 0 }
+            }
+            bytes.storeBytes(of: bitLength.bigEndian, toByteOffset: SHA256.blockSize - 8, as: UInt64.self)
+            SHA256.compress(&state, blocks: UnsafeRawPointer(bytes.baseAddress!), count: 1)
+        }
+        let h = state
+        let digest: Words = (h.0.bigEndian, h.1.bigEndian, h.2.bigEndian, h.3.bigEndian,
+                             h.4.bigEndian, h.5.bigEndian, h.6.bigEndian, h.7.bigEndian)
+        return withUnsafeBytes(of: digest) { Array($0) }
+    }
+
+    /// The digest of `bytes` in one call.
+    ///
+    /// - Complexity: O(n) in the number of bytes.
+    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+}
+
+extension SHA256 {
+    /// The round constants K: the first 32 bits of the fractional parts of the
+    /// cube roots of the first 64 primes.
+    private static let roundConstants: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
         0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -23,97 +127,58 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
-
-    /// A hasher with nothing hashed yet.
-    public init() {
-        buffer.reserveCapacity(SHA256.blockSize)
-    }
-
-    /// Hashes more bytes.
-    ///
-    /// - Complexity: O(n).
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        if let done: Void = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) {
-            return done
-        }
-        update(Array(bytes))
-    }
-
-    /// Hashes more bytes from raw memory.
-    public mutating func update(_ raw: UnsafeRawBufferPointer) {
-        length &+= UInt64(raw.count)
-        var index = 0
-        if !buffer.isEmpty {
-            let take = min(SHA256.blockSize - buffer.count, raw.count)
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<take]))
-            index = take
-            guard buffer.count == SHA256.blockSize else { return }
-            buffer.withUnsafeBytes { compress($0.baseAddress!) }
-            buffer.removeAll(keepingCapacity: true)
-        }
-        while raw.count - index >= SHA256.blockSize {
-            compress(raw.baseAddress! + index)
-            index += SHA256.blockSize
-        }
-        if index < raw.count { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[index...])) }
-    }
-
-    /// Pads, finishes and returns the 32-byte digest.
-    public consuming func finalize() -> [UInt8] {
-        let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        let padding = (SHA256.blockSize + 56 - (buffer.count + 1) % SHA256.blockSize) % SHA256.blockSize
-        tail.append(contentsOf: repeatElement(0, count: padding))
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        let savedLength = length
-        tail.withUnsafeBytes { update($0) }
-        length = savedLength
-        precondition(buffer.isEmpty, "Internal inconsistency: SHA-256 padding left a partial block")
-        var out: [UInt8] = []
-        out.reserveCapacity(SHA256.digestSize)
-        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            out.append(UInt8(word >> 24)); out.append(UInt8(truncatingIfNeeded: word >> 16))
-            out.append(UInt8(truncatingIfNeeded: word >> 8)); out.append(UInt8(truncatingIfNeeded: word))
-        }
-        return out
-    }
-
-    /// The digest of `bytes` in one call.
-    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize()
-    }
-
     @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 
-    private mutating func compress(_ block: UnsafeRawPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
-            for i in 16..<64 {
-                let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = h
-            SHA256.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                    let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    hh = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
+    /// One round: adds T1 into `d` and makes `h` the new `a`, so the caller rotates
+    /// the names instead of moving eight values. Ch and Maj are written in their
+    /// equivalent forms `g ^ (e & (f ^ g))` and `(a & b) | (c & (a | b))`.
+    @inline(__always)
+    private static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32
+    ) {
+        let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ (g ^ (e & (f ^ g))) &+ kw
+        let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) | (c & (a | b)))
+        d &+= t1
+        h = t1 &+ t2
+    }
+
+    /// Runs the compression function over `count` consecutive 64-byte blocks at `blocks`.
+    private static func compress(_ state: inout Words, blocks: UnsafeRawPointer, count: Int) {
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+        roundConstants.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                var block = blocks
+                for _ in 0..<count {
+                    for i in 0..<16 {
+                        w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))
+                    }
+                    for i in 16..<64 {
+                        let x = w[i &- 15], y = w[i &- 2]
+                        let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
+                        let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
+                        w[i] = w[i &- 16] &+ s0 &+ w[i &- 7] &+ s1
+                    }
+                    var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                    var i = 0
+                    while i < 64 {
+                        round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+                        round(h, a, b, &c, d, e, f, &g, k[i &+ 1] &+ w[i &+ 1])
+                        round(g, h, a, &b, c, d, e, &f, k[i &+ 2] &+ w[i &+ 2])
+                        round(f, g, h, &a, b, c, d, &e, k[i &+ 3] &+ w[i &+ 3])
+                        round(e, f, g, &h, a, b, c, &d, k[i &+ 4] &+ w[i &+ 4])
+                        round(d, e, f, &g, h, a, b, &c, k[i &+ 5] &+ w[i &+ 5])
+                        round(c, d, e, &f, g, h, a, &b, k[i &+ 6] &+ w[i &+ 6])
+                        round(b, c, d, &e, f, g, h, &a, k[i &+ 7] &+ w[i &+ 7])
+                        i &+= 8
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+                    block += SHA256.blockSize
                 }
             }
-            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
         }
+        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }

@@ -36,6 +36,7 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         var fdClosed = false
         var senders: [CheckedContinuation<Void, any Error>] = []
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var suspensionWatchers: [CheckedContinuation<Void, Never>] = []
     }
 
 
@@ -118,12 +119,15 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     private func waitForRoom() async throws {
         guard state.withLock({ $0.queuedBytes > configuration.outboundHighWater }) else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            var watchers: [CheckedContinuation<Void, Never>] = []
             let now: Result<Void, TransportError>? = state.withLock { s in
                 if let failure = s.failure { return .failure(failure) }
                 if s.queuedBytes <= configuration.outboundLowWater { return .success(()) }
                 s.senders.append(continuation)
+                swap(&watchers, &s.suspensionWatchers)
                 return nil
             }
+            for watcher in watchers { watcher.resume() }
             if let now { continuation.resume(with: now.mapError { $0 as any Error }) }
         }
     }
@@ -208,6 +212,21 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         return .success(true)
     }
 
+    /// Returns once a sender is suspended by backpressure (for tests).
+    func senderSuspended() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let already = state.withLock { s -> Bool in
+                if !s.senders.isEmpty { return true }
+                s.suspensionWatchers.append(continuation)
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
+
+    /// Bytes queued and not yet written to the socket.
+    var queuedOutboundBytes: Int { state.withLock { $0.queuedBytes } }
+
     // MARK: Reading (loop thread only)
 
     func handle(events: UInt32) {
@@ -279,10 +298,14 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         }
         deliver()
         guard let ending else { return }
-        if let error = ending {
-            teardown(error: error, inboxEnding: .failure(error), abortive: false)
+        if case let .some(.framing(error)) = ending {
+            teardown(error: .framing(error), inboxEnding: .failure(.framing(error)), abortive: false)
         } else if decoder.isMidFrame {
+            // Whether the stream ended with a FIN or a reset, a partial frame means
+            // the peer died while sending it.
             let error = TransportError.peerDiedMidFrame(missingBytes: Swift.max(decoder.missingPayloadBytes, 1))
+            teardown(error: error, inboxEnding: .failure(error), abortive: false)
+        } else if let error = ending {
             teardown(error: error, inboxEnding: .failure(error), abortive: false)
         } else if sawGoodbye {
             teardown(error: .closedByPeer, inboxEnding: .success(()), abortive: false)
@@ -296,25 +319,27 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         if frame.kind == .goodbye { sawGoodbye = true } else { received.append(frame) }
     }
 
+    /// Takes a goodbye out of the frames just decoded; a well-behaved peer sends
+    /// nothing after it, so anything that follows is dropped too.
     private func filterGoodbyes(from start: Int) {
-        guard received[start...].contains(where: { $0.kind == .goodbye }) else { return }
+        guard let index = received[start...].firstIndex(where: { $0.kind == .goodbye }) else { return }
         sawGoodbye = true
-        received.removeSubrange(start...) 
-        // Frames after a goodbye cannot exist in a well-behaved stream; anything
-        // before it was already appended in order by `feed`.
+        received.removeSubrange(index...)
     }
 
     private func deliver() {
         guard !received.isEmpty else { return }
         let frames = received
         received.removeAll(keepingCapacity: true)
-        if inbox.enqueue(frames) {
-            state.withLock { s in
-                guard !s.readPaused else { return }
-                s.readPaused = true
-                updateInterest(s)
-            }
+        guard inbox.enqueue(frames) else { return }
+        state.withLock { s in
+            guard !s.readPaused else { return }
+            s.readPaused = true
+            updateInterest(s)
         }
+        // The consumer may have drained the inbox between `enqueue` and the pause
+        // above, and its drain callback then found nothing to resume: check again.
+        if !inbox.isPaused { resumeReading() }
     }
 
     private func resumeReading() {
@@ -371,9 +396,10 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             s.failure = error
             s.queue.removeAll()
             s.queuedBytes = 0
-            let result = (s.senders, s.drainWaiters, !s.flushing)
+            let result = (s.senders, s.drainWaiters + s.suspensionWatchers, !s.flushing)
             s.senders.removeAll()
             s.drainWaiters.removeAll()
+            s.suspensionWatchers.removeAll()
             return result
         } ?? ([], [], false)
         guard tornDown.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }

@@ -63,7 +63,7 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
             rejected.yield(.handshake(.overloaded))
             return
         }
-        let parameters = HandshakeParameters(identity: transport.identity, secret: configuration.secret)
+        let parameters = HandshakeParameters(version: configuration.protocolVersion, identity: transport.identity, secret: configuration.secret)
         Task { [self] in
             defer { pending.subtract(1, ordering: .relaxed) }
             do throws(TransportError) {

@@ -88,7 +88,7 @@ public final class TCPTransport: Transport {
                     throw TransportError.io(error)
                 }
                 remember(link)
-                let parameters = HandshakeParameters(identity: identity, secret: configuration.secret)
+                let parameters = HandshakeParameters(version: configuration.protocolVersion, identity: identity, secret: configuration.secret)
                 return try await HandshakeDriver.connect(link: link, parameters: parameters,
                                                          maxFrameSize: configuration.maxFrameSize,
                                                          timeout: configuration.handshakeTimeout)
