@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "AtomicTransport", dependencies: ["CAtomicSystem"], swiftSettings: strict),
         .target(name: "AtomicActors", dependencies: ["AtomicTransport"], swiftSettings: strict),
         .target(name: "AtomicRDD", dependencies: ["AtomicActors"], swiftSettings: strict),
+        // Several nodes in one process, with faults, for the tests of every layer above the transport.
+        .target(name: "AtomicClusterTesting", dependencies: ["AtomicActors"], swiftSettings: strict),
         .target(name: "AtomicStreaming", dependencies: ["AtomicRDD"], swiftSettings: strict),
         .target(name: "AtomicGraph", dependencies: ["AtomicRDD"], swiftSettings: strict),
         .executableTarget(
@@ -38,5 +40,6 @@ let package = Package(
             path: "Benchmarks",
             swiftSettings: strict),
         .testTarget(name: "AtomicTransportTests", dependencies: ["AtomicTransport"], swiftSettings: strict),
+        .testTarget(name: "AtomicActorsTests", dependencies: ["AtomicActors", "AtomicClusterTesting", "atomic"], swiftSettings: strict),
     ]
 )

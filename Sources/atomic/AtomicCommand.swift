@@ -6,6 +6,7 @@ enum AtomicCommand {
     static let usage = """
         usage: atomic [demo] [--frames N] [--payload BYTES]
           demo     two nodes on loopback: handshake with a cluster secret, echo N frames (default)
+          node     --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH]: a cluster node joining a seed
         """
 
     static func run(_ arguments: [String]) async -> Int32 {
@@ -14,6 +15,8 @@ enum AtomicCommand {
         switch command {
         case "demo":
             return await TransportDemo.run(rest)
+        case "node":
+            return await NodeCommand.run(rest)
         case "help", "--help", "-h":
             print(usage)
             return 0

@@ -15,11 +15,15 @@ final class InMemoryLink: FrameLink {
     let label: String
     let localHost: String
     let remoteHost: String
+    /// The transport that made or accepted this end.
+    let owner: ObjectIdentifier
     private let network: InMemoryNetwork
     private let state = Mutex(State())
 
-    init(network: InMemoryNetwork, localHost: String, remoteHost: String, configuration: TransportConfiguration) {
+    init(network: InMemoryNetwork, owner: ObjectIdentifier, localHost: String, remoteHost: String,
+         configuration: TransportConfiguration) {
         self.network = network
+        self.owner = owner
         self.localHost = localHost
         self.remoteHost = remoteHost
         self.label = "\(localHost) -> \(remoteHost)"

@@ -86,6 +86,12 @@ public final class InMemoryNetwork: Sendable {
         for link in links { link.abort() }
     }
 
+    /// Aborts every open connection end that `owner` made or accepted.
+    func abortLinks(ownedBy owner: ObjectIdentifier) {
+        let links = state.withLock { s in s.links.values.filter { $0.owner == owner } }
+        for link in links { link.abort() }
+    }
+
     /// Connections currently open on the network (both ends count), for leak checks.
     public var openLinkCount: Int { state.withLock { $0.links.count } }
 

@@ -40,8 +40,8 @@ public final class InMemoryTransport: Transport {
         guard !network.isPartitioned(host, endpoint.host), let listener = network.listener(at: endpoint) else {
             throw TransportError.unreachable(endpoint)
         }
-        let local = InMemoryLink(network: network, localHost: host, remoteHost: endpoint.host, configuration: configuration)
-        let remote = InMemoryLink(network: network, localHost: endpoint.host, remoteHost: host,
+        let local = InMemoryLink(network: network, owner: ObjectIdentifier(self), localHost: host, remoteHost: endpoint.host, configuration: configuration)
+        let remote = InMemoryLink(network: network, owner: ObjectIdentifier(listener.transport), localHost: endpoint.host, remoteHost: host,
                                   configuration: listener.transport.configuration)
         InMemoryLink.connect(local, remote)
         listener.admit(remote)
@@ -50,9 +50,9 @@ public final class InMemoryTransport: Transport {
                                                  timeout: configuration.handshakeTimeout)
     }
 
-    /// Closes this node's listeners. Connections are closed by their owners or by
-    /// ``InMemoryNetwork/crash(host:)``.
+    /// Closes this node's listeners and aborts every connection it made or accepted.
     public func shutdown() async {
+        defer { network.abortLinks(ownedBy: ObjectIdentifier(self)) }
         let listeners = state.withLock { s -> [InMemoryListener] in
             defer { s.listeners.removeAll() }
             return s.listeners

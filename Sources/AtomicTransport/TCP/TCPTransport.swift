@@ -107,11 +107,14 @@ public final class TCPTransport: Transport {
     }
 
     /// Closes every listener and connection, then stops the event-loop thread.
+    /// Idempotent; connecting or listening afterwards fails.
     public func shutdown() async {
-        let (listeners, links) = state.withLock { s -> ([TCPListener], [TCPLink]) in
-            s.shutDown = true
-            return (Array(s.listeners.values), Array(s.links.values))
+        let (listeners, links, already) = state.withLock { s -> ([TCPListener], [TCPLink], Bool) in
+            defer { s.shutDown = true }
+            if s.shutDown { return ([], [], true) }
+            return (Array(s.listeners.values), Array(s.links.values), false)
         }
+        guard !already else { return }
         for listener in listeners { listener.close() }
         for link in links { link.abort() }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

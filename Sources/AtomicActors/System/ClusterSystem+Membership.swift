@@ -1,0 +1,126 @@
+// Joining, heartbeats, failure detection and membership events.
+
+extension ClusterSystem {
+    /// Events about other nodes, from now on: up, unreachable, reachable, down.
+    public func membershipEvents() -> AsyncStream<MembershipEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: MembershipEvent.self)
+        let id = state.withLock { s -> UInt64? in
+            guard !s.shutDown else { return nil }
+            s.nextSubscriber += 1
+            s.subscribers[s.nextSubscriber] = continuation
+            return s.nextSubscriber
+        }
+        if let id {
+            continuation.onTermination = { [weak self] _ in _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) } }
+        } else {
+            continuation.finish()
+        }
+        return stream
+    }
+
+    /// What this node believes about `node`.
+    public func status(of node: NodeIdentity) -> MemberStatus? {
+        state.withLock { $0.membership.status(of: node) }
+    }
+
+    /// Nodes believed up or unreachable, excluding this one.
+    public var members: [NodeIdentity] { state.withLock { $0.membership.liveMembers } }
+
+    func isDown(_ node: NodeIdentity) -> Bool {
+        state.withLock { $0.membership.status(of: node) == .down }
+    }
+
+    /// Joins through the seed: it answers with the members it knows.
+    func join(seed: Endpoint) async throws {
+        let connection = try await transport.connect(to: seed)
+        adopt(connection)
+        heard(from: connection.remote)
+        try await connection.send(Frame(kind: .message, payload: ControlMessage.join(identity).wireBytes()))
+    }
+
+    func heard(from node: NodeIdentity) {
+        let now = settings.timeSource.now()
+        apply { $0.heard(from: node, at: now) }
+    }
+
+    func handle(_ message: ControlMessage, from connection: Connection) {
+        switch message {
+        case let .join(node):
+            heard(from: node)
+            let (members, others) = state.withLock { s in
+                (s.membership.liveMembers, s.peers.values.filter { $0.remote != node })
+            }
+            let snapshot = ControlMessage.members(members.filter { $0 != node } + [identity]).wireBytes()
+            let news = ControlMessage.members([node]).wireBytes()
+            Task {
+                try? await connection.send(Frame(kind: .message, payload: snapshot))
+                for peer in others { try? await peer.send(Frame(kind: .message, payload: news)) }
+            }
+        case let .members(nodes):
+            for node in nodes where node != identity { heard(from: node) }
+        case let .leaving(node):
+            apply { $0.markDown(node) }
+        }
+    }
+
+    /// Runs a membership step and publishes its events; a node going down fails
+    /// its calls in flight and drops its connection.
+    func apply(_ step: (inout MembershipState) -> [MembershipEvent]) {
+        let (events, subscribers) = state.withLock { s in (step(&s.membership), Array(s.subscribers.values)) }
+        guard !events.isEmpty else { return }
+        for event in events {
+            log("member \(event)")
+            for subscriber in subscribers { subscriber.yield(event) }
+            if case let .down(node) = event {
+                failCalls(to: node, with: .nodeDown(node))
+                let connection = state.withLock { s -> Connection? in
+                    guard let c = s.peers[node.endpoint], c.remote == node else { return nil }
+                    s.peers.removeValue(forKey: node.endpoint)
+                    return c
+                }
+                connection?.abort()
+            }
+        }
+    }
+
+    func startLoops() {
+        let accept = Task { [self] in await acceptLoop() }
+        let heartbeat = Task { [self] in await heartbeatLoop() }
+        let timeouts = Task { [self] in await timeoutLoop() }
+        state.withLock { $0.loops += [accept, heartbeat, timeouts] }
+    }
+
+    /// Every interval: tell each live member this node is alive, then let the
+    /// failure detector judge the silence of the others. Heartbeats go only over
+    /// open connections; a member without one is dialled in the background, so a
+    /// dead member's connect timeouts never delay the heartbeats of the living.
+    private func heartbeatLoop() async {
+        while !Task.isCancelled {
+            let (members, connections) = state.withLock { s in (s.membership.liveMembers, s.peers) }
+            for member in members {
+                if let connection = connections[member.endpoint], connection.remote == member {
+                    try? await connection.send(Frame(kind: .heartbeat))
+                } else {
+                    dialInBackground(member)
+                }
+            }
+            let now = settings.timeSource.now()
+            apply { $0.tick(now: now) }
+            do { try await settings.timeSource.sleep(for: settings.heartbeatInterval) } catch { return }
+        }
+    }
+
+    /// Opens a connection to `member` unless one is being opened already.
+    private func dialInBackground(_ member: NodeIdentity) {
+        let busy = state.withLock { $0.connecting[member.endpoint] != nil || $0.shutDown }
+        guard !busy else { return }
+        Task { _ = try? await peer(for: member) }
+    }
+
+    private func timeoutLoop() async {
+        while !Task.isCancelled {
+            sweepTimeouts()
+            do { try await settings.timeSource.sleep(for: settings.timeoutSweepInterval) } catch { return }
+        }
+    }
+}

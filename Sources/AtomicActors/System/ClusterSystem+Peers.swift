@@ -1,0 +1,145 @@
+// Connections to peers, and what arrives on them.
+
+extension ClusterSystem {
+    /// The connection to `node`, opened (once, however many callers ask at the
+    /// same time) when there is none.
+    func peer(for node: NodeIdentity) async throws -> Connection {
+        let existing: Result<Connection, any Error>? = state.withLock { s in
+            if s.shutDown { return .failure(RemoteCallError.systemShutDown) }
+            if let connection = s.peers[node.endpoint] { return .success(connection) }
+            return nil
+        }
+        if let existing { return try check(existing.get(), for: node) }
+        let task = state.withLock { s -> Task<Connection, any Error> in
+            if let task = s.connecting[node.endpoint] { return task }
+            let task = Task { [transport] in try await transport.connect(to: node.endpoint) }
+            s.connecting[node.endpoint] = task
+            return task
+        }
+        let connection: Connection
+        do {
+            connection = try await task.value
+        } catch {
+            state.withLock { s in if s.connecting[node.endpoint] == task { s.connecting.removeValue(forKey: node.endpoint) } }
+            throw RemoteCallError.nodeUnreachable(node, reason: "\(error)")
+        }
+        let winner = adopt(connection)
+        // A connection the peer dialled at the same time stays open (the peer may route over it).
+        state.withLock { s in if s.connecting[node.endpoint] == task { s.connecting.removeValue(forKey: node.endpoint) } }
+        return try check(winner, for: node)
+    }
+
+    /// A connection reaches the asked-for incarnation only; a restarted process at
+    /// the same address is another node.
+    private func check(_ connection: Connection, for node: NodeIdentity) throws -> Connection {
+        guard connection.remote.incarnation == node.incarnation else { throw RemoteCallError.nodeDown(node) }
+        return connection
+    }
+
+    /// Registers `connection` (outbound or accepted) and starts reading it; returns
+    /// the connection now registered for that peer, which may be an earlier one.
+    @discardableResult
+    func adopt(_ connection: Connection) -> Connection {
+        let adopted = state.withLock { s -> Connection? in
+            if s.shutDown { return nil }
+            if let existing = s.peers[connection.remote.endpoint], existing.remote == connection.remote {
+                // Both sides dialled at once: keep reading the second connection too,
+                // but route calls over the first.
+                startReader(connection, &s)
+                return existing
+            }
+            s.peers[connection.remote.endpoint] = connection
+            startReader(connection, &s)
+            return connection
+        }
+        guard let adopted else {
+            connection.abort()
+            return connection
+        }
+        return adopted
+    }
+
+    private func startReader(_ connection: Connection, _ s: inout State) {
+        let key = ObjectIdentifier(connection)
+        guard s.readers[key] == nil, !s.shutDown else { return }
+        s.readers[key] = Task { [self] in
+            await read(connection)
+            state.withLock { s in
+                s.readers.removeValue(forKey: key)
+                if s.peers[connection.remote.endpoint] === connection { s.peers.removeValue(forKey: connection.remote.endpoint) }
+            }
+        }
+    }
+
+    /// Accepts connections until the listener closes.
+    func acceptLoop() async {
+        for await connection in listener.connections {
+            log("accepted \(connection.remote)")
+            adopt(connection)
+        }
+    }
+
+    /// Handles frames from one peer until the connection ends; then fails the
+    /// calls that were waiting for replies on it.
+    private func read(_ connection: Connection) async {
+        let remote = connection.remote
+        var ending = "closed"
+        do {
+            while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
+                heard(from: remote)
+                for frame in batch { handle(frame, from: connection) }
+            }
+        } catch {
+            ending = "\(error)"
+        }
+        log("connection to \(remote) ended: \(ending)")
+        failCalls(to: remote, with: isDown(remote) ? .nodeDown(remote) : .nodeUnreachable(remote, reason: "connection lost: \(ending)"))
+    }
+
+    private func handle(_ frame: Frame, from connection: Connection) {
+        switch frame.kind {
+        case .reply:
+            do {
+                complete(frame.correlationID, with: .success(try ReplyEnvelope(wireBytes: frame.payload)))
+            } catch {
+                complete(frame.correlationID, with: .failure(RemoteCallError.malformedReply("\(error)")))
+            }
+        case .request:
+            Task { await serve(frame, from: connection) }
+        case .message:
+            guard let message = try? ControlMessage(wireBytes: frame.payload) else {
+                log("dropped a malformed control message from \(connection.remote)")
+                return
+            }
+            handle(message, from: connection)
+        case .heartbeat:
+            break
+        default:
+            log("dropped a frame of \(frame.kind) from \(connection.remote)")
+        }
+    }
+
+    /// Runs an incoming call on the local actor it names and replies.
+    private func serve(_ frame: Frame, from connection: Connection) async {
+        let handler = WireResultHandler(connection: connection, correlationID: frame.correlationID)
+        let envelope: CallEnvelope
+        do { envelope = try CallEnvelope(wireBytes: frame.payload) } catch {
+            try? await handler.reply(.failed(.invocationFailed(target: "?", reason: "malformed call: \(error)")))
+            return
+        }
+        let actor: (any DistributedActor)? = envelope.recipient.node == identity
+            ? state.withLock { $0.actors[envelope.recipient.path]?.actor } : nil
+        guard let actor else {
+            try? await handler.reply(.failed(.actorNotFound(envelope.recipient)))
+            return
+        }
+        var decoder = WireInvocationDecoder(envelope: envelope, types: types)
+        do {
+            try await executeDistributedTarget(on: actor, target: RemoteCallTarget(envelope.target),
+                                               invocationDecoder: &decoder, handler: handler)
+        } catch {
+            let reason = (error as? RemoteCallError)?.description ?? "\(error)"
+            try? await handler.reply(.failed(.invocationFailed(target: envelope.target, reason: reason)))
+        }
+    }
+}

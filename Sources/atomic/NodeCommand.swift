@@ -1,0 +1,59 @@
+import AtomicActors
+import Foundation
+
+/// `atomic node --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH]`: a bare
+/// cluster node that joins the seed and serves its per-node services (the probe)
+/// until killed or until its parent goes away.
+enum NodeCommand {
+    static func run(_ arguments: [String]) async -> Int32 {
+        var seed: Endpoint?
+        var listen = Endpoint(host: "127.0.0.1", port: 0)
+        var settings = ClusterSettings()
+        var index = 0
+        while index < arguments.count {
+            let flag = arguments[index]
+            guard index + 1 < arguments.count else { return fail("'\(flag)' needs a value") }
+            let value = arguments[index + 1]
+            switch flag {
+            case "--seed":
+                guard let endpoint = Endpoint(parsing: value) else { return fail("'\(value)' is not HOST:PORT") }
+                seed = endpoint
+            case "--listen":
+                guard let endpoint = Endpoint(parsing: value) else { return fail("'\(value)' is not HOST:PORT") }
+                listen = endpoint
+            case "--secret-file":
+                do { settings.transport.secret = try ClusterSecret(contentsOfFile: value) } catch { return fail("\(error)") }
+            default:
+                return fail("unknown flag '\(flag)'")
+            }
+            index += 2
+        }
+        ParentWatch.exitWhenParentDies()
+        do {
+            let system = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
+                                                       listenOn: listen, seed: seed, settings: settings)
+            // The first line tells a launcher who this node is.
+            FileHandle.standardOutput.write(Data("node \(system.identity.endpoint) \(system.identity.incarnation)\n".utf8))
+            for await _ in system.membershipEvents() {}
+            return 0
+        } catch {
+            return fail("\(error)")
+        }
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("atomic node: \(message)\n".utf8))
+        return 2
+    }
+}
+
+/// Ends this process when its parent does, so no node outlives whoever started it.
+enum ParentWatch {
+    static func exitWhenParentDies() {
+        // Standard input is the parent's pipe: end of file means the parent is gone.
+        Thread.detachNewThread {
+            while FileHandle.standardInput.availableData.count > 0 {}
+            exit(0)
+        }
+    }
+}

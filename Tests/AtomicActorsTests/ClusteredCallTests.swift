@@ -1,0 +1,237 @@
+import Foundation
+import Synchronization
+import Testing
+import AtomicClusterTesting
+@testable import AtomicActors
+
+/// A service for clustered tests.
+distributed actor Calculator {
+    typealias ActorSystem = ClusterSystem
+    private var calls = 0
+
+    distributed func add(_ a: Int64, _ b: Int64) -> Int64 {
+        calls += 1
+        return a + b
+    }
+
+    distributed func record(_ value: Int64) { calls += 1 }
+
+    distributed func callCount() -> Int { calls }
+
+    distributed func echo<Value: WireCodable & Sendable>(_ value: Value) -> Value { value }
+
+    distributed func divide(_ a: Int64, by b: Int64) throws -> Int64 {
+        guard b != 0 else { throw CalculatorError.divisionByZero(a) }
+        return a / b
+    }
+
+    distributed func slow(milliseconds: Int64) async throws -> Int64 {
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return milliseconds
+    }
+}
+
+enum CalculatorError: Error, CustomStringConvertible {
+    case divisionByZero(Int64)
+    var description: String {
+        switch self { case let .divisionByZero(a): return "cannot divide \(a) by zero" }
+    }
+}
+
+/// Calls across nodes, on both placements with the same assertions.
+@Suite struct ClusteredCallTests {
+    static let placements: [InProcessCluster.Placement] = [.inMemory, .loopbackTCP]
+
+    /// Hosts a calculator on node `host` and resolves it from node `caller`.
+    func calculator(_ cluster: InProcessCluster, on host: Int, from caller: Int) throws -> (local: Calculator, remote: Calculator) {
+        let local = cluster[host].withPath("/user/calculator") { Calculator(actorSystem: cluster[host]) }
+        let remote = try Calculator.resolve(id: local.id, using: cluster[caller])
+        return (local, remote)
+    }
+
+    @Test(arguments: placements)
+    func calls_across_three_nodes_return_results(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 2, from: 1)
+            #expect(try await remote.add(40, 2) == 42)
+            try await remote.record(7)
+            #expect(try await remote.callCount() == 2)
+            // The probe on every node answers every other node.
+            for from in 0..<3 {
+                for to in 0..<3 where to != from {
+                    let probe = try cluster[from].probe(on: cluster[to].identity)
+                    #expect(try await probe.node() == cluster[to].identity)
+                    #expect(try await probe.echo([UInt8(from), UInt8(to)]) == [UInt8(from), UInt8(to)])
+                }
+            }
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func generic_distributed_functions_round_trip_any_wire_codable(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            #expect(try await remote.echo("text") == "text")
+            #expect(try await remote.echo([1.5, 2.5]) == [1.5, 2.5])
+            #expect(try await remote.echo(["k": [Int64(1)]]) == ["k": [1]])
+            #expect(try await remote.echo(WirePair("key", Int32(3))) == WirePair("key", 3))
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_thrown_error_comes_back_with_its_type_name_and_message(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            do {
+                _ = try await remote.divide(9, by: 0)
+                Issue.record("division by zero succeeded")
+            } catch let RemoteCallError.remote(typeName, message) {
+                #expect(typeName.hasSuffix("CalculatorError"))
+                #expect(message == "cannot divide 9 by zero")
+            }
+            #expect(try await remote.divide(9, by: 3) == 3)
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_call_past_its_timeout_fails_with_a_typed_error(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            let start = ContinuousClock.now
+            await #expect(throws: RemoteCallError.self) {
+                try await ClusterSystem.$callTimeout.withValue(.milliseconds(100)) {
+                    _ = try await remote.slow(milliseconds: 2000)
+                }
+            }
+            #expect(ContinuousClock.now - start < .seconds(1))
+            // The late reply is ignored and the next call works.
+            #expect(try await remote.add(1, 1) == 2)
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func cancelling_the_calling_task_ends_the_call(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            let call = Task { try await remote.slow(milliseconds: 5000) }
+            while cluster[1].diagnostics.pendingCalls == 0 { await Task.yield() }
+            call.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await call.value }
+            #expect(cluster[1].diagnostics.pendingCalls == 0)
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func calling_an_address_where_no_actor_lives_is_actor_not_found(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let ghost = ActorAddress(node: cluster[0].identity, path: "/user/nobody")
+            let remote = try Calculator.resolve(id: ghost, using: cluster[1])
+            await #expect(throws: RemoteCallError.actorNotFound(ghost)) { _ = try await remote.add(1, 2) }
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_node_killed_mid_call_makes_the_caller_fail_within_its_timeout(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 2, from: 0)
+            let start = ContinuousClock.now
+            let call = Task {
+                try await ClusterSystem.$callTimeout.withValue(.seconds(3)) { try await remote.slow(milliseconds: 10_000) }
+            }
+            while cluster[0].diagnostics.pendingCalls == 0 { await Task.yield() }
+            await cluster.kill(2)
+            do {
+                _ = try await call.value
+                Issue.record("a call to a killed node succeeded")
+            } catch let error as RemoteCallError {
+                switch error {
+                case .nodeDown, .nodeUnreachable, .timedOut: break
+                default: Issue.record("unexpected \(error)")
+                }
+            }
+            #expect(ContinuousClock.now - start < .seconds(3))
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_killed_node_is_seen_down_and_later_calls_fail_at_once(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let victim = cluster[2].identity
+            let events = cluster[0].membershipEvents()
+            await cluster.kill(2)
+            for await event in events where event == .down(victim) { break }
+            #expect(cluster[0].status(of: victim) == .down)
+            let probe = try cluster[0].probe(on: victim)
+            let start = ContinuousClock.now
+            await #expect(throws: RemoteCallError.nodeDown(victim)) { _ = try await probe.echo([]) }
+            #expect(ContinuousClock.now - start < .milliseconds(100))
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_thousand_concurrent_calls_from_several_nodes_are_each_answered_once(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
+            let callers = try [1, 2].map { try Calculator.resolve(id: local.id, using: cluster[$0]) }
+            let sums = try await withThrowingTaskGroup(of: (Int64, Int64).self) { group in
+                for index in 0..<1000 {
+                    let caller = callers[index % 2]
+                    group.addTask { (Int64(index), try await caller.add(Int64(index), 1_000_000)) }
+                }
+                var results: [Int64: Int64] = [:]
+                for try await (index, sum) in group {
+                    #expect(results.updateValue(sum, forKey: index) == nil, "answer \(index) arrived twice")
+                }
+                return results
+            }
+            #expect(sums.count == 1000)
+            #expect(sums.allSatisfy { $0.value == $0.key + 1_000_000 })
+            #expect(try await local.callCount() == 1000)
+        }
+    }
+}
+
+/// Faults only the in-memory network can inject.
+@Suite struct ClusterFaultTests {
+    @Test func a_partition_heals_and_calls_resume() async throws {
+        var settings = InProcessCluster.fastSettings()
+        settings.downAfter = .seconds(30)   // stay unreachable, not down, during the partition
+        try await InProcessCluster.with(nodes: 3, placement: .inMemory, settings: settings) { cluster in
+            let local = cluster[2].withPath("/user/calculator") { Calculator(actorSystem: cluster[2]) }
+            let remote = try Calculator.resolve(id: local.id, using: cluster[0])
+            #expect(try await remote.add(1, 2) == 3)
+            try cluster.partition([0, 1], [2])
+            let events = cluster[0].membershipEvents()
+            await #expect(throws: RemoteCallError.self) {
+                try await ClusterSystem.$callTimeout.withValue(.milliseconds(200)) { _ = try await remote.add(1, 2) }
+            }
+            for await event in events where event == .unreachable(cluster[2].identity) { break }
+            try cluster.heal()
+            for await event in events where event == .reachable(cluster[2].identity) { break }
+            #expect(try await remote.add(2, 3) == 5)
+        }
+    }
+
+    @Test func dropped_messages_time_out_and_delayed_ones_arrive() async throws {
+        try await InProcessCluster.with(nodes: 2, placement: .inMemory) { cluster in
+            let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
+            let remote = try Calculator.resolve(id: local.id, using: cluster[1])
+            try cluster.drop(from: 1, to: 0, rate: 1.0)
+            await #expect(throws: RemoteCallError.self) {
+                try await ClusterSystem.$callTimeout.withValue(.milliseconds(100)) { _ = try await remote.add(1, 2) }
+            }
+            try cluster.heal()
+            try cluster.slowDown(0, by: .milliseconds(40))
+            let start = ContinuousClock.now
+            #expect(try await remote.add(3, 4) == 7)
+            #expect(ContinuousClock.now - start >= .milliseconds(80))
+            try cluster.heal()
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Testing
+@testable import AtomicActors
+
+/// Membership and failure detection as a pure state machine, with hand-made time.
+@Suite struct MembershipStateTests {
+    let me = NodeIdentity(endpoint: Endpoint(host: "h", port: 1), incarnation: 1)
+    let a = NodeIdentity(endpoint: Endpoint(host: "h", port: 2), incarnation: 10)
+    let b = NodeIdentity(endpoint: Endpoint(host: "h", port: 3), incarnation: 20)
+
+    func fresh() -> MembershipState {
+        MembershipState(local: me, unreachableAfter: .seconds(1), downAfter: .seconds(3))
+    }
+
+    @Test func a_node_heard_from_for_the_first_time_is_up() {
+        var state = fresh()
+        #expect(state.heard(from: a, at: .zero) == [.up(a)])
+        #expect(state.heard(from: a, at: .milliseconds(10)) == [])
+        #expect(state.status(of: a) == .up)
+        #expect(state.liveMembers == [a])
+    }
+
+    @Test func silence_makes_a_member_unreachable_then_down() {
+        var state = fresh()
+        _ = state.heard(from: a, at: .zero)
+        #expect(state.tick(now: .milliseconds(999)) == [])
+        #expect(state.tick(now: .seconds(1)) == [.unreachable(a)])
+        #expect(state.tick(now: .seconds(2)) == [])
+        #expect(state.tick(now: .seconds(3)) == [.down(a)])
+        #expect(state.status(of: a) == .down)
+        #expect(state.liveMembers.isEmpty)
+        #expect(state.tick(now: .seconds(10)) == [])
+    }
+
+    @Test func an_unreachable_member_heard_again_is_reachable() {
+        var state = fresh()
+        _ = state.heard(from: a, at: .zero)
+        _ = state.tick(now: .seconds(2))
+        #expect(state.heard(from: a, at: .milliseconds(2100)) == [.reachable(a)])
+        #expect(state.tick(now: .seconds(3)) == [])
+    }
+
+    @Test func a_long_silence_reports_unreachable_and_down_in_one_tick() {
+        var state = fresh()
+        _ = state.heard(from: a, at: .zero)
+        #expect(state.tick(now: .seconds(5)) == [.unreachable(a), .down(a)])
+    }
+
+    @Test func a_down_member_is_never_resurrected_by_late_messages() {
+        var state = fresh()
+        _ = state.heard(from: a, at: .zero)
+        _ = state.tick(now: .seconds(5))
+        #expect(state.heard(from: a, at: .seconds(6)) == [])
+        #expect(state.status(of: a) == .down)
+    }
+
+    @Test func a_new_incarnation_at_the_same_address_is_a_new_member() {
+        var state = fresh()
+        _ = state.heard(from: a, at: .zero)
+        var restarted = a
+        restarted.incarnation = 11
+        #expect(state.heard(from: restarted, at: .seconds(1)) == [.down(a), .up(restarted)])
+        #expect(state.status(of: a) == .down)
+        #expect(state.status(of: restarted) == .up)
+        // The old incarnation's late heartbeat changes nothing.
+        #expect(state.heard(from: a, at: .seconds(2)) == [])
+        #expect(state.status(of: restarted) == .up)
+    }
+
+    @Test func marking_down_is_immediate_and_once() {
+        var state = fresh()
+        _ = state.heard(from: a, at: .zero)
+        _ = state.heard(from: b, at: .zero)
+        #expect(state.markDown(b) == [.down(b)])
+        #expect(state.markDown(b) == [])
+        #expect(state.liveMembers == [a])
+    }
+
+    @Test func this_node_is_never_a_member_of_its_own_view() {
+        var state = fresh()
+        #expect(state.heard(from: me, at: .zero) == [])
+        #expect(state.liveMembers.isEmpty)
+    }
+}
+
+@Suite struct ManualTimeSourceTests {
+    @Test func sleepers_wake_only_when_the_clock_passes_their_deadline() async throws {
+        let clock = ManualTimeSource()
+        let woke = Task { try await clock.sleep(for: .seconds(5)); return clock.now() }
+        while clock.sleeperCount == 0 { await Task.yield() }
+        clock.advance(by: .seconds(4))
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .seconds(1))
+        #expect(try await woke.value == .seconds(5))
+    }
+
+    @Test func a_cancelled_sleeper_throws() async {
+        let clock = ManualTimeSource()
+        let sleeper = Task { try await clock.sleep(for: .seconds(1)) }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+    }
+}
