@@ -243,3 +243,36 @@ enum CalculatorError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// Takes one-way messages and remembers their order.
+distributed actor Recorder: OneWayReceiver {
+    typealias ActorSystem = ClusterSystem
+    private var seen: [Int64] = []
+
+    func receive(_ message: Int64) { seen.append(message) }
+
+    distributed func received() -> [Int64] { seen }
+}
+
+@Suite struct OneWayMessageTests {
+    @Test(arguments: ClusteredCallTests.placements)
+    func one_way_messages_arrive_once_and_in_order(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let recorder = cluster[0].withPath("/user/recorder") { Recorder(actorSystem: cluster[0]) }
+            for chunk in stride(from: Int64(0), to: 1000, by: 100) {
+                try await cluster[1].post(Array(chunk..<(chunk + 100)), to: recorder.id)
+            }
+            try await cluster[1].post(Int64(1000), to: recorder.id)
+            // A call after the messages, over the same connection, sees them all.
+            let remote = try Recorder.resolve(id: recorder.id, using: cluster[1])
+            #expect(try await remote.received() == Array(0...1000))
+        }
+    }
+
+    @Test func posting_to_a_missing_local_actor_is_a_typed_error() async throws {
+        try await InProcessCluster.with(nodes: 1, placement: .inMemory) { cluster in
+            let ghost = ActorAddress(node: cluster[0].identity, path: "/user/ghost")
+            await #expect(throws: RemoteCallError.actorNotFound(ghost)) { try await cluster[0].post(Int64(1), to: ghost) }
+        }
+    }
+}

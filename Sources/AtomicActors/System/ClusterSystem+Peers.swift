@@ -87,7 +87,9 @@ extension ClusterSystem {
         do {
             while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
                 heard(from: remote)
-                for frame in batch { handle(frame, from: connection) }
+                for frame in batch {
+                    if frame.kind == .oneWay { await deliverOneWay(frame) } else { handle(frame, from: connection) }
+                }
             }
         } catch {
             ending = "\(error)"

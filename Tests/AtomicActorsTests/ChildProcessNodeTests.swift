@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import AtomicClusterTesting
+@testable import AtomicActors
+
+/// A real second process, started from the `atomic` executable like a worker.
+@Suite struct ChildProcessNodeTests {
+    /// The `atomic` executable built beside this test bundle.
+    static func atomicExecutable() throws -> URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // On Linux the test bundle is a single executable in the build folder.
+        let candidate = bundle.deletingLastPathComponent().appendingPathComponent("atomic")
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path])
+        }
+        return candidate
+    }
+
+    @Test func a_child_process_joins_serves_calls_and_is_seen_down_after_sigkill() async throws {
+        try await InProcessCluster.with(nodes: 1, placement: .loopbackTCP) { cluster in
+            let driver = cluster[0]
+            let events = driver.membershipEvents()
+            let child = Process()
+            child.executableURL = try Self.atomicExecutable()
+            child.arguments = ["node", "--seed", "\(driver.identity.endpoint)"]
+            let stdin = Pipe(), stdout = Pipe()
+            child.standardInput = stdin
+            child.standardOutput = stdout
+            try child.run()
+            defer {
+                if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+                child.waitUntilExit()
+            }
+            // The child joins: the driver sees it up.
+            var joined: NodeIdentity?
+            for await event in events {
+                if case let .up(node) = event { joined = node; break }
+            }
+            let node = try #require(joined)
+            // It serves calls.
+            let probe = try driver.probe(on: node)
+            #expect(try await probe.node() == node)
+            #expect(try await probe.echo([9, 8, 7]) == [9, 8, 7])
+            #expect(try await probe.members().contains(driver.identity))
+            // SIGKILL: no goodbye. The driver sees it down, and calls fail at once.
+            kill(child.processIdentifier, SIGKILL)
+            for await event in events where event == .down(node) { break }
+            #expect(driver.status(of: node) == .down)
+            await #expect(throws: RemoteCallError.nodeDown(node)) { _ = try await probe.echo([1]) }
+            try? stdin.fileHandleForWriting.close()
+        }
+    }
+}
