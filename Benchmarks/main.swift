@@ -1,9 +1,18 @@
+import AtomicTransport
 import Foundation
 
 // atomic-bench [NAME ...] [--quick]: runs the selected benchmarks (all by default)
 // in a release build, printing one JSON object per result, then a table.
-let all: [any Benchmark] = [TransportThroughputBenchmark(), TransportRoundTripBenchmark()]
+let all: [any Benchmark] = [TransportThroughputBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark()]
 var arguments = Array(CommandLine.arguments.dropFirst())
+// The callee process of the actor benchmark.
+if arguments.first == "serve-node", arguments.count == 2, let seed = Endpoint(parsing: arguments[1]) {
+    do { try await ChildNode.serve(seed: seed) } catch {
+        FileHandle.standardError.write(Data("atomic-bench serve-node: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 arguments.removeAll { $0 == "--quick" }
 let unknown = arguments.filter { name in !all.contains { $0.name == name } }

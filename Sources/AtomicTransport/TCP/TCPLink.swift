@@ -44,6 +44,8 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     static let coalesceThreshold = 16 << 10
     /// A coalescing buffer is not grown past this.
     static let coalesceLimit = 256 << 10
+    /// A sender that finds this many bytes queued writes them itself, at once.
+    static let inlineFlushThreshold = 64 << 10
     /// Payloads missing at least this many bytes are read straight into place.
     static let directReadThreshold = 64 << 10
     /// Most bytes read from one socket per wake-up, for fairness between connections.
@@ -86,14 +88,19 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     // MARK: Sending
 
     func send(_ frames: [Frame]) async throws {
-        let becomeFlusher = try state.withLock { (s: inout State) throws(TransportError) -> Bool in
+        let (becomeFlusher, bulk) = try state.withLock { (s: inout State) throws(TransportError) -> (Bool, Bool) in
             if let failure = s.failure { throw failure }
             for frame in frames { enqueue(frame, into: &s) }
-            guard !s.flushing && !s.awaitingWritable else { return false }
+            guard !s.flushing && !s.awaitingWritable else { return (false, false) }
             s.flushing = true
-            return true
+            return (true, s.queuedBytes >= TCPLink.inlineFlushThreshold)
         }
-        if becomeFlusher { flush() }
+        // Bulk data is written at once by the sender. Small frames are written by
+        // the event loop a moment later, so frames that other tasks queue
+        // meanwhile (replies, concurrent calls) leave in the same system call.
+        if becomeFlusher {
+            if bulk { flush() } else { loop.execute { [self] in flush() } }
+        }
         try await waitForRoom()
     }
 

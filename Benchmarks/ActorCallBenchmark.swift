@@ -1,0 +1,171 @@
+import AtomicActors
+import Foundation
+
+/// Remote calls per second between two processes over loopback (1 and 64 in
+/// flight), and one-way messages per second, each beside the transport's own
+/// round trips to the same process in the same run.
+///
+/// The callee is this executable started again as `atomic-bench serve-node`: a
+/// cluster node plus a plain transport echo listener.
+struct ActorCallBenchmark: Benchmark {
+    let name = "actor-calls"
+
+    func run(quick: Bool) async throws -> [BenchmarkResult] {
+        let driverTransport = try TCPTransport()
+        let driver = try await ClusterSystem.start(transport: driverTransport, listenOn: Endpoint(host: "127.0.0.1", port: 0))
+        let events = driver.membershipEvents()
+        let child = try ChildNode.launch(seed: driver.identity.endpoint)
+        defer { child.stop() }
+        var remote: NodeIdentity?
+        for await event in events {
+            if case let .up(node) = event { remote = node; break }
+        }
+        guard let remote else { throw BenchmarkError.childDidNotJoin }
+        let probe = try driver.probe(on: remote)
+        let payload = [UInt8](repeating: 1, count: 32)
+        var results: [BenchmarkResult] = []
+        for (inFlight, calls) in [(1, quick ? 5_000 : 20_000), (64, quick ? 100_000 : 400_000)] {
+            let raw = try await TransportEcho.roundTrips(to: child.echoEndpoint, inFlight: inFlight, count: calls, size: payload.count)
+            let actor = try await callRate(probe, payload: payload, inFlight: inFlight, calls: calls)
+            results.append(BenchmarkResult(benchmark: name, metric: "calls/s, \(inFlight) in flight", value: actor, unit: "calls/s",
+                                           baseline: raw, target: inFlight == 64 ? ">= 50000/s, raw/actor <= 1.5" : nil))
+        }
+        let messages = quick ? 200_000 : 1_000_000
+        let oneWay = try await oneWayRate(driver, to: remote, messages: messages)
+        let raw64 = results.last!.baseline!
+        results.append(BenchmarkResult(benchmark: name, metric: "one-way messages/s", value: oneWay, unit: "msg/s", baseline: raw64))
+        await driver.shutdown()
+        return results
+    }
+
+    private func callRate(_ probe: NodeProbe, payload: [UInt8], inFlight: Int, calls: Int) async throws -> Double {
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<inFlight {
+                let share = calls / inFlight + (worker < calls % inFlight ? 1 : 0)
+                group.addTask {
+                    for _ in 0..<share {
+                        let echoed = try await probe.echo(payload)
+                        precondition(echoed.count == payload.count, "echo lost bytes")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(calls) / (ContinuousClock.now - start).seconds
+    }
+
+    private func oneWayRate(_ driver: ClusterSystem, to node: NodeIdentity, messages: Int) async throws -> Double {
+        let sink = ActorAddress(node: node, path: BenchSink.path)
+        let remoteSink = try BenchSink.resolve(id: sink, using: driver)
+        let before = try await remoteSink.count()
+        let batch = (0..<256).map { Int64($0) }
+        let start = ContinuousClock.now
+        var sent = 0
+        while sent < messages {
+            try await driver.post(batch, to: sink)
+            sent += batch.count
+        }
+        // The count call travels behind the messages on the same connection.
+        let after = try await remoteSink.count()
+        let seconds = (ContinuousClock.now - start).seconds
+        precondition(after - before == sent, "one-way messages lost: \(after - before) of \(sent)")
+        return Double(sent) / seconds
+    }
+
+    enum BenchmarkError: Error { case childDidNotJoin, childDidNotStart }
+}
+
+/// Counts one-way messages on the callee node.
+distributed actor BenchSink: OneWayReceiver {
+    typealias ActorSystem = ClusterSystem
+    static let path = "/user/bench-sink"
+    private var received = 0
+
+    func receive(_ message: Int64) { received += 1 }
+
+    distributed func count() -> Int { received }
+}
+
+/// The callee process: `atomic-bench serve-node SEED`.
+enum ChildNode {
+    struct Handle {
+        let process: Process
+        let stdin: Pipe
+        let echoEndpoint: Endpoint
+
+        func stop() {
+            try? stdin.fileHandleForWriting.close()
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    static func launch(seed: Endpoint) throws -> Handle {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["serve-node", "\(seed)"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        // First line: "echo HOST:PORT".
+        var line = Data()
+        while let byte = try stdout.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data([0x0A]) { line += byte }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("echo "), let endpoint = Endpoint(parsing: String(text.dropFirst(5))) else {
+            process.terminate()
+            throw ActorCallBenchmark.BenchmarkError.childDidNotStart
+        }
+        return Handle(process: process, stdin: stdin, echoEndpoint: endpoint)
+    }
+
+    /// Runs in the child: a node with a sink, and a transport echo listener.
+    static func serve(seed: Endpoint) async throws {
+        let echoTransport = try TCPTransport()
+        let echo = try await echoTransport.listen(on: Endpoint(host: "127.0.0.1", port: 0))
+        let system = try await ClusterSystem.start(transport: try TCPTransport(), listenOn: Endpoint(host: "127.0.0.1", port: 0), seed: seed)
+        let sink = system.withPath(BenchSink.path) { BenchSink(actorSystem: system) }
+        FileHandle.standardOutput.write(Data("echo \(echo.endpoint)\n".utf8))
+        Thread.detachNewThread {
+            // The parent holds our stdin: end of file means it is gone.
+            while !FileHandle.standardInput.availableData.isEmpty {}
+            exit(0)
+        }
+        for await connection in echo.connections {
+            Task {
+                while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
+                    try await connection.send(batch.map { Frame(kind: .reply, correlationID: $0.correlationID, payload: $0.payload) })
+                }
+            }
+        }
+        _ = sink
+    }
+}
+
+/// Round trips over a bare transport connection, the baseline of the actor figures.
+enum TransportEcho {
+    static func roundTrips(to endpoint: Endpoint, inFlight: Int, count: Int, size: Int) async throws -> Double {
+        let transport = try TCPTransport()
+        let connection = try await transport.connect(to: endpoint)
+        let payload = [UInt8](repeating: 1, count: size)
+        let start = ContinuousClock.now
+        var sent = min(inFlight, count)
+        var received = 0
+        try await connection.send((0..<sent).map { Frame(kind: .request, correlationID: UInt64($0), payload: payload) })
+        while received < count {
+            let batch = try await connection.inbound.nextBatch()
+            guard !batch.isEmpty else { break }
+            received += batch.count
+            let more = min(batch.count, count - sent)
+            if more > 0 {
+                try await connection.send((0..<more).map { Frame(kind: .request, correlationID: UInt64(sent + $0), payload: payload) })
+                sent += more
+            }
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        await connection.close()
+        await transport.shutdown()
+        return Double(received) / seconds
+    }
+}
