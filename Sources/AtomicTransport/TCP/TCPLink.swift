@@ -95,11 +95,13 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             s.flushing = true
             return (true, s.queuedBytes >= TCPLink.inlineFlushThreshold)
         }
-        // Bulk data is written at once by the sender. Small frames are written by
-        // the event loop a moment later, so frames that other tasks queue
-        // meanwhile (replies, concurrent calls) leave in the same system call.
+        // Bulk data is written at once. For small frames the flusher first yields,
+        // so tasks that are ready to send too (replies, concurrent calls) queue
+        // their frames and all leave in the same system call; alone, it resumes
+        // at once.
         if becomeFlusher {
-            if bulk { flush() } else { loop.execute { [self] in flush() } }
+            if !bulk { await Task.yield() }
+            flush()
         }
         try await waitForRoom()
     }
