@@ -203,6 +203,11 @@ public final class InProcessCluster: Sendable {
                 leaks.append("node\(index): \(d)")
             }
         }
+        for (index, system) in all.enumerated() {
+            if let tcp = system.transport as? TCPTransport, tcp.openResourceCount != 0 {
+                leaks.append("node\(index): \(tcp.openResourceCount) sockets open")
+            }
+        }
         if let network, network.openLinkCount != 0 { leaks.append("\(network.openLinkCount) in-memory links open") }
         return leaks
     }

@@ -276,3 +276,31 @@ distributed actor Recorder: OneWayReceiver {
         }
     }
 }
+
+@Suite struct IncarnationTests {
+    @Test func a_node_restarted_at_the_same_address_is_a_new_incarnation() async throws {
+        try await InProcessCluster.with(nodes: 3, placement: .inMemory) { cluster in
+            let old = cluster[2].identity
+            let events = cluster[0].membershipEvents()
+            await cluster.kill(2)
+            let network = try #require(cluster.network)
+            let restarted = try await ClusterSystem.start(transport: network.makeTransport(host: old.host),
+                                                         listenOn: old.endpoint, seed: cluster[0].identity.endpoint,
+                                                         settings: InProcessCluster.fastSettings())
+            #expect(restarted.identity.endpoint == old.endpoint)
+            #expect(restarted.identity.incarnation != old.incarnation)
+            var sawUp = false, sawOldDown = false
+            for await event in events {
+                if event == .up(restarted.identity) { sawUp = true }
+                if event == .down(old) { sawOldDown = true }
+                if sawUp && sawOldDown { break }
+            }
+            #expect(cluster[0].status(of: old) == .down)
+            #expect(cluster[0].status(of: restarted.identity) == .up)
+            // The old incarnation is never reached by mistake; the new one answers.
+            await #expect(throws: RemoteCallError.nodeDown(old)) { _ = try await cluster[0].probe(on: old).echo([]) }
+            #expect(try await cluster[0].probe(on: restarted.identity).node() == restarted.identity)
+            await restarted.shutdown()
+        }
+    }
+}

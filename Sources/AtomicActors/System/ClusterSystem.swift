@@ -43,7 +43,8 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     /// The settings it was started with.
     public let settings: ClusterSettings
 
-    let transport: any Transport
+    /// The transport the system runs on.
+    public let transport: any Transport
     let listener: any Listener
     let types = TypeNameCache()
     let correlation = Atomic<UInt64>(0)
