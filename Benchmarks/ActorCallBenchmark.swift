@@ -132,22 +132,26 @@ enum ChildNode {
             while !FileHandle.standardInput.availableData.isEmpty {}
             exit(0)
         }
-        for await connection in echo.connections {
-            Task {
-                while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
-                    try await connection.send(batch.map { Frame(kind: .reply, correlationID: $0.correlationID, payload: $0.payload) })
-                }
-            }
-        }
+        await TransportEcho.serve(echo)
         _ = sink
     }
 }
 
 /// Round trips over a bare transport connection, the baseline of the actor figures.
 enum TransportEcho {
+    /// Round trips per second to the echo listener at `endpoint`.
     static func roundTrips(to endpoint: Endpoint, inFlight: Int, count: Int, size: Int) async throws -> Double {
         let transport = try TCPTransport()
         let connection = try await transport.connect(to: endpoint)
+        let rate = try await windowed(connection, inFlight: inFlight, count: count, size: size)
+        await connection.close()
+        await transport.shutdown()
+        return rate
+    }
+
+    /// Keeps `inFlight` requests outstanding on `connection` until `count` replies
+    /// came back; returns replies per second.
+    static func windowed(_ connection: Connection, inFlight: Int, count: Int, size: Int) async throws -> Double {
         let payload = [UInt8](repeating: 1, count: size)
         let start = ContinuousClock.now
         var sent = min(inFlight, count)
@@ -164,8 +168,18 @@ enum TransportEcho {
             }
         }
         let seconds = (ContinuousClock.now - start).seconds
-        await connection.close()
-        await transport.shutdown()
+        precondition(received == count, "round trips lost replies")
         return Double(received) / seconds
+    }
+
+    /// Echoes every frame of every connection `listener` accepts.
+    static func serve(_ listener: any Listener) async {
+        for await connection in listener.connections {
+            Task {
+                while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
+                    try await connection.send(batch.map { Frame(kind: .reply, correlationID: $0.correlationID, payload: $0.payload) })
+                }
+            }
+        }
     }
 }
