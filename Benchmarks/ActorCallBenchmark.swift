@@ -127,11 +127,7 @@ enum ChildNode {
         let system = try await ClusterSystem.start(transport: try TCPTransport(), listenOn: Endpoint(host: "127.0.0.1", port: 0), seed: seed)
         let sink = system.withPath(BenchSink.path) { BenchSink(actorSystem: system) }
         FileHandle.standardOutput.write(Data("echo \(echo.endpoint)\n".utf8))
-        Thread.detachNewThread {
-            // The parent holds our stdin: end of file means it is gone.
-            while !FileHandle.standardInput.availableData.isEmpty {}
-            exit(0)
-        }
+        ProcessLifetime.exitWhenStandardInputCloses()
         await TransportEcho.serve(echo)
         _ = sink
     }

@@ -6,7 +6,7 @@ enum AtomicCommand {
     static let usage = """
         usage: atomic [demo] [--frames N] [--payload BYTES]
           demo     two nodes on loopback: handshake with a cluster secret, echo N frames (default)
-          node     --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH]: a cluster node joining a seed
+          node     --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH] [--exit-with-parent]: a cluster node joining a seed
         """
 
     static func run(_ arguments: [String]) async -> Int32 {

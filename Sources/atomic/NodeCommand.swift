@@ -1,17 +1,24 @@
 import AtomicActors
 import Foundation
 
-/// `atomic node --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH]`: a bare
-/// cluster node that joins the seed and serves its per-node services (the probe)
-/// until killed or until its parent goes away.
+/// `atomic node --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH] [--exit-with-parent]`:
+/// a bare cluster node that joins the seed and serves its per-node services (the
+/// probe) until killed, or, with `--exit-with-parent`, until its parent process dies
+/// (its standard input, the parent's pipe, reaches end of file).
 enum NodeCommand {
     static func run(_ arguments: [String]) async -> Int32 {
         var seed: Endpoint?
         var listen = Endpoint(host: "127.0.0.1", port: 0)
         var settings = ClusterSettings()
+        var exitWithParent = false
         var index = 0
         while index < arguments.count {
             let flag = arguments[index]
+            if flag == "--exit-with-parent" {
+                exitWithParent = true
+                index += 1
+                continue
+            }
             guard index + 1 < arguments.count else { return fail("'\(flag)' needs a value") }
             let value = arguments[index + 1]
             switch flag {
@@ -28,7 +35,7 @@ enum NodeCommand {
             }
             index += 2
         }
-        ParentWatch.exitWhenParentDies()
+        if exitWithParent { ProcessLifetime.exitWhenStandardInputCloses() }
         do {
             let system = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
                                                        listenOn: listen, seed: seed, settings: settings)
@@ -47,13 +54,3 @@ enum NodeCommand {
     }
 }
 
-/// Ends this process when its parent does, so no node outlives whoever started it.
-enum ParentWatch {
-    static func exitWhenParentDies() {
-        // Standard input is the parent's pipe: end of file means the parent is gone.
-        Thread.detachNewThread {
-            while FileHandle.standardInput.availableData.count > 0 {}
-            exit(0)
-        }
-    }
-}

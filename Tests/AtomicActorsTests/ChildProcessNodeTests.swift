@@ -22,7 +22,7 @@ import AtomicClusterTesting
             let events = driver.membershipEvents()
             let child = Process()
             child.executableURL = try Self.atomicExecutable()
-            child.arguments = ["node", "--seed", "\(driver.identity.endpoint)"]
+            child.arguments = ["node", "--seed", "\(driver.identity.endpoint)", "--exit-with-parent"]
             let stdin = Pipe(), stdout = Pipe()
             child.standardInput = stdin
             child.standardOutput = stdout
@@ -48,6 +48,39 @@ import AtomicClusterTesting
             #expect(driver.status(of: node) == .down)
             await #expect(throws: RemoteCallError.nodeDown(node)) { _ = try await probe.echo([1]) }
             try? stdin.fileHandleForWriting.close()
+        }
+    }
+
+    @Test func a_child_started_with_exit_with_parent_exits_when_the_parents_pipe_closes() async throws {
+        try await InProcessCluster.with(nodes: 1, placement: .loopbackTCP) { cluster in
+            let driver = cluster[0]
+            let events = driver.membershipEvents()
+            let child = Process()
+            child.executableURL = try Self.atomicExecutable()
+            child.arguments = ["node", "--seed", "\(driver.identity.endpoint)", "--exit-with-parent"]
+            let stdin = Pipe()
+            child.standardInput = stdin
+            child.standardOutput = Pipe()
+            let exited = AsyncStream<Int32>.makeStream()
+            child.terminationHandler = { process in
+                exited.continuation.yield(process.terminationStatus)
+                exited.continuation.finish()
+            }
+            try child.run()
+            defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+            var joined: NodeIdentity?
+            for await event in events {
+                if case let .up(node) = event { joined = node; break }
+            }
+            let node = try #require(joined)
+            // What the kernel does when the parent dies: the pipe's write end closes.
+            try stdin.fileHandleForWriting.close()
+            var status: Int32?
+            for await code in exited.stream { status = code }
+            #expect(status == 0)
+            #expect(!child.isRunning)
+            for await event in events where event == .down(node) { break }
+            #expect(driver.status(of: node) == .down)
         }
     }
 }

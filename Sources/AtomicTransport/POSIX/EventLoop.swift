@@ -96,8 +96,12 @@ final class EventLoop: Sendable {
     /// Asks the thread to exit after the tasks already queued; it closes the epoll
     /// instance on its way out.
     func shutdown() {
-        state.withLock { $0.stopping = true }
-        Posix.signalEventfd(wakeFD)
+        // Only the first call may touch the eventfd: the thread closes it on exit.
+        let first = state.withLock { s -> Bool in
+            defer { s.stopping = true }
+            return !s.stopping
+        }
+        if first { Posix.signalEventfd(wakeFD) }
     }
 
     /// Whether the thread has exited.

@@ -124,6 +124,19 @@ public final class TCPTransport: Transport {
         loop.shutdown()
     }
 
+    /// Returns after the event loop has run everything queued before this call
+    /// (closes of torn-down connections among them).
+    func barrier() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            loop.execute { continuation.resume() }
+        }
+    }
+
+    // A transport dropped without shutdown() still stops its thread.
+    deinit {
+        loop.shutdown()
+    }
+
     func remember(_ link: TCPLink) {
         state.withLock { $0.links[ObjectIdentifier(link)] = link }
     }

@@ -54,13 +54,3 @@ func firstRejection(_ listener: any Listener) async -> TransportError? {
     for await rejection in listener.rejections { return rejection }
     return nil
 }
-
-/// The current resident set size of this process, in bytes (Linux).
-func residentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        let digits = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        return digits * 1024
-    }
-    return 0
-}

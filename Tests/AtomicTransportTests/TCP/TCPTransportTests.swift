@@ -228,6 +228,21 @@ import Synchronization
         }
     }
 
+    @Test func before_the_handshake_a_large_frame_is_refused_without_allocating_it() async throws {
+        try await withTCPPair { server, listener, _ in
+            let socket = try BlockingSocket.connect(to: listener.endpoint)
+            // A header announcing 1 MiB, and no more: the listener must refuse on the header alone.
+            var head = Frame(kind: .handshake, payload: []).encoded()
+            head.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(Frame.headerSize + (1 << 20)).littleEndian, Array.init))
+            try socket.write(head)
+            #expect(await firstRejection(listener) == .framing(.frameTooLarge(length: Frame.headerSize + (1 << 20),
+                                                                              limit: HandshakeDriver.maxHandshakeFrameSize)))
+            socket.close()
+            listener.close()
+            _ = server
+        }
+    }
+
     @Test func connecting_to_a_closed_port_retries_then_fails_with_a_typed_error() async throws {
         var configuration = TransportConfiguration()
         configuration.connectAttempts = 3
