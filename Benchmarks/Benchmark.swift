@@ -42,9 +42,9 @@ struct BenchmarkResult: Encodable {
 func printTable(_ results: [BenchmarkResult]) {
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
     func figure(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.3f", v) }
-    print(pad("benchmark", 22) + pad("metric", 30) + pad("value", 16) + pad("raw baseline", 16) + pad("ratio", 8) + "target")
+    print(pad("benchmark", 22) + pad("metric", 46) + pad("value", 16) + pad("raw baseline", 16) + pad("ratio", 8) + "target")
     for r in results {
-        print(pad(r.benchmark, 22) + pad(r.metric, 30) + pad(figure(r.value) + " " + r.unit, 16)
+        print(pad(r.benchmark, 22) + pad(r.metric, 46) + pad(figure(r.value) + " " + r.unit, 16)
               + pad(r.baseline.map { figure($0) } ?? "-", 16) + pad(r.ratio.map { String(format: "%.2f", $0) } ?? "-", 8)
               + (r.target ?? ""))
     }
