@@ -40,6 +40,7 @@ let package = Package(
             path: "Benchmarks",
             swiftSettings: strict),
         .testTarget(name: "AtomicTransportTests", dependencies: ["AtomicTransport"], swiftSettings: strict),
+        .testTarget(name: "AtomicRDDTests", dependencies: ["AtomicRDD"], swiftSettings: strict),
         .testTarget(name: "AtomicActorsTests", dependencies: ["AtomicActors", "AtomicClusterTesting", "atomic"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,122 @@
+@_exported import AtomicActors
+import Foundation
+
+/// A byte range of one file, read by one partition of `textFile`.
+///
+/// The lines of a file are shared out by byte ranges with the rule Hadoop uses:
+/// a split owns every line that *starts* inside it (the first line of a split that
+/// does not start the file belongs to the previous split, which reads past its own
+/// end to finish its last line). So each line is read by exactly one partition,
+/// wherever the split boundaries fall.
+public struct FileSplit: Hashable, Sendable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// First byte of the range.
+    public var start: Int
+    /// Bytes in the range.
+    public var length: Int
+
+    /// Creates a split.
+    public init(path: String, start: Int, length: Int) {
+        self.path = path
+        self.start = start
+        self.length = length
+    }
+
+    /// One past the last byte.
+    public var end: Int { start + length }
+
+    /// `"path[start..<end]"`.
+    public var description: String { "\(path)[\(start)..<\(end)]" }
+}
+
+/// Why input files could not be listed or read.
+public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Nothing matched the path or pattern.
+    case noInput(String)
+    /// A file could not be opened or read.
+    case unreadable(path: String, reason: String)
+
+    /// A one-line explanation naming the path.
+    public var description: String {
+        switch self {
+        case let .noInput(path): return "no input files match '\(path)'"
+        case let .unreadable(path, reason): return "cannot read '\(path)': \(reason)"
+        }
+    }
+}
+
+/// Lists input files and cuts them into splits.
+public enum FileSplitter {
+    /// The files a path names: a file, every regular file directly in a
+    /// directory (sorted, hidden files skipped), or the files matching a glob
+    /// with `*` and `?` in its last component.
+    ///
+    /// - Throws: ``InputError/noInput(_:)`` when nothing matches.
+    public static func files(at path: String) throws(InputError) -> [String] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { return [path] }
+            let names = (try? manager.contentsOfDirectory(atPath: path)) ?? []
+            let files = names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+                .filter { manager.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue }
+            guard !files.isEmpty else { throw .noInput(path) }
+            return files
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let pattern = (path as NSString).lastPathComponent
+        guard pattern.contains("*") || pattern.contains("?") else { throw .noInput(path) }
+        let names = (try? manager.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+        let files = names.filter { matches(Array($0.utf8), Array(pattern.utf8)) }.sorted()
+            .map { directory.isEmpty ? $0 : (directory as NSString).appendingPathComponent($0) }
+        guard !files.isEmpty else { throw .noInput(path) }
+        return files
+    }
+
+    /// Splits for `paths` so that there are at least `minPartitions` in all
+    /// (more for large files: no split exceeds `maxSplitBytes`). Empty files get
+    /// no split.
+    public static func splits(of paths: [String], minPartitions: Int, maxSplitBytes: Int = 64 << 20) throws(InputError) -> [FileSplit] {
+        var sizes: [(String, Int)] = []
+        for path in paths {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let size = (attributes[.size] as? NSNumber)?.intValue else {
+                throw .unreadable(path: path, reason: "cannot stat")
+            }
+            sizes.append((path, size))
+        }
+        let total = sizes.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return [] }
+        let goal = max(1, min(maxSplitBytes, (total + max(1, minPartitions) - 1) / max(1, minPartitions)))
+        var splits: [FileSplit] = []
+        for (path, size) in sizes where size > 0 {
+            var start = 0
+            while start < size {
+                let length = min(goal, size - start)
+                splits.append(FileSplit(path: path, start: start, length: length))
+                start += length
+            }
+        }
+        return splits
+    }
+
+    /// `*` and `?` matching over bytes.
+    static func matches(_ name: [UInt8], _ pattern: [UInt8]) -> Bool {
+        var n = 0, p = 0, starP = -1, starN = 0
+        while n < name.count {
+            if p < pattern.count && (pattern[p] == UInt8(ascii: "?") || pattern[p] == name[n]) {
+                n += 1; p += 1
+            } else if p < pattern.count && pattern[p] == UInt8(ascii: "*") {
+                starP = p; starN = n; p += 1
+            } else if starP >= 0 {
+                p = starP + 1; starN += 1; n = starN
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count && pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
+    }
+}

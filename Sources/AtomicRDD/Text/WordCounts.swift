@@ -1,0 +1,187 @@
+/// Counts words by their bytes, with no `String` per word: an open-addressing
+/// hash table whose keys live in one byte arena. This is what makes word count
+/// run at byte-scanning speed (a `[String: Int]` fed by `String.split` measured
+/// about 16 MB/s per core here).
+///
+/// ```swift
+/// var counts = WordCounts()
+/// try LineReader.forEachLine(in: split) { counts.addWords(in: $0) }
+/// let top = counts.top(5)           // [(word, count)], most frequent first
+/// ```
+///
+/// Words are maximal runs of bytes that are not ASCII whitespace (space, tab,
+/// newline, carriage return, vertical tab, form feed); other bytes, UTF-8
+/// included, are part of words.
+public struct WordCounts: Sendable {
+    private struct Slot {
+        var hash: UInt64 = 0
+        var offset: Int32 = -1      // in `arena`; -1 marks an empty slot
+        var length: Int32 = 0
+        var count: Int = 0
+    }
+
+    private var slots: [Slot]
+    private var arena: [UInt8] = []
+    private var mask: Int
+    /// Distinct words.
+    public private(set) var distinctCount = 0
+    /// Words counted, with repetitions.
+    public private(set) var totalCount = 0
+
+    /// An empty table.
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Slot](repeating: Slot(), count: size)
+        mask = size - 1
+    }
+
+    /// Adds `count` occurrences of `word`.
+    ///
+    /// - Complexity: O(word length) expected.
+    public mutating func add(_ word: UnsafeBufferPointer<UInt8>, count: Int = 1) {
+        let hash = WordCounts.hash(word)
+        var index = Int(truncatingIfNeeded: hash) & mask
+        totalCount += count
+        while true {
+            let slot = slots[index]
+            if slot.offset < 0 { break }
+            if slot.hash == hash && Int(slot.length) == word.count && equal(slot, word) {
+                slots[index].count += count
+                return
+            }
+            index = (index + 1) & mask
+        }
+        precondition(arena.count + word.count < Int(Int32.max), "word arena over 2 GiB")
+        slots[index] = Slot(hash: hash, offset: Int32(arena.count), length: Int32(word.count), count: count)
+        arena.append(contentsOf: word)
+        distinctCount += 1
+        if distinctCount * 2 > slots.count { grow() }
+    }
+
+    /// Adds every word of `line`.
+    public mutating func addWords(in line: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        let n = line.count
+        while index < n {
+            while index < n && WordCounts.isSpace(line[index]) { index += 1 }
+            let start = index
+            while index < n && !WordCounts.isSpace(line[index]) { index += 1 }
+            if index > start { add(UnsafeBufferPointer(rebasing: line[start..<index])) }
+        }
+    }
+
+    /// Adds `text`'s words (for tests and small inputs).
+    public mutating func addWords(in text: String) {
+        var copy = text
+        copy.withUTF8 { addWords(in: $0) }
+    }
+
+    /// Adds every count of `other` to this table.
+    public mutating func merge(_ other: WordCounts) {
+        other.forEach { word, count in add(word, count: count) }
+    }
+
+    /// Calls `body` with each distinct word and its count, in no particular order.
+    public func forEach(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
+        try arena.withUnsafeBufferPointer { bytes in
+            for slot in slots where slot.offset >= 0 {
+                try body(UnsafeBufferPointer(rebasing: bytes[Int(slot.offset)..<Int(slot.offset + slot.length)]), slot.count)
+            }
+        }
+    }
+
+    /// The count of `word` (0 if absent).
+    public func count(of word: String) -> Int {
+        var result = 0
+        var copy = word
+        copy.withUTF8 { target in
+            forEach { w, c in if w.elementsEqual(target) { result = c } }
+        }
+        return result
+    }
+
+    /// The `k` most frequent words, ties broken by the words' bytes.
+    public func top(_ k: Int) -> [(word: String, count: Int)] {
+        var best: [(word: [UInt8], count: Int)] = []
+        forEach { word, count in
+            if best.count < k || count >= best[best.count - 1].count {
+                best.append((Array(word), count))
+                if best.count > k * 4 + 16 {
+                    best.sort { $0.count != $1.count ? $0.count > $1.count : $0.word.lexicographicallyPrecedes($1.word) }
+                    best.removeLast(best.count - k)
+                }
+            }
+        }
+        best.sort { $0.count != $1.count ? $0.count > $1.count : $0.word.lexicographicallyPrecedes($1.word) }
+        return best.prefix(k).map { (String(decoding: $0.word, as: UTF8.self), $0.count) }
+    }
+
+    /// Every word and count as a dictionary (allocates a `String` per word).
+    public func dictionary() -> [String: Int] {
+        var result: [String: Int] = [:]
+        result.reserveCapacity(distinctCount)
+        forEach { word, count in result[String(decoding: word, as: UTF8.self)] = count }
+        return result
+    }
+
+    private func equal(_ slot: Slot, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        arena.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, let other = word.baseAddress else { return word.isEmpty }
+            return memcmpBytes(base + Int(slot.offset), other, word.count)
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.offset >= 0 {
+            var index = Int(truncatingIfNeeded: slot.hash) & mask
+            while slots[index].offset >= 0 { index = (index + 1) & mask }
+            slots[index] = slot
+        }
+    }
+
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    /// A fast 64-bit hash of bytes: 8 bytes at a time, multiply-xor mixing.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= bytes.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            index += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.count {
+            tail |= UInt64(base[index]) << shift
+            shift += 8
+            index += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 32)
+    }
+}
+
+@inline(__always)
+private func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var i = 0
+    while i + 8 <= count {
+        if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < count {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}
