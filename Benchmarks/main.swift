@@ -3,7 +3,7 @@ import Foundation
 
 // atomic-bench [NAME ...] [--quick]: runs the selected benchmarks (all by default)
 // in a release build, printing one JSON object per result, then a table.
-let all: [any Benchmark] = [TransportThroughputBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark()]
+let all: [any Benchmark] = [TransportThroughputBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark(), WordCountTextBenchmark()]
 var arguments = Array(CommandLine.arguments.dropFirst())
 // The callee process of the actor benchmark.
 if arguments.first == "serve-node", arguments.count == 2, let seed = Endpoint(parsing: arguments[1]) {

@@ -22,7 +22,6 @@ public struct WordCounts: Sendable {
 
     private var slots: [Slot]
     private var arena: [UInt8] = []
-    private var mask: Int
     /// Distinct words.
     public private(set) var distinctCount = 0
     /// Words counted, with repetitions.
@@ -33,42 +32,74 @@ public struct WordCounts: Sendable {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = [Slot](repeating: Slot(), count: size)
-        mask = size - 1
     }
 
     /// Adds `count` occurrences of `word`.
     ///
     /// - Complexity: O(word length) expected.
     public mutating func add(_ word: UnsafeBufferPointer<UInt8>, count: Int = 1) {
+        reserveForWords(1)
         let hash = WordCounts.hash(word)
-        var index = Int(truncatingIfNeeded: hash) & mask
+        let inserted = slots.withUnsafeMutableBufferPointer { table in
+            WordCounts.insert(word, hash: hash, count: count, into: table, arena: &arena)
+        }
         totalCount += count
+        if inserted { distinctCount += 1 }
+    }
+
+    /// Adds every word of `line`.
+    ///
+    /// - Complexity: O(line length) expected; one pass over the bytes, no allocation
+    ///   except for words seen for the first time.
+    public mutating func addWords(in line: UnsafeBufferPointer<UInt8>) {
+        // At most one new word per two bytes: make room first, so the table is
+        // not reallocated while its storage is borrowed below.
+        reserveForWords(line.count / 2 + 1)
+        var added = 0, words = 0
+        slots.withUnsafeMutableBufferPointer { table in
+            var index = 0
+            var arena = self.arena
+            self.arena = []
+            defer { self.arena = arena }
+            let n = line.count
+            while index < n {
+                while index < n && WordCounts.isSpace(line[index]) { index += 1 }
+                let start = index
+                while index < n && !WordCounts.isSpace(line[index]) { index += 1 }
+                guard index > start else { continue }
+                let word = UnsafeBufferPointer(rebasing: line[start..<index])
+                words += 1
+                if WordCounts.insert(word, hash: WordCounts.hash(word), count: 1, into: table, arena: &arena) { added += 1 }
+            }
+        }
+        totalCount += words
+        distinctCount += added
+    }
+
+    /// Finds `word` in `table` and adds `count`, or inserts it; true when inserted.
+    @inline(__always)
+    private static func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, count: Int,
+                               into table: UnsafeMutableBufferPointer<Slot>, arena: inout [UInt8]) -> Bool {
+        let mask = table.count - 1
+        var index = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let slot = slots[index]
+            let slot = table[index]
             if slot.offset < 0 { break }
-            if slot.hash == hash && Int(slot.length) == word.count && equal(slot, word) {
-                slots[index].count += count
-                return
+            if slot.hash == hash && Int(slot.length) == word.count && equal(slot, word, arena) {
+                table[index].count += count
+                return false
             }
             index = (index + 1) & mask
         }
         precondition(arena.count + word.count < Int(Int32.max), "word arena over 2 GiB")
-        slots[index] = Slot(hash: hash, offset: Int32(arena.count), length: Int32(word.count), count: count)
+        table[index] = Slot(hash: hash, offset: Int32(arena.count), length: Int32(word.count), count: count)
         arena.append(contentsOf: word)
-        distinctCount += 1
-        if distinctCount * 2 > slots.count { grow() }
+        return true
     }
 
-    /// Adds every word of `line`.
-    public mutating func addWords(in line: UnsafeBufferPointer<UInt8>) {
-        var index = 0
-        let n = line.count
-        while index < n {
-            while index < n && WordCounts.isSpace(line[index]) { index += 1 }
-            let start = index
-            while index < n && !WordCounts.isSpace(line[index]) { index += 1 }
-            if index > start { add(UnsafeBufferPointer(rebasing: line[start..<index])) }
-        }
+    /// Grows the table so that `words` more distinct words keep it at most half full.
+    private mutating func reserveForWords(_ words: Int) {
+        while (distinctCount + words) * 2 > slots.count { grow() }
     }
 
     /// Adds `text`'s words (for tests and small inputs).
@@ -125,7 +156,8 @@ public struct WordCounts: Sendable {
         return result
     }
 
-    private func equal(_ slot: Slot, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always)
+    private static func equal(_ slot: Slot, _ word: UnsafeBufferPointer<UInt8>, _ arena: [UInt8]) -> Bool {
         arena.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress, let other = word.baseAddress else { return word.isEmpty }
             return memcmpBytes(base + Int(slot.offset), other, word.count)
@@ -135,7 +167,7 @@ public struct WordCounts: Sendable {
     private mutating func grow() {
         let old = slots
         slots = [Slot](repeating: Slot(), count: old.count * 2)
-        mask = slots.count - 1
+        let mask = slots.count - 1
         for slot in old where slot.offset >= 0 {
             var index = Int(truncatingIfNeeded: slot.hash) & mask
             while slots[index].offset >= 0 { index = (index + 1) & mask }
