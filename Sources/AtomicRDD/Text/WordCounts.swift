@@ -134,17 +134,23 @@ public struct WordCounts: Sendable {
 
     /// The `k` most frequent words, ties broken by the words' bytes.
     public func top(_ k: Int) -> [(word: String, count: Int)] {
+        guard k > 0 else { return [] }
+        func before(_ a: (word: [UInt8], count: Int), _ b: (word: [UInt8], count: Int)) -> Bool {
+            a.count != b.count ? a.count > b.count : a.word.lexicographicallyPrecedes(b.word)
+        }
         var best: [(word: [UInt8], count: Int)] = []
+        // The k-th best count seen at the last trim: nothing below it can make the top k.
+        var floor = Int.min
         forEach { word, count in
-            if best.count < k || count >= best[best.count - 1].count {
-                best.append((Array(word), count))
-                if best.count > k * 4 + 16 {
-                    best.sort { $0.count != $1.count ? $0.count > $1.count : $0.word.lexicographicallyPrecedes($1.word) }
-                    best.removeLast(best.count - k)
-                }
+            guard count >= floor else { return }
+            best.append((Array(word), count))
+            if best.count >= k * 4 + 16 {
+                best.sort(by: before)
+                best.removeLast(best.count - k)
+                floor = best[k - 1].count
             }
         }
-        best.sort { $0.count != $1.count ? $0.count > $1.count : $0.word.lexicographicallyPrecedes($1.word) }
+        best.sort(by: before)
         return best.prefix(k).map { (String(decoding: $0.word, as: UTF8.self), $0.count) }
     }
 

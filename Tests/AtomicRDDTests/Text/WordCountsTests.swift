@@ -39,6 +39,21 @@ import Testing
         #expect(counts.count(of: "zzz") == 0)
     }
 
+    @Test func top_is_right_on_a_large_table_whatever_the_visiting_order() {
+        var counts = WordCounts()
+        var expected: [(String, Int)] = []
+        for index in 0..<5000 {
+            let word = "w\(index)", count = (index * 7919) % 5003 + 1
+            var copy = word
+            copy.withUTF8 { counts.add($0, count: count) }
+            expected.append((word, count))
+        }
+        expected.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let top = counts.top(25)
+        #expect(top.map(\.word) == expected.prefix(25).map(\.0))
+        #expect(top.map(\.count) == expected.prefix(25).map(\.1))
+    }
+
     @Test func merging_tables_adds_their_counts() {
         var left = WordCounts(), right = WordCounts()
         left.addWords(in: "a b b")
