@@ -44,6 +44,7 @@ public final class TCPTransport: Transport {
     ///
     /// - Throws: ``TransportError/bindFailed(_:_:)`` or ``TransportError/unresolvableHost(_:)``.
     public func listen(on endpoint: Endpoint) async throws -> any Listener {
+        guard !state.withLock({ $0.shutDown }) else { throw TransportError.closedLocally }
         guard let address = Posix.resolveIPv4(endpoint.host) else { throw TransportError.unresolvableHost(endpoint.host) }
         let fd: Int32
         do { fd = try Posix.socketTCP() } catch { throw TransportError.io(error) }
@@ -71,6 +72,7 @@ public final class TCPTransport: Transport {
 
     /// Connects to `endpoint`, retrying with exponential backoff, then performs the handshake.
     public func connect(to endpoint: Endpoint) async throws -> Connection {
+        guard !state.withLock({ $0.shutDown }) else { throw TransportError.closedLocally }
         guard let address = Posix.resolveIPv4(endpoint.host) else { throw TransportError.unresolvableHost(endpoint.host) }
         var backoff = configuration.initialBackoff
         var lastError: TransportError = .connectTimedOut(endpoint, attempts: 0)
@@ -117,9 +119,12 @@ public final class TCPTransport: Transport {
         guard !already else { return }
         for listener in listeners { listener.close() }
         for link in links { link.abort() }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            // Runs after the closes queued above: every descriptor is closed by then.
-            loop.execute { continuation.resume() }
+        // Closes run on the loop; a link whose flusher was busy closes when it
+        // finishes. Let them all happen before the loop stops.
+        for _ in 0..<1000 {
+            await barrier()
+            if openResourceCount == 0 { break }
+            await Task.yield()
         }
         loop.shutdown()
     }
@@ -137,8 +142,15 @@ public final class TCPTransport: Transport {
         loop.shutdown()
     }
 
+    /// Tracks a new link; after shutdown, aborts it instead (its close then runs on
+    /// the loop if the loop still runs, which a late connect must not count on).
     func remember(_ link: TCPLink) {
-        state.withLock { $0.links[ObjectIdentifier(link)] = link }
+        let open = state.withLock { s -> Bool in
+            guard !s.shutDown else { return false }
+            s.links[ObjectIdentifier(link)] = link
+            return true
+        }
+        if !open { link.abort() }
     }
 
     func forget(_ link: TCPLink) {
