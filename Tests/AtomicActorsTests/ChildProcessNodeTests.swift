@@ -16,27 +16,38 @@ import AtomicClusterTesting
         return candidate
     }
 
+    /// A child node joining `driver`, its standard input the pipe whose closing
+    /// tells it the parent is gone. Not yet started, so a test can add a handler.
+    static func childNode(joining driver: ClusterSystem) throws -> (process: Process, stdin: Pipe) {
+        let child = Process()
+        child.executableURL = try atomicExecutable()
+        child.arguments = ["node", "--seed", "\(driver.identity.endpoint)", "--exit-with-parent"]
+        let stdin = Pipe()
+        child.standardInput = stdin
+        child.standardOutput = Pipe()
+        return (child, stdin)
+    }
+
+    /// The first node `events` reports up.
+    static func firstJoined(_ events: AsyncStream<MembershipEvent>) async -> NodeIdentity? {
+        for await event in events {
+            if case let .up(node) = event { return node }
+        }
+        return nil
+    }
+
     @Test func a_child_process_joins_serves_calls_and_is_seen_down_after_sigkill() async throws {
         try await InProcessCluster.with(nodes: 1, placement: .loopbackTCP) { cluster in
             let driver = cluster[0]
             let events = driver.membershipEvents()
-            let child = Process()
-            child.executableURL = try Self.atomicExecutable()
-            child.arguments = ["node", "--seed", "\(driver.identity.endpoint)", "--exit-with-parent"]
-            let stdin = Pipe(), stdout = Pipe()
-            child.standardInput = stdin
-            child.standardOutput = stdout
+            let (child, stdin) = try Self.childNode(joining: driver)
             try child.run()
             defer {
                 if child.isRunning { kill(child.processIdentifier, SIGKILL) }
                 child.waitUntilExit()
             }
             // The child joins: the driver sees it up.
-            var joined: NodeIdentity?
-            for await event in events {
-                if case let .up(node) = event { joined = node; break }
-            }
-            let node = try #require(joined)
+            let node = try #require(await Self.firstJoined(events))
             // It serves calls.
             let probe = try driver.probe(on: node)
             #expect(try await probe.node() == node)
@@ -55,12 +66,7 @@ import AtomicClusterTesting
         try await InProcessCluster.with(nodes: 1, placement: .loopbackTCP) { cluster in
             let driver = cluster[0]
             let events = driver.membershipEvents()
-            let child = Process()
-            child.executableURL = try Self.atomicExecutable()
-            child.arguments = ["node", "--seed", "\(driver.identity.endpoint)", "--exit-with-parent"]
-            let stdin = Pipe()
-            child.standardInput = stdin
-            child.standardOutput = Pipe()
+            let (child, stdin) = try Self.childNode(joining: driver)
             let exited = AsyncStream<Int32>.makeStream()
             child.terminationHandler = { process in
                 exited.continuation.yield(process.terminationStatus)
@@ -68,11 +74,7 @@ import AtomicClusterTesting
             }
             try child.run()
             defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
-            var joined: NodeIdentity?
-            for await event in events {
-                if case let .up(node) = event { joined = node; break }
-            }
-            let node = try #require(joined)
+            let node = try #require(await Self.firstJoined(events))
             // What the kernel does when the parent dies: the pipe's write end closes.
             try stdin.fileHandleForWriting.close()
             var status: Int32?
