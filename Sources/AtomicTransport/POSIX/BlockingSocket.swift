@@ -33,13 +33,15 @@ public final class BlockingSocket: @unchecked Sendable {
     }
 
     /// A listening socket on `127.0.0.1` with a free port; returns it and the port.
-    public static func listen() throws(TransportError) -> (BlockingSocket, UInt16) {
+    /// A small `backlog` that nobody accepts from makes later connects hang, as
+    /// with an unresponsive host.
+    public static func listen(backlog: Int32 = 16) throws(TransportError) -> (BlockingSocket, UInt16) {
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .io(Posix.error("socket")) }
         do throws(IOError) {
             try Posix.setReuseAddress(fd)
             try Posix.bind(fd, Posix.socketAddress(Posix.resolveIPv4("127.0.0.1")!, port: 0))
-            try Posix.listen(fd, backlog: 16)
+            try Posix.listen(fd, backlog: backlog)
             return (BlockingSocket(fd: fd), try Posix.localPort(fd))
         } catch {
             Glibc.close(fd)

@@ -263,6 +263,30 @@ import Synchronization
         }
     }
 
+    @Test func a_connect_that_gets_no_answer_times_out_on_every_attempt() async throws {
+        // A listener that never accepts, with its queue full: further handshakes
+        // get no answer from the kernel, like a host that is down.
+        let (silent, port) = try BlockingSocket.listen(backlog: 0)
+        let target = Endpoint(host: "127.0.0.1", port: port)
+        var fillers: [BlockingSocket] = []
+        var configuration = TransportConfiguration()
+        configuration.connectTimeout = .milliseconds(200)
+        configuration.connectAttempts = 2
+        configuration.initialBackoff = .milliseconds(10)
+        try await withTCPPair(client: configuration) { _, listener, client in
+            // Fill the accept queue: with a backlog of 0 it holds one connection.
+            fillers.append(try BlockingSocket.connect(to: target))
+            let start = ContinuousClock.now
+            await #expect(throws: TransportError.connectTimedOut(target, attempts: 2)) {
+                _ = try await client.connect(to: target)
+            }
+            #expect(ContinuousClock.now - start >= .milliseconds(400))
+            listener.close()
+        }
+        for socket in fillers { socket.close() }
+        silent.close()
+    }
+
     @Test func an_unresolvable_host_is_a_typed_error() async throws {
         try await withTCPPair { _, listener, client in
             await #expect(throws: TransportError.unresolvableHost("no-such-host.invalid")) {
