@@ -2,7 +2,7 @@ import AtomicRDD
 import Foundation
 
 /// Word count over a text file with the engine's byte-level text path (splits →
-/// `LineReader` → `WordCounts`, one thread per core), beside the natural
+/// `LineReader` blocks → `WordCounts`, one thread per core), beside the natural
 /// `String.split` + `[String: Int]` code on the same file in the same run.
 ///
 /// The file is `ATOMIC_BENCH_TEXT` (e.g. the reference `text.txt`) or, when
@@ -22,7 +22,7 @@ struct WordCountTextBenchmark: Benchmark {
                 group.addTask {
                     var counts = WordCounts(capacity: 1 << 16)
                     for split in splits.enumerated() where split.offset % cores == worker {
-                        try LineReader.forEachLine(in: split.element) { counts.addWords(in: $0) }
+                        try LineReader.forEachBlock(in: split.element) { counts.addWords(in: $0) }
                     }
                     return counts
                 }

@@ -47,34 +47,42 @@ public struct WordCounts: Sendable {
         if inserted { distinctCount += 1 }
     }
 
-    /// Adds every word of `line`.
+    /// Adds every word of `text` (a line, or a block of many lines).
     ///
-    /// - Complexity: O(line length) expected; one pass over the bytes, no allocation
+    /// - Complexity: O(text length) expected; one pass over the bytes, no allocation
     ///   except for words seen for the first time.
-    public mutating func addWords(in line: UnsafeBufferPointer<UInt8>) {
-        // At most one new word per two bytes: make room first, so the table is
-        // not reallocated while its storage is borrowed below.
-        reserveForWords(line.count / 2 + 1)
-        var added = 0, words = 0
-        slots.withUnsafeMutableBufferPointer { table in
-            var index = 0
+    public mutating func addWords(in text: UnsafeBufferPointer<UInt8>) {
+        let n = text.count
+        var index = 0
+        while index < n {
+            // Room for the words of the next stretch first, so the table is not
+            // reallocated while its storage is borrowed below.
+            let stretchEnd = min(n, index + WordCounts.stretch)
+            reserveForWords((stretchEnd - index) / 2 + 1)
+            var added = 0, words = 0
             var arena = self.arena
             self.arena = []
-            defer { self.arena = arena }
-            let n = line.count
-            while index < n {
-                while index < n && WordCounts.isSpace(line[index]) { index += 1 }
-                let start = index
-                while index < n && !WordCounts.isSpace(line[index]) { index += 1 }
-                guard index > start else { continue }
-                let word = UnsafeBufferPointer(rebasing: line[start..<index])
-                words += 1
-                if WordCounts.insert(word, hash: WordCounts.hash(word), count: 1, into: table, arena: &arena) { added += 1 }
+            slots.withUnsafeMutableBufferPointer { table in
+                while index < n {
+                    while index < n && WordCounts.isSpace(text[index]) { index += 1 }
+                    let start = index
+                    while index < n && !WordCounts.isSpace(text[index]) { index += 1 }
+                    guard index > start else { continue }
+                    let word = UnsafeBufferPointer(rebasing: text[start..<index])
+                    words += 1
+                    if WordCounts.insert(word, hash: WordCounts.hash(word), count: 1, into: table, arena: &arena) { added += 1 }
+                    // A word may run past the stretch; the reserve covered it (2 bytes per word).
+                    if index >= stretchEnd { break }
+                }
             }
+            self.arena = arena
+            totalCount += words
+            distinctCount += added
         }
-        totalCount += words
-        distinctCount += added
     }
+
+    /// Bytes handled per borrow of the table in ``addWords(in:)``.
+    private static let stretch = 16 << 10
 
     /// Finds `word` in `table` and adds `count`, or inserts it; true when inserted.
     @inline(__always)

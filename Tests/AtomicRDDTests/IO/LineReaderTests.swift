@@ -69,6 +69,24 @@ import Testing
         }
     }
 
+    @Test func blocks_of_all_splits_put_together_are_the_file() throws {
+        let scratch = try Scratch()
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<20 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...300, using: &generator) {
+                text += String(repeating: "b", count: Int.random(in: 0...40, using: &generator))
+                text += ["\n", "\r\n", " "].randomElement(using: &generator)!
+            }
+            let file = try scratch.write("b\(round).txt", text)
+            var bytes: [UInt8] = []
+            for split in try FileSplitter.splits(of: [file], minPartitions: Int.random(in: 1...40, using: &generator)) {
+                try LineReader.forEachBlock(in: split, chunkSize: Int.random(in: 1...100, using: &generator)) { bytes += $0 }
+            }
+            #expect(bytes == Array(text.utf8))
+        }
+    }
+
     @Test func splits_cover_each_file_and_skip_empty_ones() throws {
         let scratch = try Scratch()
         let a = try scratch.write("a.txt", String(repeating: "x", count: 100))
