@@ -21,7 +21,7 @@ let package = Package(
         .executable(name: "atomic-bench", targets: ["AtomicBenchmarks"]),
     ],
     targets: [
-        // epoll, eventfd and prctl are not exported by Swift's Glibc module.
+        // epoll, eventfd and accept4 are not exported by Swift's Glibc module.
         .target(name: "CAtomicSystem"),
         .target(name: "AtomicTransport", dependencies: ["CAtomicSystem"], swiftSettings: strict),
         .target(name: "AtomicActors", dependencies: ["AtomicTransport"], swiftSettings: strict),

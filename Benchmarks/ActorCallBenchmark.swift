@@ -44,20 +44,10 @@ struct ActorCallBenchmark: Benchmark {
     }
 
     private func callRate(_ probe: NodeProbe, payload: [UInt8], inFlight: Int, calls: Int) async throws -> Double {
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<inFlight {
-                let share = calls / inFlight + (worker < calls % inFlight ? 1 : 0)
-                group.addTask {
-                    for _ in 0..<share {
-                        let echoed = try await probe.echo(payload)
-                        precondition(echoed.count == payload.count, "echo lost bytes")
-                    }
-                }
-            }
-            try await group.waitForAll()
+        try await concurrentRate(tasks: inFlight, count: calls) { _, _ in
+            let echoed = try await probe.echo(payload)
+            precondition(echoed.count == payload.count, "echo lost bytes")
         }
-        return Double(calls) / (ContinuousClock.now - start).seconds
     }
 
     private func oneWayRate(_ driver: ClusterSystem, to node: NodeIdentity, messages: Int) async throws -> Double {

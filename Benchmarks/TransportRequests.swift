@@ -17,27 +17,17 @@ enum TransportRequests {
             }
         }
         let payload = [UInt8](repeating: 1, count: size)
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for task in 0..<tasks {
-                let share = count / tasks + (task < count % tasks ? 1 : 0)
-                group.addTask {
-                    for index in 0..<share {
-                        let id = UInt64(task) << 32 | UInt64(index)
-                        let reply = try await waiting.wait(for: id) {
-                            try await connection.send(Frame(kind: .request, correlationID: id, payload: payload))
-                        }
-                        precondition(reply.count == size, "request lost bytes")
-                    }
-                }
+        let rate = try await concurrentRate(tasks: tasks, count: count) { task, index in
+            let id = UInt64(task) << 32 | UInt64(index)
+            let reply = try await waiting.wait(for: id) {
+                try await connection.send(Frame(kind: .request, correlationID: id, payload: payload))
             }
-            try await group.waitForAll()
+            precondition(reply.count == size, "request lost bytes")
         }
-        let seconds = (ContinuousClock.now - start).seconds
         await connection.close()
         _ = try? await reader.value
         await transport.shutdown()
-        return Double(count) / seconds
+        return rate
     }
 
     /// Requests waiting for replies, by correlation id.

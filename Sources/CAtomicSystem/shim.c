@@ -2,7 +2,6 @@
 #include "CAtomicSystem.h"
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 
 int catomic_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
@@ -24,7 +23,6 @@ int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data,
 
 int catomic_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 int catomic_accept_nonblocking(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
-int catomic_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 
 const unsigned int catomic_EPOLLIN = EPOLLIN;
 const unsigned int catomic_EPOLLOUT = EPOLLOUT;

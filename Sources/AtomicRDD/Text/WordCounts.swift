@@ -131,13 +131,23 @@ public struct WordCounts: Sendable {
     }
 
     /// The count of `word` (0 if absent).
+    ///
+    /// - Complexity: O(word length) expected.
     public func count(of word: String) -> Int {
-        var result = 0
         var copy = word
-        copy.withUTF8 { target in
-            forEach { w, c in if w.elementsEqual(target) { result = c } }
+        return copy.withUTF8 { target in
+            let hash = WordCounts.hash(target)
+            let mask = slots.count - 1
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while slots[index].offset >= 0 {
+                let slot = slots[index]
+                if slot.hash == hash && Int(slot.length) == target.count && WordCounts.equal(slot, target, arena) {
+                    return slot.count
+                }
+                index = (index + 1) & mask
+            }
+            return 0
         }
-        return result
     }
 
     /// The `k` most frequent words, ties broken by the words' bytes.

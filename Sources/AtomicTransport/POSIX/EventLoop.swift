@@ -34,7 +34,6 @@ final class EventLoop: Sendable {
     private let epoll: Int32
     private let wakeFD: Int32
     private let state = Mutex(State())
-    private let finished = Mutex(false)
     /// A read buffer for handlers; used only on the loop's thread.
     nonisolated(unsafe) let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
 
@@ -90,9 +89,6 @@ final class EventLoop: Sendable {
         Posix.signalEventfd(wakeFD)
     }
 
-    /// How many handlers are registered (for leak checks in tests).
-    var registeredCount: Int { state.withLock { $0.handlers.count } }
-
     /// Asks the thread to exit after the tasks already queued; it closes the epoll
     /// instance on its way out.
     func shutdown() {
@@ -104,9 +100,6 @@ final class EventLoop: Sendable {
         if first { Posix.signalEventfd(wakeFD) }
     }
 
-    /// Whether the thread has exited.
-    var hasFinished: Bool { finished.withLock { $0 } }
-
     private func run() {
         let capacity = 256
         let events = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
@@ -117,7 +110,6 @@ final class EventLoop: Sendable {
             scratch.deallocate()
             Posix.close(epoll)
             Posix.close(wakeFD)
-            finished.withLock { $0 = true }
         }
         while true {
             let n = catomic_epoll_wait(epoll, events, datas, Int32(capacity), -1)

@@ -60,6 +60,8 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     private let state = Mutex(State())
     private let maxInbound: Atomic<Int>
     private let tornDown = Atomic(false)
+    /// `sendmsg` calls made, to check write coalescing in tests.
+    let writeCalls = Atomic(0)
     // The read side, touched only on the loop thread; separate properties so the
     // decoder can append into `received` without overlapping accesses.
     private var decoder: FrameDecoder
@@ -213,7 +215,9 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
                 }
             }
             switch result {
-            case let .success(.done(n)): item.sent += n
+            case let .success(.done(n)):
+                writeCalls.add(1, ordering: .relaxed)
+                item.sent += n
             case .success(.wouldBlock): return .success(false)
             case let .failure(error): return .failure(error)
             }

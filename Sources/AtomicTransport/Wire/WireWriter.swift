@@ -87,15 +87,6 @@ public struct WireWriter: Sendable {
         pair.1.encode(to: &self)
     }
 
-    /// Overwrites 4 bytes at `offset` with `value`, little-endian; used to patch a
-    /// length written before its content was known.
-    public mutating func patchUInt32(_ value: UInt32, at offset: Int) {
-        precondition(offset >= 0 && offset + 4 <= bytes.count, "patch outside the written bytes")
-        withUnsafeBytes(of: value.littleEndian) { raw in
-            for i in 0..<4 { storage[offset + i] = raw[i] }
-        }
-    }
-
     /// Takes the written bytes, leaving the writer empty.
     public mutating func take() -> [UInt8] {
         defer { storage = [] }

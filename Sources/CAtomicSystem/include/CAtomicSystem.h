@@ -1,5 +1,5 @@
 // The few Linux calls that Swift's Glibc module does not export (epoll, eventfd,
-// accept4, prctl). Declared with plain C types only, so this header defines no
+// accept4). Declared with plain C types only, so this header defines no
 // system struct that could clash with the Glibc module's; shim.c implements them.
 #ifndef C_ATOMIC_SYSTEM_H
 #define C_ATOMIC_SYSTEM_H
@@ -11,8 +11,6 @@ int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data,
 int catomic_eventfd(void);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
 int catomic_accept_nonblocking(int fd);
-/// prctl(PR_SET_PDEATHSIG, sig): the kernel sends `sig` to this process when its parent dies.
-int catomic_set_parent_death_signal(int sig);
 
 extern const unsigned int catomic_EPOLLIN;
 extern const unsigned int catomic_EPOLLOUT;

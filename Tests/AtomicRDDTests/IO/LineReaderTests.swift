@@ -27,6 +27,16 @@ import Testing
         return lines
     }
 
+    /// Up to `lines` runs of letters, each ended by a newline, CRLF, space or blank line.
+    func randomText(lines: Int, _ generator: inout SystemRandomNumberGenerator) -> String {
+        var text = ""
+        for _ in 0..<Int.random(in: 0...lines, using: &generator) {
+            text += String(repeating: "w", count: Int.random(in: 0...40, using: &generator))
+            text += ["\n", "\r\n", " ", "\n\n"].randomElement(using: &generator)!
+        }
+        return text
+    }
+
     func readAll(_ splits: [FileSplit], chunkSize: Int) throws -> [String] {
         var lines: [String] = []
         for split in splits {
@@ -58,11 +68,7 @@ import Testing
         let scratch = try Scratch()
         var generator = SystemRandomNumberGenerator()
         for round in 0..<20 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...200, using: &generator) {
-                text += String(repeating: "w", count: Int.random(in: 0...30, using: &generator))
-                text += ["\n", "\r\n", " ", "\n\n"].randomElement(using: &generator)!
-            }
+            let text = randomText(lines: 200, &generator)
             let file = try scratch.write("r\(round).txt", text)
             let splits = try FileSplitter.splits(of: [file], minPartitions: Int.random(in: 1...50, using: &generator))
             #expect(try readAll(splits, chunkSize: Int.random(in: 1...64, using: &generator)) == expectedLines(text))
@@ -73,11 +79,7 @@ import Testing
         let scratch = try Scratch()
         var generator = SystemRandomNumberGenerator()
         for round in 0..<20 {
-            var text = ""
-            for _ in 0..<Int.random(in: 0...300, using: &generator) {
-                text += String(repeating: "b", count: Int.random(in: 0...40, using: &generator))
-                text += ["\n", "\r\n", " "].randomElement(using: &generator)!
-            }
+            let text = randomText(lines: 300, &generator)
             let file = try scratch.write("b\(round).txt", text)
             var bytes: [UInt8] = []
             for split in try FileSplitter.splits(of: [file], minPartitions: Int.random(in: 1...40, using: &generator)) {

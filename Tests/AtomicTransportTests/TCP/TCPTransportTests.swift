@@ -26,6 +26,27 @@ import Synchronization
         }
     }
 
+    @Test func small_frames_queued_together_leave_in_few_system_calls() async throws {
+        try await withTCPPair { _, listener, client in
+            let echo = startEchoing(listener)
+            let connection = try await client.connect(to: listener.endpoint)
+            let link = try #require(connection.link as? TCPLink)
+            let before = link.writeCalls.load(ordering: .relaxed)
+            try await connection.send((0..<1000).map { Frame(correlationID: UInt64($0), payload: [UInt8](repeating: 7, count: 16)) })
+            var received = 0
+            for try await _ in connection.inbound {
+                received += 1
+                if received == 1000 { break }
+            }
+            // 1,000 frames of 32 bytes: one coalesced buffer, not one call per frame.
+            let calls = link.writeCalls.load(ordering: .relaxed) - before
+            #expect(calls >= 1 && calls <= 4, "\(calls) sendmsg calls for 1,000 frames")
+            await connection.close()
+            listener.close()
+            echo.cancel()
+        }
+    }
+
     @Test func a_hundred_concurrent_connections_each_get_their_own_replies() async throws {
         try await withTCPPair { _, listener, client in
             let echo = startEchoing(listener)
