@@ -38,6 +38,19 @@ enum CalculatorError: Error, CustomStringConvertible {
     }
 }
 
+/// Set once, read from any task.
+final class Flag: Sendable {
+    private let value = Atomic(false)
+    func set() { value.store(true, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+/// Yields until `system` has a call waiting for its reply, or the call already
+/// ended (a failure the test's assertions then report, instead of a hang).
+func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
+    while system.diagnostics.pendingCalls == 0 && !finished.isSet { await Task.yield() }
+}
+
 /// Calls across nodes, on both placements with the same assertions.
 @Suite struct ClusteredCallTests {
     static let placements: [InProcessCluster.Placement] = [.inMemory, .loopbackTCP]
@@ -123,8 +136,12 @@ enum CalculatorError: Error, CustomStringConvertible {
     func cancelling_the_calling_task_ends_the_call(placement: InProcessCluster.Placement) async throws {
         try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
             let (local, remote) = try calculator(cluster, on: 0, from: 1)
-            let call = Task { try await remote.slow(milliseconds: 5000) }
-            while cluster[1].diagnostics.pendingCalls == 0 { await Task.yield() }
+            let finished = Flag()
+            let call = Task {
+                defer { finished.set() }
+                return try await remote.slow(milliseconds: 5000)
+            }
+            await untilCallInFlight(on: cluster[1], unless: finished)
             call.cancel()
             await #expect(throws: CancellationError.self) { _ = try await call.value }
             #expect(cluster[1].diagnostics.pendingCalls == 0)
@@ -146,10 +163,12 @@ enum CalculatorError: Error, CustomStringConvertible {
         try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
             let (local, remote) = try calculator(cluster, on: 2, from: 0)
             let start = ContinuousClock.now
+            let finished = Flag()
             let call = Task {
-                try await ClusterSystem.$callTimeout.withValue(.seconds(3)) { try await remote.slow(milliseconds: 10_000) }
+                defer { finished.set() }
+                return try await ClusterSystem.$callTimeout.withValue(.seconds(3)) { try await remote.slow(milliseconds: 10_000) }
             }
-            while cluster[0].diagnostics.pendingCalls == 0 { await Task.yield() }
+            await untilCallInFlight(on: cluster[0], unless: finished)
             await cluster.kill(2)
             do {
                 _ = try await call.value
