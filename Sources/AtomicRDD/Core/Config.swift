@@ -1,0 +1,41 @@
+import Foundation
+
+/// How a ``Context`` runs its jobs: where executors live, how many cores and how
+/// much memory they have, and where scratch files go.
+///
+/// ```swift
+/// let sc = try await Context(config: .local(cores: 2, memory: 256 << 20))
+/// ```
+public struct Config: Sendable {
+    /// The application's name, shown in logs and the debug string.
+    public var appName: String
+    /// Task slots: the number of tasks run at once.
+    public var cores: Int
+    /// The executor's memory budget in bytes, shared by cached blocks and shuffle buffers.
+    public var executorMemory: Int
+    /// The folder under which each Context makes its own scratch folder for spills,
+    /// shuffle files and disk blocks. Removed at `stop()`.
+    public var scratchDirectory: String
+    /// Where `checkpoint()` writes partitions; nil uses a folder in the scratch folder.
+    public var checkpointDirectory: String?
+    /// How many times one task may fail before its job fails (Spark's `spark.task.maxFailures`).
+    public var maxTaskFailures: Int
+    /// The default partition count of shuffles and `parallelize` when none is given.
+    public var defaultParallelism: Int
+
+    /// Local mode: the whole engine in this process, with `cores` task slots
+    /// (default: every core) and a memory budget (default: 1 GiB).
+    public static func local(cores: Int? = nil, memory: Int = 1 << 30, appName: String = "atomic") -> Config {
+        let slots = max(1, cores ?? ProcessInfo.processInfo.activeProcessorCount)
+        return Config(appName: appName, cores: slots, executorMemory: memory,
+                      scratchDirectory: NSTemporaryDirectory(), checkpointDirectory: nil,
+                      maxTaskFailures: 4, defaultParallelism: slots)
+    }
+
+    /// Sets the memory budget.
+    public func memory(_ bytes: Int) -> Config { var c = self; c.executorMemory = bytes; return c }
+    /// Sets the scratch folder.
+    public func scratch(_ path: String) -> Config { var c = self; c.scratchDirectory = path; return c }
+    /// Sets the number of task attempts allowed per task.
+    public func maxTaskFailures(_ n: Int) -> Config { var c = self; c.maxTaskFailures = max(1, n); return c }
+}

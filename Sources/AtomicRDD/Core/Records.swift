@@ -1,0 +1,96 @@
+/// A pull-based stream of one partition's records, consumed once by one thread.
+///
+/// Every narrow operator of a stage wraps its parent's `Records` in another, so a
+/// stage runs as one fused pass per partition with no intermediate array per
+/// operator. `next()` may throw: a read error, a user function's error or the
+/// job's cancellation ends the pass.
+///
+/// ```swift
+/// var records = Records([1, 2, 3])
+/// while let value = try records.next() { print(value) }
+/// ```
+public struct Records<Element> {
+    @usableFromInline let pull: () throws -> Element?
+
+    /// Wraps a function that returns the next record, or nil at the end.
+    @inlinable
+    public init(_ pull: @escaping () throws -> Element?) { self.pull = pull }
+
+    /// Records of an array, in order.
+    public init(_ array: [Element]) {
+        var index = 0
+        self.pull = {
+            guard index < array.count else { return nil }
+            defer { index += 1 }
+            return array[index]
+        }
+    }
+
+    /// Records of any sequence, in order.
+    public init<S: Sequence>(sequence: S) where S.Element == Element {
+        var iterator = sequence.makeIterator()
+        self.pull = { iterator.next() }
+    }
+
+    /// No records.
+    public static var empty: Records { Records { nil } }
+
+    /// The next record, or nil when the partition is exhausted.
+    @inlinable
+    public mutating func next() throws -> Element? { try pull() }
+
+    /// Reads every remaining record into an array.
+    public mutating func collect() throws -> [Element] {
+        var result: [Element] = []
+        while let element = try pull() { result.append(element) }
+        return result
+    }
+
+    /// Calls `body` with every remaining record.
+    @inlinable
+    public mutating func forEach(_ body: (Element) throws -> Void) throws {
+        while let element = try pull() { try body(element) }
+    }
+
+    /// The number of remaining records, consuming them.
+    public mutating func count() throws -> Int {
+        var n = 0
+        while try pull() != nil { n += 1 }
+        return n
+    }
+}
+
+/// The records of a partition handed to a user's `mapPartitions` function as a
+/// plain `Sequence`.
+///
+/// `IteratorProtocol.next()` cannot throw, so an upstream error ends the
+/// sequence early and is kept in ``failure``; the engine rethrows it once the
+/// user's function is done, so it is never lost.
+public final class PartitionIterator<Element>: IteratorProtocol, Sequence {
+    private var records: Records<Element>
+    /// The error that ended the records early, if any.
+    public private(set) var failure: (any Error)?
+
+    init(_ records: Records<Element>) { self.records = records }
+
+    /// The next record, or nil at the end or after an upstream error.
+    public func next() -> Element? {
+        guard failure == nil else { return nil }
+        do { return try records.next() } catch {
+            failure = error
+            return nil
+        }
+    }
+
+    /// Rethrows the upstream error, if one ended the records.
+    func rethrowFailure() throws { if let failure { throw failure } }
+}
+
+/// Moves a value to another thread that takes sole ownership of it.
+///
+/// `@unchecked Sendable`: used only to hand a partition's `Records` from the task
+/// that built them to the task thread that drains them; the sender never
+/// touches the value again.
+struct Handoff<Value>: @unchecked Sendable {
+    var value: Value
+}

@@ -1,0 +1,85 @@
+extension RDD {
+    /// Applies `transform` to every element.
+    public func map<U: Sendable>(_ transform: @escaping @Sendable (Element) throws -> U) -> RDD<U> {
+        MapPartitionsRDD(parent: self, operatorName: "map", runsUserClosure: true) { _, _, input in
+            var input = input
+            return Records { try input.next().map(transform) }
+        }
+    }
+
+    /// Applies `transform` to every element and flattens the sequences it returns.
+    public func flatMap<S: Sequence>(_ transform: @escaping @Sendable (Element) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+        MapPartitionsRDD(parent: self, operatorName: "flatMap", runsUserClosure: true) { _, _, input in
+            var input = input
+            var current: S.Iterator?
+            return Records {
+                while true {
+                    if let element = current?.next() { return element }
+                    guard let next = try input.next() else { return nil }
+                    current = try transform(next).makeIterator()
+                }
+            }
+        }
+    }
+
+    /// Keeps the elements for which `isIncluded` is true.
+    public func filter(_ isIncluded: @escaping @Sendable (Element) throws -> Bool) -> RDD<Element> {
+        MapPartitionsRDD(parent: self, operatorName: "filter", runsUserClosure: true, preservesPartitioning: true) { _, _, input in
+            var input = input
+            return Records {
+                while let element = try input.next() {
+                    if try isIncluded(element) { return element }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Transforms each partition as a whole: `transform` gets the partition's
+    /// records as a sequence and returns a sequence, consumed lazily.
+    public func mapPartitions<S: Sequence>(preservesPartitioning: Bool = false,
+                                           _ transform: @escaping @Sendable (PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+        mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitions") { _, records in try transform(records) }
+    }
+
+    /// Like ``mapPartitions(preservesPartitioning:_:)``, also giving the partition's index.
+    public func mapPartitionsWithIndex<S: Sequence>(preservesPartitioning: Bool = false,
+                                                    _ transform: @escaping @Sendable (Int, PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+        mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitionsWithIndex", transform)
+    }
+
+    func mapPartitionsWithIndex<S: Sequence>(preservesPartitioning: Bool, name: String,
+                                             _ transform: @escaping @Sendable (Int, PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+        MapPartitionsRDD(parent: self, operatorName: name, runsUserClosure: true,
+                         preservesPartitioning: preservesPartitioning) { _, split, input in
+            let records = PartitionIterator(input)
+            var output = try transform(split, records).makeIterator()
+            return Records {
+                if let element = output.next() { return element }
+                try records.rethrowFailure()
+                return nil
+            }
+        }
+    }
+
+    /// The elements of each partition as one array.
+    public func glom() -> RDD<[Element]> {
+        MapPartitionsRDD(parent: self, operatorName: "glom", runsUserClosure: false) { _, _, input in
+            var input = input
+            var done = false
+            return Records {
+                guard !done else { return nil }
+                done = true
+                return try input.collect()
+            }
+        }
+    }
+
+    /// Pairs each element with a key computed from it.
+    public func keyBy<K: Sendable>(_ key: @escaping @Sendable (Element) throws -> K) -> RDD<(K, Element)> {
+        MapPartitionsRDD(parent: self, operatorName: "keyBy", runsUserClosure: true) { _, _, input in
+            var input = input
+            return Records { try input.next().map { (try key($0), $0) } }
+        }
+    }
+}

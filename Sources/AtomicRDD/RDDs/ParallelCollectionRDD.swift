@@ -1,0 +1,45 @@
+/// An RDD over an array held by the driver, cut into slices: `parallelize`.
+final class ParallelCollectionRDD<Element: Sendable>: RDD<Element>, @unchecked Sendable {
+    private let slices: [[Element]]
+
+    init(context: Context, elements: [Element], partitions: Int) {
+        let count = max(1, partitions)
+        var slices: [[Element]] = []
+        slices.reserveCapacity(count)
+        for i in 0..<count {
+            let start = i * elements.count / count, end = (i + 1) * elements.count / count
+            slices.append(Array(elements[start..<end]))
+        }
+        self.slices = slices
+        super.init(context: context, partitionCount: count, dependencies: [], operatorName: "parallelize")
+    }
+
+    override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<Element> {
+        Records(slices[split])
+    }
+}
+
+/// The integers of a range, cut into partitions, computed in the task (not held by the driver).
+final class RangeRDD: RDD<Int>, @unchecked Sendable {
+    private let range: Range<Int>
+    private let step: Int
+
+    init(context: Context, range: Range<Int>, step: Int, partitions: Int) {
+        self.range = range
+        self.step = max(1, step)
+        super.init(context: context, partitionCount: max(1, partitions), dependencies: [], operatorName: "range")
+    }
+
+    override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<Int> {
+        let total = range.isEmpty ? 0 : (range.count + step - 1) / step
+        let first = split * total / partitionCount, end = (split + 1) * total / partitionCount
+        var index = first
+        let lower = range.lowerBound, step = step, cancellation = task.cancellation
+        return Records {
+            guard index < end else { return nil }
+            if index & 4095 == 0, cancellation.isSet { throw CancellationError() }
+            defer { index += 1 }
+            return lower + index * step
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs tasks on one node: it owns that node's ``ExecutorEnvironment`` (memory
+/// budget, block manager, shuffle manager, task threads) and reports each
+/// task's end to the ``DAGScheduler`` and the ``TaskScheduler``.
+actor Executor {
+    let environment: ExecutorEnvironment
+    private var running = 0
+
+    init(environment: ExecutorEnvironment) { self.environment = environment }
+
+    /// Starts a task; returns at once.
+    func launch(_ launch: TaskLaunch, dag: DAGScheduler, scheduler: TaskScheduler) {
+        running += 1
+        let environment = environment
+        Task.detached {
+            let task = TaskContext(stageId: launch.spec.stageId, partition: launch.spec.partition,
+                                   attempt: launch.spec.attempt, taskAttemptId: launch.spec.taskId,
+                                   environment: environment, cancellation: launch.cancellation)
+            let outcome: SchedulerState.TaskOutcome
+            do {
+                try task.checkCancelled()
+                switch launch.work {
+                case .shuffleMap(let dependency):
+                    outcome = .mapOutput(try await TaskContext.$asyncCurrent.withValue(task) {
+                        try await dependency.runMapTask(launch.spec.partition, task)
+                    })
+                case .result(let body):
+                    outcome = .result(try await TaskContext.$asyncCurrent.withValue(task) { try await body(task) })
+                }
+            } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
+                outcome = .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
+            } catch {
+                outcome = .failed(error)
+            }
+            task.runCompletionHandlers()
+            let updates = outcome.succeeded ? Array(task.accumulatorUpdates.values) : []
+            await dag.taskEnded(launch.spec, outcome, accumulators: updates)
+            await self.finished()
+            await scheduler.slotFreed()
+        }
+    }
+
+    private func finished() { running -= 1 }
+
+    /// Tasks started and not yet reported.
+    var runningTasks: Int { running }
+}
+
+extension SchedulerState.TaskOutcome {
+    var succeeded: Bool {
+        switch self {
+        case .result, .mapOutput: true
+        case .failed, .fetchFailed: false
+        }
+    }
+}

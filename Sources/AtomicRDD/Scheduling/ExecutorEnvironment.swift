@@ -1,0 +1,47 @@
+/// Everything a task running on one executor uses: the executor's memory
+/// budget, block manager, shuffle manager, broadcast cache, task threads and
+/// scratch folder.
+final class ExecutorEnvironment: Sendable {
+    /// The executor's id ("driver" in local mode).
+    let executorId: String
+    let memory: MemoryBudget
+    let blockManager: BlockManager
+    let shuffleManager: ShuffleManager
+    let broadcasts: BroadcastCache
+    let threads: TaskThreadPool
+    let scratch: ScratchSpace
+
+    init(executorId: String, cores: Int, memory: Int, scratch: ScratchSpace) {
+        self.executorId = executorId
+        self.memory = MemoryBudget(capacity: memory)
+        self.blockManager = BlockManager(executorId: executorId, budget: self.memory)
+        self.shuffleManager = ShuffleManager(executorId: executorId, budget: self.memory)
+        self.broadcasts = BroadcastCache()
+        self.threads = TaskThreadPool(threads: cores, name: "atomic-\(executorId)")
+        self.scratch = scratch
+    }
+}
+
+/// What a task does.
+enum TaskWork: Sendable {
+    /// Writes the map output of this shuffle for the task's partition.
+    case shuffleMap(ShuffleDependencyBase)
+    /// Computes the job's value for the task's partition.
+    case result(@Sendable (TaskContext) async throws -> any Sendable)
+}
+
+/// A task ready to run: what, for which job, and the job's cancellation flag.
+struct TaskLaunch: Sendable {
+    let spec: TaskSpec
+    let work: TaskWork
+    let cancellation: CancellationFlag
+}
+
+/// Runs tasks on task slots. ``TaskScheduler`` is the real one; scheduler
+/// tests give the ``DAGScheduler`` a fake that completes tasks by hand.
+protocol TaskBackend: Sendable {
+    /// Queues tasks to run.
+    func submit(_ launches: [TaskLaunch]) async
+    /// Drops queued tasks of a job (running ones see its cancellation flag).
+    func cancelJob(_ jobId: Int) async
+}

@@ -1,0 +1,61 @@
+import Synchronization
+
+/// A read-only value shipped to each executor once, not with every task.
+///
+/// ```swift
+/// let stopWords = sc.broadcast(Set(["the", "a", "of"]))
+/// let kept = words.filter { !stopWords.value.contains($0) }
+/// ```
+public final class Broadcast<Value: Sendable>: Sendable {
+    /// The broadcast's id within its Context.
+    public let id: Int
+    private let source: Value
+    private let registry: BroadcastRegistry
+
+    init(id: Int, value: Value, registry: BroadcastRegistry) {
+        self.id = id
+        self.source = value
+        self.registry = registry
+    }
+
+    /// The value: inside a task, the copy materialized on the task's executor
+    /// (fetched on first use there); on the driver, the original.
+    public var value: Value {
+        guard let task = TaskContext.current else { return source }
+        return task.environment.broadcasts.value(of: id) { source } as! Value
+    }
+
+    /// Drops the executors' copies; they fetch it again if a task needs it.
+    public func unpersist() { registry.forget(id) }
+}
+
+/// Keeps the broadcast values materialized on one executor.
+final class BroadcastCache: Sendable {
+    private let values = Mutex<[Int: any Sendable]>([:])
+    private let materializations = Mutex(0)
+
+    /// The executor's copy of broadcast `id`, fetched with `fetch` on first use.
+    func value(of id: Int, fetch: () -> any Sendable) -> any Sendable {
+        if let cached = values.withLock({ $0[id] }) { return cached }
+        let fetched = fetch()
+        return values.withLock { values in
+            if let raced = values[id] { return raced }
+            values[id] = fetched
+            materializations.withLock { $0 += 1 }
+            return fetched
+        }
+    }
+
+    /// How many broadcast values this executor has materialized.
+    var materializationCount: Int { materializations.withLock { $0 } }
+
+    /// Drops a value.
+    func remove(_ id: Int) { _ = values.withLock { $0.removeValue(forKey: id) } }
+}
+
+/// The executors' caches of a Context, so `unpersist` reaches them all.
+final class BroadcastRegistry: Sendable {
+    private let caches = Mutex<[BroadcastCache]>([])
+    func add(_ cache: BroadcastCache) { caches.withLock { $0.append(cache) } }
+    func forget(_ id: Int) { for cache in caches.withLock({ $0 }) { cache.remove(id) } }
+}

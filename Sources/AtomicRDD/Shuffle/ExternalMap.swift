@@ -1,0 +1,93 @@
+import Foundation
+
+/// The reduce side of an aggregating shuffle: merges combiners of equal keys in
+/// a hash map and, when the executor's memory budget refuses more room, spills
+/// the map to disk as a run sorted by key hash. Draining merges the runs by
+/// hash, combining equal keys, so data several times the budget aggregates
+/// correctly (Spark's `ExternalAppendOnlyMap`).
+struct ExternalMap<K: ShuffleKey, C: Sendable> {
+    private var map: [K: C] = [:]
+    private let merge: @Sendable (inout C, C) -> Void
+    private let codec: RecordCodec<(K, C)>
+    private let memory: MemoryTracker
+    private let scratch: ScratchSpace
+    private let task: TaskContext
+    private var runs: [RunSegment] = []
+    private var inserts = 0
+
+    init(merge: @escaping @Sendable (inout C, C) -> Void, codec: RecordCodec<(K, C)>,
+         budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext) {
+        self.merge = merge
+        self.codec = codec
+        self.memory = MemoryTracker(budget: budget)
+        self.scratch = scratch
+        self.task = task
+        let memory = self.memory
+        task.onCompletion { memory.releaseAll() }
+    }
+
+    /// Adds a combiner for `key`.
+    mutating func insert(_ key: K, _ combiner: C) throws {
+        if let index = map.index(forKey: key) {
+            merge(&map.values[index], combiner)
+        } else {
+            map[key] = combiner
+        }
+        inserts += 1
+        if inserts & 1023 == 0, !memory.fits(entries: map.count, sample: (key, combiner), codec: codec) {
+            try spill()
+        }
+    }
+
+    /// The merged records, one per key.
+    mutating func drain() throws -> Records<(K, C)> {
+        if runs.isEmpty {
+            var iterator = map.makeIterator()
+            map = [:]
+            return Records { iterator.next() }
+        }
+        if !map.isEmpty { try spill() }
+        var sources = try runs.map { try RunFileReader.records($0, codec: codec) }
+        var heap = MergeHeap<(hash: Int, key: K, value: C)> { $0.hash < $1.hash }
+        for i in sources.indices {
+            if let (k, c) = try sources[i].next() { heap.push((k.hashValue, k, c), source: i) }
+        }
+        var group: [(K, C)] = []
+        var groupIndex = 0
+        let merge = merge
+        return Records {
+            if groupIndex < group.count {
+                defer { groupIndex += 1 }
+                return group[groupIndex]
+            }
+            group.removeAll(keepingCapacity: true)
+            groupIndex = 0
+            guard let hash = heap.top?.item.hash else { return nil }
+            while let top = heap.top, top.item.hash == hash {
+                _ = heap.pop()
+                if let i = group.firstIndex(where: { $0.0 == top.item.key }) {
+                    merge(&group[i].1, top.item.value)
+                } else {
+                    group.append((top.item.key, top.item.value))
+                }
+                if let (k, c) = try sources[top.source].next() { heap.push((k.hashValue, k, c), source: top.source) }
+            }
+            groupIndex = 1
+            return group[0]
+        }
+    }
+
+    private mutating func spill() throws {
+        let sorted = map.sorted { $0.key.hashValue < $1.key.hashValue }
+        map = [:]
+        let path = scratch.newFile("aggregate-\(task.stageId)-\(task.partition)")
+        task.onCompletion { try? FileManager.default.removeItem(atPath: path) }
+        var writer = try RunFileWriter(path: path, codec: codec)
+        for record in sorted { try writer.append(record) }
+        runs.append(RunSegment(path: path, range: try writer.endSegment()))
+        try writer.close()
+        task.metrics.spilledBytes += writer.written
+        task.metrics.spillCount += 1
+        memory.releaseAll()
+    }
+}

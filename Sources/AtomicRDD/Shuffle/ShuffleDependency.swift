@@ -1,0 +1,33 @@
+/// A shuffle of key-value records: map tasks of the parent write one bucket per
+/// reduce partition (combining values of a key first when an ``Aggregator`` is
+/// given), and ``ShuffledRDD`` reads the buckets back.
+final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleDependencyBase, @unchecked Sendable {
+    let rdd: RDD<(K, V)>
+    let partition: @Sendable (K) -> Int
+    let aggregator: Aggregator<V, C>?
+    /// Turns a value into what the buckets hold when there is no aggregator (then V == C).
+    let passValue: @Sendable (V) -> C
+    let codec: RecordCodec<(K, C)>
+
+    init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) -> Int,
+         aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>) {
+        self.rdd = rdd
+        self.partition = partition
+        self.aggregator = aggregator
+        self.passValue = passValue
+        self.codec = codec
+        super.init(parent: rdd, shuffleId: rdd.context.nextShuffleId(), partitioner: partitioner)
+    }
+
+    override func runMapTask(_ split: Int, _ task: TaskContext) async throws -> MapStatus {
+        let records = Handoff(value: try await rdd.iterator(split, task))
+        let environment = task.environment
+        let (output, status) = try await environment.threads.run(task) { [self] in
+            var writer = ShuffleWriter(dependency: self, task: task)
+            var input = records.value
+            return try writer.write(&input)
+        }
+        await environment.shuffleManager.register(shuffleId: shuffleId, mapIndex: split, output: output)
+        return status
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// What a map task reports when it has written its output.
+struct MapStatus: Sendable {
+    /// The executor holding the output.
+    var executorId: String
+    /// Approximate bytes written for each reduce partition.
+    var bytesPerReducer: [Int]
+    /// Records written in all.
+    var records: Int
+}
+
+/// One map task's output, as the shuffle manager keeps it.
+struct MapOutput: Sendable {
+    /// For each reducer: its records kept in memory, as `[(K, C)]`, if any.
+    var memory: [(any Sendable)?]
+    /// For each reducer: segments of spill files holding more of its records.
+    var segments: [[RunSegment]]
+    /// Budget bytes held by the in-memory buckets.
+    var memoryBytes: Int
+    /// Files written by the task.
+    var files: [String]
+}
+
+/// A piece of a reducer's input.
+enum ShuffleBlock: Sendable {
+    /// Records in memory, as `[(K, C)]`.
+    case memory(any Sendable)
+    /// Records in a spill file.
+    case disk(RunSegment)
+}
+
+/// Owns one executor's shuffle outputs and lives on that executor's node: map
+/// tasks register what they wrote, reduce tasks fetch their buckets, and whole
+/// shuffles are removed when no live RDD needs them or at `stop()`.
+actor ShuffleManager {
+    /// The executor this shuffle manager belongs to.
+    let executorId: String
+    private let budget: MemoryBudget
+    private var outputs: [Int: [Int: MapOutput]] = [:]
+
+    init(executorId: String, budget: MemoryBudget) {
+        self.executorId = executorId
+        self.budget = budget
+    }
+
+    /// Records a map task's output, replacing an earlier attempt's.
+    func register(shuffleId: Int, mapIndex: Int, output: MapOutput) {
+        if let old = outputs[shuffleId]?[mapIndex] { discard(old) }
+        outputs[shuffleId, default: [:]][mapIndex] = output
+    }
+
+    /// The blocks of reduce partition `reduce` from every map task of the shuffle.
+    ///
+    /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
+    func fetch(shuffleId: Int, mapCount: Int, reduce: Int) throws -> [ShuffleBlock] {
+        let maps = outputs[shuffleId] ?? [:]
+        var blocks: [ShuffleBlock] = []
+        for mapIndex in 0..<mapCount {
+            guard let output = maps[mapIndex] else {
+                throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
+            }
+            if let memory = output.memory[reduce] { blocks.append(.memory(memory)) }
+            for segment in output.segments[reduce] where !segment.range.isEmpty { blocks.append(.disk(segment)) }
+        }
+        return blocks
+    }
+
+    /// True when every map output of the shuffle is present.
+    func isComplete(shuffleId: Int, mapCount: Int) -> Bool {
+        (outputs[shuffleId]?.count ?? 0) == mapCount
+    }
+
+    /// Deletes a shuffle's outputs: memory is released and files removed.
+    func remove(shuffleId: Int) {
+        guard let maps = outputs.removeValue(forKey: shuffleId) else { return }
+        for output in maps.values { discard(output) }
+    }
+
+    /// Deletes every shuffle.
+    func removeAll() {
+        for id in Array(outputs.keys) { remove(shuffleId: id) }
+    }
+
+    /// The ids of shuffles with outputs held.
+    func shuffleIds() -> Set<Int> { Set(outputs.keys) }
+
+    private func discard(_ output: MapOutput) {
+        budget.release(output.memoryBytes)
+        for file in output.files { try? FileManager.default.removeItem(atPath: file) }
+    }
+}

@@ -1,0 +1,102 @@
+/// The record loop of a map task: buckets records by reduce partition, combines
+/// values of a key when the shuffle has an aggregator, and spills the buckets to
+/// a run file whenever the executor's memory budget refuses more room.
+struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
+    private let dependency: ShuffleDependency<K, V, C>
+    private let task: TaskContext
+    private let reducers: Int
+    private var combined: [[K: C]] = []
+    private var buckets: [[(K, C)]] = []
+    private var entries = 0
+    private let memory: MemoryTracker
+    private var segments: [[RunSegment]]
+    private var files: [String] = []
+    private var bytesPerReducer: [Int]
+
+    init(dependency: ShuffleDependency<K, V, C>, task: TaskContext) {
+        self.dependency = dependency
+        self.task = task
+        reducers = dependency.reduceCount
+        memory = MemoryTracker(budget: task.environment.memory)
+        segments = Array(repeating: [], count: reducers)
+        bytesPerReducer = Array(repeating: 0, count: reducers)
+        if dependency.aggregator != nil {
+            combined = Array(repeating: [:], count: reducers)
+        } else {
+            buckets = Array(repeating: [], count: reducers)
+        }
+    }
+
+    /// Writes every record of `input`; returns the output to register and its status.
+    mutating func write(_ input: inout Records<(K, V)>) throws -> (MapOutput, MapStatus) {
+        var records = 0
+        if let aggregator = dependency.aggregator {
+            while let (key, value) = try input.next() {
+                let r = dependency.partition(key)
+                if let index = combined[r].index(forKey: key) {
+                    aggregator.mergeValue(&combined[r].values[index], value)
+                } else {
+                    combined[r][key] = aggregator.createCombiner(value)
+                    entries += 1
+                }
+                records += 1
+                if records & 1023 == 0 { try checkMemory(sample: (key, combined[r][key]!)) }
+            }
+        } else {
+            while let (key, value) = try input.next() {
+                let r = dependency.partition(key)
+                let record = (key, dependency.passValue(value))
+                buckets[r].append(record)
+                entries += 1
+                records += 1
+                if records & 1023 == 0 { try checkMemory(sample: record) }
+            }
+        }
+        task.metrics.recordsRead += records
+        // Once part of the output went to disk, the rest follows, so a spilling
+        // task leaves no memory held behind it.
+        if !files.isEmpty && entries > 0 { try spill() }
+        var memoryBuckets: [(any Sendable)?] = Array(repeating: nil, count: reducers)
+        if entries > 0 {
+            for r in 0..<reducers {
+                let bucket: [(K, C)] = dependency.aggregator != nil ? Array(combined[r]) : buckets[r]
+                if !bucket.isEmpty {
+                    memoryBuckets[r] = bucket
+                    bytesPerReducer[r] += bucket.count * memory.bytesPerEntry
+                }
+            }
+        }
+        let output = MapOutput(memory: memoryBuckets, segments: segments,
+                               memoryBytes: memory.takeHeld(), files: files)
+        let status = MapStatus(executorId: task.environment.executorId,
+                               bytesPerReducer: bytesPerReducer, records: records)
+        return (output, status)
+    }
+
+    private mutating func checkMemory(sample: (K, C)) throws {
+        if !memory.fits(entries: entries, sample: sample, codec: dependency.codec) { try spill() }
+    }
+
+    private mutating func spill() throws {
+        let path = task.environment.scratch.newFile("shuffle-\(dependency.shuffleId)-map-\(task.partition)")
+        var writer = try RunFileWriter(path: path, codec: dependency.codec)
+        files.append(path)
+        for r in 0..<reducers {
+            if dependency.aggregator != nil {
+                for record in combined[r] { try writer.append(record) }
+                combined[r].removeAll()
+            } else {
+                for record in buckets[r] { try writer.append(record) }
+                buckets[r].removeAll()
+            }
+            let segment = try writer.endSegment()
+            bytesPerReducer[r] += segment.count
+            segments[r].append(RunSegment(path: path, range: segment))
+        }
+        try writer.close()
+        task.metrics.spilledBytes += writer.written
+        task.metrics.spillCount += 1
+        entries = 0
+        memory.releaseAll()
+    }
+}

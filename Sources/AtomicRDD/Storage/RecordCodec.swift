@@ -1,0 +1,55 @@
+import AtomicTransport
+
+/// Encodes and decodes the records of one element type: what lets a partition
+/// be spilled, written to disk by `persist`, or checkpointed.
+///
+/// Made for wire-codable elements and for pairs of wire-codable keys and values
+/// (tuples cannot conform to protocols in Swift).
+public struct RecordCodec<Element>: Sendable {
+    let encode: @Sendable (Element, inout WireWriter) -> Void
+    let decode: @Sendable (inout WireReader) throws(WireError) -> Element
+
+    /// The codec of a wire-codable element type.
+    public static func wire<T: WireCodable>(_: T.Type) -> RecordCodec<T> {
+        RecordCodec<T>(encode: { value, writer in value.encode(to: &writer) },
+                       decode: { (reader: inout WireReader) throws(WireError) -> T in try T(from: &reader) })
+    }
+
+    /// The codec of pairs of wire-codable keys and values.
+    public static func pair<K: WireCodable, V: WireCodable>(_: K.Type, _: V.Type) -> RecordCodec<(K, V)> {
+        RecordCodec<(K, V)>(
+            encode: { pair, writer in pair.0.encode(to: &writer); pair.1.encode(to: &writer) },
+            decode: { (reader: inout WireReader) throws(WireError) -> (K, V) in
+                let key = try K(from: &reader)
+                return (key, try V(from: &reader))
+            })
+    }
+
+    /// Encodes `records` into one byte array.
+    func encodeAll(_ records: [Element]) -> [UInt8] {
+        var writer = WireWriter(capacity: 64 + records.count * 8)
+        writer.writeVarint(UInt64(records.count))
+        for record in records { encode(record, &writer) }
+        return writer.take()
+    }
+
+    /// Decodes what ``encodeAll(_:)`` wrote.
+    func decodeAll(_ bytes: [UInt8]) throws(WireError) -> [Element] {
+        var reader = WireReader(bytes)
+        let count = try reader.readCount(minimumItemSize: 0)
+        var records: [Element] = []
+        records.reserveCapacity(count)
+        for _ in 0..<count { records.append(try decode(&reader)) }
+        try reader.finish()
+        return records
+    }
+
+    /// An estimate of the memory one record takes: its inline size plus the
+    /// bytes its wire form needs (a stand-in for heap storage such as a long
+    /// string's bytes or an array's elements).
+    func estimatedSize(of record: Element) -> Int {
+        var writer = WireWriter(capacity: 64)
+        encode(record, &writer)
+        return MemoryLayout<Element>.stride + writer.count
+    }
+}

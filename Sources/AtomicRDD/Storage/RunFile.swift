@@ -1,0 +1,122 @@
+import AtomicTransport
+import Foundation
+
+/// A file of serialized records in batches, written once and read back as
+/// ranges: the format of shuffle spills, sorted runs and disk blocks.
+///
+/// ```
+/// [u32 batch length][varint count][record]...  [u32 batch length]...
+/// ```
+/// A range of whole batches (a *segment*) holds one reducer's records or one run.
+struct RunFileWriter<Element> {
+    let path: String
+    private let codec: RecordCodec<Element>
+    private let handle: FileHandle
+    private var batch = WireWriter(capacity: 1 << 16)
+    private var batchCount = 0
+    private var segmentStart = 0
+    private(set) var written = 0
+    static var batchBytes: Int { 1 << 16 }
+
+    init(path: String, codec: RecordCodec<Element>) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw EngineError.spillFailed(path: path, reason: "cannot create file")
+        }
+        self.path = path
+        self.codec = codec
+        self.handle = handle
+    }
+
+    /// Appends one record.
+    mutating func append(_ record: Element) throws {
+        codec.encode(record, &batch)
+        batchCount += 1
+        if batch.count >= Self.batchBytes { try flushBatch() }
+    }
+
+    /// Ends the current segment; returns its byte range in the file.
+    mutating func endSegment() throws -> Range<Int> {
+        try flushBatch()
+        defer { segmentStart = written }
+        return segmentStart..<written
+    }
+
+    /// Closes the file.
+    func close() throws {
+        do { try handle.close() } catch { throw EngineError.spillFailed(path: path, reason: "\(error)") }
+    }
+
+    private mutating func flushBatch() throws {
+        guard batchCount > 0 else { return }
+        var head = WireWriter(capacity: 16)
+        var countBytes = WireWriter(capacity: 10)
+        countBytes.writeVarint(UInt64(batchCount))
+        head.writeFixed(UInt32(countBytes.count + batch.count))
+        head.writeRaw(countBytes.bytes)
+        var data = Data(head.bytes)
+        data.append(contentsOf: batch.bytes)
+        do { try handle.write(contentsOf: data) } catch {
+            throw EngineError.spillFailed(path: path, reason: "\(error)")
+        }
+        written += data.count
+        batch = WireWriter(capacity: 1 << 16)
+        batchCount = 0
+    }
+}
+
+/// A segment of a run file: path and byte range.
+struct RunSegment: Sendable, Hashable {
+    var path: String
+    var range: Range<Int>
+    var bytes: Int { range.count }
+}
+
+/// Reads a segment back, one batch in memory at a time.
+enum RunFileReader {
+    /// The records of `segment`, decoded lazily.
+    static func records<Element>(_ segment: RunSegment, codec: RecordCodec<Element>) throws -> Records<Element> {
+        guard !segment.range.isEmpty else { return .empty }
+        guard let handle = FileHandle(forReadingAtPath: segment.path) else {
+            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading")
+        }
+        do { try handle.seek(toOffset: UInt64(segment.range.lowerBound)) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
+        }
+        var position = segment.range.lowerBound
+        var reader = WireReader([])
+        var left = 0
+        var closed = false
+        return Records {
+            while left == 0 {
+                guard position < segment.range.upperBound else {
+                    if !closed { try? handle.close(); closed = true }
+                    return nil
+                }
+                let head = try read(handle, 4, segment)
+                let length = Int(head.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+                let payload = try read(handle, length, segment)
+                position += 4 + length
+                reader = WireReader(payload)
+                do { left = try reader.readCount(minimumItemSize: 0) } catch {
+                    throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
+                }
+            }
+            left -= 1
+            do { return try codec.decode(&reader) } catch {
+                throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
+            }
+        }
+    }
+
+    private static func read(_ handle: FileHandle, _ count: Int, _ segment: RunSegment) throws -> [UInt8] {
+        let data: Data?
+        do { data = try handle.read(upToCount: count) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
+        }
+        guard let data, data.count == count else {
+            throw EngineError.corruptFile(path: segment.path, reason: "truncated batch")
+        }
+        return [UInt8](data)
+    }
+}
