@@ -21,11 +21,11 @@ public class AnyRDD: @unchecked Sendable {
     public let partitionCount: Int
     /// The operator that made this RDD ("map", "textFile", "reduceByKey"…).
     public let operatorName: String
-    /// The registered function this operator runs, or nil when it runs a closure
-    /// (or no user code at all; see ``runsUserClosure``).
-    public let function: FunctionDescriptor?
+    /// The registered function this operator runs, or nil when it runs a
+    /// closure or no user code at all (see ``runsUserClosure``).
+    public var function: FunctionDescriptor? { state.withLock { $0.function } }
     /// True when this operator runs a closure: such RDDs run in-process only.
-    public let runsUserClosure: Bool
+    public var runsUserClosure: Bool { state.withLock { $0.runsUserClosure && $0.function == nil } }
     /// The partitioner of a key-value RDD whose keys are known to be grouped.
     public let partitioner: (any Partitioner)?
     private let lineage: [Dependency]
@@ -38,9 +38,11 @@ public class AnyRDD: @unchecked Sendable {
         self.partitionCount = partitionCount
         self.lineage = dependencies
         self.operatorName = operatorName
-        self.function = function
-        self.runsUserClosure = runsUserClosure
         self.partitioner = partitioner
+        state.withLock {
+            $0.function = function
+            $0.runsUserClosure = runsUserClosure
+        }
     }
 
     /// The dependencies on parent RDDs; none once the RDD is checkpointed.
@@ -78,7 +80,7 @@ public class AnyRDD: @unchecked Sendable {
 
     private func describe(into lines: inout [String], indent: String, first: Bool) {
         var label = "#\(id) \(operatorName)"
-        if let function { label += " <\(function.name)>" }
+        if let function { label += " <\(function.name)>" } else if runsUserClosure { label += " <closure>" }
         if let partitioner { label += " \(partitioner)" }
         let level = storageLevel
         if level != .none { label += " [\(level)]" }
@@ -101,6 +103,8 @@ public class AnyRDD: @unchecked Sendable {
 
 /// The mutable part of an RDD: how it is persisted and checkpointed.
 struct RDDState: Sendable {
+    var function: FunctionDescriptor?
+    var runsUserClosure = false
     var storageLevel: StorageLevel = .none
     var checkpointRequested = false
     var checkpoint: CheckpointFiles?

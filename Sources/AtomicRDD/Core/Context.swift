@@ -48,6 +48,7 @@ public final class Context: Sendable {
     public func stop() async {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         await environment.shuffleManager.removeAll()
+        environment.blockManager.store.removeAll()
         environment.threads.stop()
         scratch.remove()
     }

@@ -92,6 +92,15 @@ final class BlockStore: Sendable {
         return freed.count
     }
 
+    /// Removes every block.
+    func removeAll() {
+        let bytes = state.withLock { state -> Int in
+            defer { state.entries = [:] }
+            return state.entries.values.reduce(0) { $0 + ($1.memory == nil ? 0 : $1.size) }
+        }
+        budget.release(bytes)
+    }
+
     /// Block ids held, and where.
     var inventory: [BlockId: StorageLevel] { state.withLock { $0.entries.mapValues(\.level) } }
     /// Ids of blocks currently in memory.

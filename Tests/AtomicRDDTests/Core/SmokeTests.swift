@@ -2,17 +2,17 @@ import Testing
 @testable import AtomicRDD
 
 @Suite struct SmokeTests {
-    @Test func wordCountRuns() async throws {
-        let sc = try await Context(config: .local(cores: 2))
-        let lines = ["a b c", "a b", "a"]
-        let counts = try await sc.parallelize(lines, numPartitions: 2)
-            .flatMap { $0.split(separator: " ").map(String.init) }
-            .map { ($0, 1) }
-            .reduceByKey(+)
-            .collect()
-        #expect(Dictionary(uniqueKeysWithValues: counts) == ["a": 3, "b": 2, "c": 1])
-        #expect(try await sc.range(0, 1000).count() == 1000)
-        #expect(await sc.isIdle())
-        await sc.stop()
+    @Test(arguments: EngineSetup.all)
+    func wordCountRuns(setup: EngineSetup) async throws {
+        try await setup.run { sc in
+            let lines = ["a b c", "a b", "a"]
+            let counts = try await sc.parallelize(lines, numPartitions: 2)
+                .flatMap { $0.split(separator: " ").map(String.init) }
+                .map { ($0, 1) }
+                .reduceByKey(+)
+                .collect()
+            #expect(Dictionary(uniqueKeysWithValues: counts) == ["a": 3, "b": 2, "c": 1])
+            #expect(try await sc.range(0, 1000).count() == 1000)
+        }
     }
 }
