@@ -143,7 +143,16 @@ public final class Context: Sendable {
     // MARK: - Diagnostics
 
     /// True when no job, stage or task is in flight (what tests assert at their end).
-    public func isIdle() async -> Bool { await dagScheduler.isIdle }
+    public func isIdle() async -> Bool {
+        let dagIdle = await dagScheduler.isIdle
+        let queued = await taskScheduler.queuedTasks
+        let running = await executor.runningTasks
+        return dagIdle && queued == 0 && running == 0
+    }
+
+    /// Returns once no task is running: tasks of a failed or cancelled job
+    /// finish on their own after the job has ended.
+    public func waitForRunningTasks() async { await executor.whenIdle() }
 
     /// Bytes of the executor's memory budget in use.
     public var memoryUsed: Int { environment.memory.usedBytes }

@@ -1,3 +1,5 @@
+import AtomicTransport
+
 extension RDD {
     /// Every element, in partition order.
     public func collect() async throws -> [Element] {
@@ -8,6 +10,63 @@ extension RDD {
     /// The number of elements.
     public func count() async throws -> Int {
         try await context.runJob(self) { _, records in try records.count() }.reduce(0, +)
+    }
+
+    /// True when the RDD has no elements (reads as few partitions as it can).
+    public func isEmpty() async throws -> Bool { try await take(1).isEmpty }
+
+    /// The first `n` elements in partition order, reading one partition first,
+    /// then more partitions at a time until it has enough (as Spark does).
+    public func take(_ n: Int) async throws -> [Element] {
+        guard n > 0 else { return [] }
+        var result: [Element] = []
+        var next = 0
+        var batch = 1
+        while result.count < n, next < partitionCount {
+            let partitions = Array(next..<min(partitionCount, next + batch))
+            let wanted = n - result.count
+            let parts = try await context.runJob(self, partitions: partitions) { _, records -> [Element] in
+                var taken: [Element] = []
+                while taken.count < wanted, let element = try records.next() { taken.append(element) }
+                return taken
+            }
+            for part in parts { result += part.prefix(n - result.count) }
+            next += partitions.count
+            batch *= 4
+        }
+        return result
+    }
+
+    /// The first element.
+    ///
+    /// - Throws: ``EngineError/emptyRDD(operation:)`` when there is none.
+    public func first() async throws -> Element {
+        guard let element = try await take(1).first else { throw EngineError.emptyRDD(operation: "first") }
+        return element
+    }
+
+    /// The `n` least elements by `areInIncreasingOrder`, in order. Each task
+    /// keeps only its `n` least, so the driver receives at most n per partition.
+    public func takeOrdered(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (Element, Element) -> Bool) async throws -> [Element] {
+        guard n > 0 else { return [] }
+        let parts = try await context.runJob(self) { _, records -> [Element] in
+            var kept: [Element] = []
+            while let element = try records.next() {
+                kept.append(element)
+                if kept.count >= 2 * n {
+                    kept.sort(by: areInIncreasingOrder)
+                    kept.removeLast(kept.count - n)
+                }
+            }
+            kept.sort(by: areInIncreasingOrder)
+            return Array(kept.prefix(n))
+        }
+        return Array(parts.joined().sorted(by: areInIncreasingOrder).prefix(n))
+    }
+
+    /// The `n` greatest elements by `areInIncreasingOrder`, greatest first.
+    public func top(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (Element, Element) -> Bool) async throws -> [Element] {
+        try await takeOrdered(n) { areInIncreasingOrder($1, $0) }
     }
 
     /// Calls `body` with every element, inside the tasks.
@@ -32,8 +91,54 @@ extension RDD {
             guard var result = try records.next() else { return nil }
             while let next = try records.next() { result = try combine(result, next) }
             return result
-        }
-        guard let first = partials.compactMap({ $0 }).first else { throw EngineError.emptyRDD(operation: "reduce") }
-        return try partials.compactMap { $0 }.dropFirst().reduce(first, combine)
+        }.compactMap { $0 }
+        guard let first = partials.first else { throw EngineError.emptyRDD(operation: "reduce") }
+        return try partials.dropFirst().reduce(first, combine)
     }
+
+    /// Folds the elements of each partition from `zero`, then the partitions'
+    /// results from `zero` (so `zero` must be neutral for `combine`).
+    public func fold(_ zero: Element, _ combine: @escaping @Sendable (Element, Element) throws -> Element) async throws -> Element {
+        try await aggregate(zero, combine, combine)
+    }
+
+    /// Aggregates each partition with `seqOp` from `zero`, then merges the
+    /// partitions' results with `combOp` from `zero`.
+    public func aggregate<U: Sendable>(_ zero: U, _ seqOp: @escaping @Sendable (U, Element) throws -> U,
+                                       _ combOp: @escaping @Sendable (U, U) throws -> U) async throws -> U {
+        let partials = try await context.runJob(self) { _, records -> U in
+            var value = zero
+            while let element = try records.next() { value = try seqOp(value, element) }
+            return value
+        }
+        return try partials.reduce(zero, combOp)
+    }
+
+    /// The number of times each distinct element occurs, counted with a shuffle.
+    public func countByValue() async throws -> [Element: Int] where Element: ShuffleKey {
+        let pairs = try await map { ($0, 1) }.reduceByKey(+).collect()
+        return Dictionary(uniqueKeysWithValues: pairs)
+    }
+}
+
+extension RDD where Element: Comparable {
+    /// The greatest element.
+    ///
+    /// - Throws: ``EngineError/emptyRDD(operation:)`` when there is none.
+    public func max() async throws -> Element {
+        do { return try await reduce { Swift.max($0, $1) } } catch EngineError.emptyRDD { throw EngineError.emptyRDD(operation: "max") }
+    }
+
+    /// The least element.
+    ///
+    /// - Throws: ``EngineError/emptyRDD(operation:)`` when there is none.
+    public func min() async throws -> Element {
+        do { return try await reduce { Swift.min($0, $1) } } catch EngineError.emptyRDD { throw EngineError.emptyRDD(operation: "min") }
+    }
+
+    /// The `n` least elements, in increasing order.
+    public func takeOrdered(_ n: Int) async throws -> [Element] { try await takeOrdered(n, by: <) }
+
+    /// The `n` greatest elements, greatest first.
+    public func top(_ n: Int) async throws -> [Element] { try await top(n, by: <) }
 }

@@ -41,7 +41,22 @@ actor Executor {
         }
     }
 
-    private func finished() { running -= 1 }
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    private func finished() {
+        running -= 1
+        if running == 0 {
+            let waiters = idleWaiters
+            idleWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    /// Returns once no task is running (at once if none is).
+    func whenIdle() async {
+        guard running > 0 else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
 
     /// Tasks started and not yet reported.
     var runningTasks: Int { running }

@@ -29,9 +29,11 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
         do {
             try await body(sc)
         } catch {
+            await sc.waitForRunningTasks()
             await sc.stop()
             throw error
         }
+        await sc.waitForRunningTasks()
         let inFlight = await sc.dagScheduler.inFlight
         #expect(await sc.isIdle(), "scheduler state leaked: \(inFlight)")
         await sc.stop()
