@@ -6,7 +6,7 @@ extension RDD {
     public func combineByKey<K: ShuffleKey, V: WireCodable & Sendable, C: WireCodable & Sendable>(
         _ aggregator: Aggregator<V, C>, partitioner: HashPartitioner? = nil, name: String = "combineByKey"
     ) -> RDD<(K, C)> where Element == (K, V) {
-        let target = partitioner ?? HashPartitioner(partitions: context.config.defaultParallelism)
+        let target = partitioner ?? HashPartitioner(partitions: partitionCount)
         let dependency = ShuffleDependency<K, V, C>(
             rdd: self, partitioner: target, partition: { target.partition(of: $0) },
             aggregator: aggregator, passValue: { _ in preconditionFailure("Internal inconsistency: aggregating shuffle passed a value") },

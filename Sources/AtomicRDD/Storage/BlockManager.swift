@@ -8,7 +8,7 @@
 actor BlockManager {
     /// The executor this block manager belongs to.
     let executorId: String
-    let store: BlockStore
+    nonisolated let store: BlockStore
 
     init(executorId: String, budget: MemoryBudget) {
         self.executorId = executorId
