@@ -5,7 +5,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     private let dependency: ShuffleDependency<K, V, C>
     private let task: TaskContext
     private let reducers: Int
-    private var combined: [[K: C]] = []
+    private var combined: [CombineTable<K, C>] = []
     private var buckets: [[(K, C)]] = []
     private var entries = 0
     private let memory: MemoryTracker
@@ -21,7 +21,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         segments = Array(repeating: [], count: reducers)
         bytesPerReducer = Array(repeating: 0, count: reducers)
         if dependency.aggregator != nil {
-            combined = Array(repeating: [:], count: reducers)
+            combined = Array(repeating: CombineTable(), count: reducers)
         } else {
             buckets = Array(repeating: [], count: reducers)
         }
@@ -30,17 +30,18 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     /// Writes every record of `input`; returns the output to register and its status.
     mutating func write(_ input: inout Records<(K, V)>) throws -> (MapOutput, MapStatus) {
         var records = 0
+        let hashPartitions = UInt64((dependency.partitioner as? HashPartitioner)?.partitionCount ?? 0)
         if let aggregator = dependency.aggregator {
             while let (key, value) = try input.next() {
-                let r = dependency.partition(key)
-                if let index = combined[r].index(forKey: key) {
-                    aggregator.mergeValue(&combined[r].values[index], value)
-                } else {
-                    combined[r][key] = aggregator.createCombiner(value)
-                    entries += 1
-                }
+                let hash = key.stableHash
+                let r = hashPartitions > 0 ? Int(hash % hashPartitions) : dependency.partition(key)
+                let before = combined[r].count
+                combined[r].upsert(key, hash: hash, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
+                entries += combined[r].count - before
                 records += 1
-                if records & 1023 == 0 { try checkMemory(sample: (key, combined[r][key]!)) }
+                if records & 1023 == 0, let last = combined[r].values.last {
+                    try checkMemory(sample: (combined[r].keys.last!, last))
+                }
             }
         } else {
             while let (key, value) = try input.next() {
@@ -59,7 +60,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         var memoryBuckets: [(any Sendable)?] = Array(repeating: nil, count: reducers)
         if entries > 0 {
             for r in 0..<reducers {
-                let bucket: [(K, C)] = dependency.aggregator != nil ? Array(combined[r]) : buckets[r]
+                let bucket: [(K, C)] = dependency.aggregator != nil ? combined[r].pairs() : buckets[r]
                 if !bucket.isEmpty {
                     memoryBuckets[r] = bucket
                     bytesPerReducer[r] += bucket.count * memory.bytesPerEntry
@@ -83,8 +84,9 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         files.append(path)
         for r in 0..<reducers {
             if dependency.aggregator != nil {
-                for record in combined[r] { try writer.append(record) }
-                combined[r].removeAll()
+                let table = combined[r]
+                for i in 0..<table.count { try writer.append((table.keys[i], table.values[i])) }
+                combined[r] = CombineTable()
             } else {
                 for record in buckets[r] { try writer.append(record) }
                 buckets[r].removeAll()

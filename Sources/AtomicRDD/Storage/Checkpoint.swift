@@ -13,7 +13,14 @@ extension Context {
             if requested && !done { pending.append(node) }
             if !done { stack += node.dependencies.map(\.parent) }
         }
-        for node in pending { try await node.writeCheckpoint() }
+        for node in pending {
+            // Cleared first: the checkpoint's own job must not checkpoint again.
+            node.state.withLock { $0.checkpointRequested = false }
+            do { try await node.writeCheckpoint() } catch {
+                node.state.withLock { $0.checkpointRequested = true }
+                throw error
+            }
+        }
     }
 
     /// The folder that checkpoints go to.
