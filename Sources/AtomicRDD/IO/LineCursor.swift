@@ -23,7 +23,10 @@ final class LineCursor {
     private let chunkSize: Int
     private var handle: FileHandle?
     /// Bytes read from the file; `buffer[head..<tail]` are not handed out yet.
-    private var buffer: [UInt8] = []
+    /// Allocated at open, freed at the end of the split (a raw allocation: the
+    /// per-line path then has no array uniqueness or bounds checks).
+    private var buffer: UnsafeMutablePointer<UInt8>?
+    private var capacity = 0
     private var head = 0
     private var tail = 0
     /// The file offset of `buffer[0]`.
@@ -46,7 +49,7 @@ final class LineCursor {
         self.chunkSize = max(1, chunkSize)
     }
 
-    deinit { try? handle?.close() }
+    deinit { finish() }
 
     /// The next line, decoded as UTF-8 (invalid bytes become U+FFFD), or nil at
     /// the end of the split.
@@ -103,7 +106,8 @@ final class LineCursor {
             throw InputError.unreadable(path: split.path, reason: "\(error)")
         }
         // Room for the split and a line running past its end, up to a chunk.
-        buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, split.length + 4096)))
+        capacity = max(1, min(chunkSize, split.length + 4096))
+        buffer = .allocate(capacity: capacity)
         state = .reading
         guard split.start > 0 else { return }
         // Skip the rest of the line the previous split owns (up to and including its newline).
@@ -124,41 +128,39 @@ final class LineCursor {
     /// Moves the unread bytes to the front of the buffer (growing it when they
     /// fill it), then reads more after them. Sets `atEndOfFile` when there is no more.
     private func fill() throws {
+        guard let bytes = buffer else { preconditionFailure("Internal inconsistency: LineCursor filled before open") }
         if head > 0 {
             let unread = tail - head
-            if unread > 0 {
-                buffer.withUnsafeMutableBytes { bytes in
-                    let base = bytes.baseAddress!
-                    base.copyMemory(from: base + head, byteCount: unread)    // memmove: the ranges may overlap
-                }
-            }
+            // A memmove: the ranges may overlap.
+            if unread > 0 { UnsafeMutableRawPointer(bytes).copyMemory(from: bytes + head, byteCount: unread) }
             bufferOffset += head
             tail = unread
             head = 0
         }
-        if tail == buffer.count {
+        if tail == capacity {
             // A line longer than the buffer: double it.
-            buffer += [UInt8](repeating: 0, count: buffer.count)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: bytes, count: tail)
+            bytes.deallocate()
+            buffer = bigger
+            capacity *= 2
         }
         let data: Data
-        do { data = try handle?.read(upToCount: min(chunkSize, buffer.count - tail)) ?? Data() } catch {
+        do { data = try handle?.read(upToCount: min(chunkSize, capacity - tail)) ?? Data() } catch {
             throw InputError.unreadable(path: split.path, reason: "\(error)")
         }
         if data.isEmpty {
             atEndOfFile = true
             return
         }
-        let copied = buffer.withUnsafeMutableBytes { bytes in
-            data.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: bytes[tail..<(tail + data.count)]))
-        }
-        tail += copied
+        tail += data.copyBytes(to: UnsafeMutableBufferPointer(start: buffer! + tail, count: capacity - tail))
     }
 
     /// The buffer index of the first `\n` at or after `head + offset`, if one was read.
     private func firstNewline(after offset: Int) -> Int? {
         let from = head + offset, end = tail
-        guard from < end else { return nil }
-        return buffer.withUnsafeBufferPointer { bytes in Self.firstNewline(in: bytes.baseAddress!, from: from, to: end) }
+        guard from < end, let bytes = buffer else { return nil }
+        return Self.firstNewline(in: bytes, from: from, to: end)
     }
 
     /// The first `\n` in `bytes[from..<end]`, looking at eight bytes at a time.
@@ -184,11 +186,10 @@ final class LineCursor {
     }
 
     private func emit<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
-        try buffer.withUnsafeBufferPointer { bytes in
-            let end = range.upperBound > range.lowerBound && bytes[range.upperBound - 1] == 0x0D
-                ? range.upperBound - 1 : range.upperBound
-            return try body(UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end]))
-        }
+        guard let bytes = buffer else { preconditionFailure("Internal inconsistency: LineCursor emitted before open") }
+        let end = range.upperBound > range.lowerBound && bytes[range.upperBound - 1] == 0x0D
+            ? range.upperBound - 1 : range.upperBound
+        return try body(UnsafeBufferPointer(start: bytes + range.lowerBound, count: end - range.lowerBound))
     }
 
     /// Ends the split: no more lines; the file and the buffer are let go.
@@ -196,6 +197,8 @@ final class LineCursor {
         state = .finished
         try? handle?.close()
         handle = nil
-        buffer = []
+        buffer?.deallocate()
+        buffer = nil
+        capacity = 0
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import AtomicRDD
 
@@ -117,6 +118,37 @@ import Testing
                 #expect(error?.underlying as? Boom == Boom())
                 #expect(folder.contents() == [], "failing element \(failing)")
             }
+        }
+    }
+
+    /// Cancels a Swift task from inside a job, whether or not the task handle has arrived yet.
+    final class Canceller: Sendable {
+        private let state = Mutex<(task: Task<Void, any Error>?, requested: Bool)>((nil, false))
+        func set(_ task: Task<Void, any Error>) {
+            if state.withLock({ $0.task = task; return $0.requested }) { task.cancel() }
+        }
+        func cancel() {
+            state.withLock { $0.requested = true; return $0.task }?.cancel()
+        }
+    }
+
+    @Test(arguments: EngineSetup.all)
+    func a_cancelled_save_leaves_neither_output_nor_temporary_folder(setup: EngineSetup) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try await setup.run { sc in
+            let canceller = Canceller()
+            let numbers = sc.range(0, 200_000, numPartitions: 4)
+            let out = folder.file("out")
+            let save = Task {
+                try await numbers.map { n -> Int in
+                    if n == 100_000 { canceller.cancel() }
+                    return n
+                }.saveAsTextFile(out)
+            }
+            canceller.set(save)
+            await #expect(throws: CancellationError.self) { try await save.value }
+            #expect(folder.contents() == [])
         }
     }
 
