@@ -36,12 +36,17 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
     case noInput(String)
     /// A file could not be opened or read.
     case unreadable(path: String, reason: String)
+    /// A file of fixed-length records ends in a partial record: `length` bytes
+    /// at byte `offset`, short of `recordLength`.
+    case partialRecord(path: String, offset: Int, length: Int, recordLength: Int)
 
     /// A one-line explanation naming the path.
     public var description: String {
         switch self {
         case let .noInput(path): return "no input files match '\(path)'"
         case let .unreadable(path, reason): return "cannot read '\(path)': \(reason)"
+        case let .partialRecord(path, offset, length, recordLength):
+            return "'\(path)' ends in a partial record at byte \(offset): \(length) of \(recordLength) bytes"
         }
     }
 }

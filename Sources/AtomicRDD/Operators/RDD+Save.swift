@@ -1,0 +1,49 @@
+extension RDD {
+    /// Writes the elements as text, one per line, into the folder `path`: one
+    /// file `part-NNNNN` per partition (empty partitions too) and a `_SUCCESS`
+    /// marker, as Spark and Hadoop lay it out. A `String` element is written
+    /// as it is, any other as `String(describing:)`; an element holding a
+    /// newline becomes several lines.
+    ///
+    /// The folder appears only when the whole job succeeded: tasks write into a
+    /// hidden temporary folder beside it, which is renamed into place at the
+    /// end (see ``OutputCommitter``). A failed or cancelled job leaves neither
+    /// the folder nor the temporary one, and retried tasks leave no partial or
+    /// repeated part files. With `overwrite`, an existing `path` is replaced
+    /// only once the new output is complete. Missing parent folders are made.
+    ///
+    /// ```swift
+    /// try await sc.parallelize(1...100, numPartitions: 4).map { $0 * $0 }.saveAsTextFile("squares")
+    /// let back = try sc.textFile("squares").map { Int($0)! }     // _SUCCESS is skipped
+    /// ```
+    ///
+    /// - Throws: ``EngineError/outputExists(path:)`` when `path` exists and
+    ///   `overwrite` is false (before any task runs);
+    ///   ``EngineError/outputFailed(path:reason:)`` when a file cannot be
+    ///   written or moved; the job's ``JobFailedError`` or `CancellationError`.
+    public func saveAsTextFile(_ path: String, overwrite: Bool = false) async throws {
+        let committer = try OutputCommitter(target: path, overwrite: overwrite)
+        let isString = Element.self == String.self
+        do {
+            _ = try await context.runJob(self) { task, records in
+                let writer = try committer.openWriter(partition: task.partition, attemptId: task.taskAttemptId)
+                do {
+                    var count = 0
+                    while let element = try records.next() {
+                        try writer.append(isString ? element as! String : String(describing: element))
+                        count &+= 1
+                        if count & 4095 == 0 { try task.checkCancelled() }
+                    }
+                    try writer.commit()
+                } catch {
+                    writer.abort()
+                    throw error
+                }
+            }
+        } catch {
+            await committer.abortJob()
+            throw error
+        }
+        try await committer.commitJob()
+    }
+}
