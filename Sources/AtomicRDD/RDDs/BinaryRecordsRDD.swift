@@ -14,7 +14,7 @@ final class BinaryRecordsRDD: RDD<[UInt8]>, @unchecked Sendable {
     init(context: Context, splits: [FileSplit], recordLength: Int) {
         self.splits = splits
         self.recordLength = recordLength
-        super.init(context: context, partitionCount: max(1, splits.count), dependencies: [], operatorName: "binaryRecords")
+        super.init(context: context, partitionCount: Swift.max(1, splits.count), dependencies: [], operatorName: "binaryRecords")
         setCodec(.wire([UInt8].self))
     }
 

@@ -9,7 +9,7 @@ final class TextFileRDD: RDD<String>, @unchecked Sendable {
 
     init(context: Context, splits: [FileSplit]) {
         self.splits = splits
-        super.init(context: context, partitionCount: max(1, splits.count), dependencies: [], operatorName: "textFile")
+        super.init(context: context, partitionCount: Swift.max(1, splits.count), dependencies: [], operatorName: "textFile")
         setCodec(.wire(String.self))
     }
 

@@ -11,7 +11,7 @@ final class WholeTextFileRDD: RDD<(String, String)>, @unchecked Sendable {
 
     init(context: Context, groups: [[String]]) {
         self.groups = groups
-        super.init(context: context, partitionCount: max(1, groups.count), dependencies: [], operatorName: "wholeTextFiles")
+        super.init(context: context, partitionCount: Swift.max(1, groups.count), dependencies: [], operatorName: "wholeTextFiles")
         setCodec(.pair(String.self, String.self))
     }
 
