@@ -32,11 +32,11 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         var records = 0
         if let aggregator = dependency.aggregator {
             while let (key, value) = try input.next() {
-                let r = dependency.partition(key)
+                let r = try dependency.partition(key)
                 if let index = combined[r].index(forKey: key) {
-                    aggregator.mergeValue(&combined[r].values[index], value)
+                    try aggregator.mergeValue(&combined[r].values[index], value)
                 } else {
-                    combined[r][key] = aggregator.createCombiner(value)
+                    combined[r][key] = try aggregator.createCombiner(value)
                     entries += 1
                 }
                 records += 1
@@ -44,7 +44,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
             }
         } else {
             while let (key, value) = try input.next() {
-                let r = dependency.partition(key)
+                let r = try dependency.partition(key)
                 let record = (key, dependency.passValue(value))
                 buckets[r].append(record)
                 entries += 1
