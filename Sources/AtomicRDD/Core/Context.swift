@@ -96,6 +96,7 @@ public final class Context: Sendable {
         for p in wanted where p < 0 || p >= rdd.partitionCount {
             throw EngineError.invalidArgument(operation: "runJob", reason: "partition \(p) of \(rdd.partitionCount)")
         }
+        try await prepareShuffles(of: rdd)
         let threads = environment.threads
         let work: @Sendable (Int) -> TaskWork = { partition in
             .result { task in
@@ -162,4 +163,6 @@ public final class Context: Sendable {
     public var broadcastMaterializations: Int { environment.broadcasts.materializationCount }
     /// The scratch folder of this Context.
     public var scratchPath: String { scratch.path }
+    /// Spills to disk made by the tasks that have ended (shuffle writers, aggregations, sorts).
+    var spillCount: Int { environment.spillCount.load(ordering: .relaxed) }
 }

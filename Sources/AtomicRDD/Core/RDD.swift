@@ -78,7 +78,7 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
     private func estimateSize(_ values: [Element], codec: RecordCodec<Element>?) -> Int {
         var size = values.count * MemoryLayout<Element>.stride + 64
         if let codec, !values.isEmpty {
-            let step = max(1, values.count / 32)
+            let step = Swift.max(1, values.count / 32)
             var sampled = 0, bytes = 0
             for i in stride(from: 0, to: values.count, by: step) {
                 bytes += codec.estimatedSize(of: values[i]) - MemoryLayout<Element>.stride

@@ -40,7 +40,7 @@ public protocol FlatMapFunction<Input, Output>: RegisteredFunction {
     /// The argument type.
     associatedtype Input: Sendable
     /// The sequence returned.
-    associatedtype Output: Sequence where Output.Element: Sendable
+    associatedtype Output: Sequence, SendableMetatype where Output.Element: Sendable, Output.Iterator: SendableMetatype
     /// Applies the function.
     func callAsFunction(_ input: Input) throws -> Output
 }
@@ -66,7 +66,7 @@ public protocol PartitionFunction<Input, Output>: RegisteredFunction {
     /// The partition's element type.
     associatedtype Input: Sendable
     /// The sequence returned.
-    associatedtype Output: Sequence where Output.Element: Sendable
+    associatedtype Output: Sequence, SendableMetatype where Output.Element: Sendable, Output.Iterator: SendableMetatype
     /// Transforms the records of partition `index`.
     func callAsFunction(_ index: Int, _ records: PartitionIterator<Input>) throws -> Output
 }

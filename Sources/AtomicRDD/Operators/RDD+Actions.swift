@@ -23,7 +23,7 @@ extension RDD {
         var next = 0
         var batch = 1
         while result.count < n, next < partitionCount {
-            let partitions = Array(next..<min(partitionCount, next + batch))
+            let partitions = Array(next..<Swift.min(partitionCount, next + batch))
             let wanted = n - result.count
             let parts = try await context.runJob(self, partitions: partitions) { _, records -> [Element] in
                 var taken: [Element] = []
@@ -137,8 +137,8 @@ extension RDD where Element: Comparable {
     }
 
     /// The `n` least elements, in increasing order.
-    public func takeOrdered(_ n: Int) async throws -> [Element] { try await takeOrdered(n, by: <) }
+    public func takeOrdered(_ n: Int) async throws -> [Element] { try await takeOrdered(n) { $0 < $1 } }
 
     /// The `n` greatest elements, greatest first.
-    public func top(_ n: Int) async throws -> [Element] { try await top(n, by: <) }
+    public func top(_ n: Int) async throws -> [Element] { try await top(n) { $0 < $1 } }
 }

@@ -62,7 +62,7 @@ extension RDD where Element: NumericElement {
     /// (sorted ascending): [b0, b1), [b1, b2), … [bn-1, bn], the last one closed.
     /// Elements outside are not counted.
     public func histogram(boundaries: [Double]) async throws -> [Int] {
-        guard boundaries.count >= 2, zip(boundaries, boundaries.dropFirst()).allSatisfy({ $0 < $1 }) else {
+        guard boundaries.count >= 2, Swift.zip(boundaries, boundaries.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw EngineError.invalidArgument(operation: "histogram", reason: "boundaries must be at least two, strictly increasing")
         }
         let buckets = boundaries.count - 1

@@ -22,7 +22,7 @@ extension RDD where Element: WireCodable {
     /// exactly `numPartitions` partitions of about equal size (``repartition(_:)``).
     public func coalesce(_ numPartitions: Int, shuffle: Bool) -> RDD<Element> {
         guard shuffle else { return coalesce(numPartitions) }
-        let count = max(1, numPartitions)
+        let count = Swift.max(1, numPartitions)
         // Each map task deals its elements round-robin from its own starting
         // partition, so small partitions do not all land in partition 0. The
         // start depends only on the partition index: a rerun deals the same way.
@@ -138,9 +138,9 @@ extension RDD {
     fileprivate func sortedByKey<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
         ascending: Bool, numPartitions: Int
     ) async throws -> RDD<V> where Element == (K, V) {
-        let wanted = max(1, numPartitions)
-        let sampleSize = min(20 * wanted, 1_000_000)
-        let perPartition = (3 * sampleSize + partitionCount - 1) / max(1, partitionCount)
+        let wanted = Swift.max(1, numPartitions)
+        let sampleSize = Swift.min(20 * wanted, 1_000_000)
+        let perPartition = (3 * sampleSize + partitionCount - 1) / Swift.max(1, partitionCount)
         let samples = try await context.runJob(self) { task, records -> (count: Int, keys: [K]) in
             var reservoir = Reservoir<K>(capacity: perPartition, random: SplitMix64(seed: 0x5EED, stream: task.partition))
             while let (key, _) = try records.next() { reservoir.add(key) }

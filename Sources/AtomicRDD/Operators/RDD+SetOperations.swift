@@ -57,7 +57,7 @@ extension RDD where Element: ShuffleKey {
             context: context,
             parents: [tagged(0b01, name: "intersection"), other.tagged(0b10, name: "intersection")],
             operatorName: "intersection")
-        let merged = mergedByKey(both, partitions: numPartitions ?? max(partitionCount, other.partitionCount),
+        let merged = mergedByKey(both, partitions: numPartitions ?? Swift.max(partitionCount, other.partitionCount),
                                  name: "intersection") { $0 |= $1 }
         return MapPartitionsRDD(parent: merged, operatorName: "intersection", runsUserClosure: false) { _, _, input in
             var input = input

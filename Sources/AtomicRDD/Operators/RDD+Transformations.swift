@@ -8,7 +8,7 @@ extension RDD {
     }
 
     /// Applies `transform` to every element and flattens the sequences it returns.
-    public func flatMap<S: Sequence>(_ transform: @escaping @Sendable (Element) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+    public func flatMap<S: Sequence>(_ transform: @escaping @Sendable (Element) throws -> S) -> RDD<S.Element> where S.Element: Sendable, S: SendableMetatype, S.Iterator: SendableMetatype {
         MapPartitionsRDD(parent: self, operatorName: "flatMap", runsUserClosure: true) { _, _, input in
             var input = input
             var current: S.Iterator?
@@ -38,18 +38,18 @@ extension RDD {
     /// Transforms each partition as a whole: `transform` gets the partition's
     /// records as a sequence and returns a sequence, consumed lazily.
     public func mapPartitions<S: Sequence>(preservesPartitioning: Bool = false,
-                                           _ transform: @escaping @Sendable (PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+                                           _ transform: @escaping @Sendable (PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable, S: SendableMetatype, S.Iterator: SendableMetatype {
         mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitions") { _, records in try transform(records) }
     }
 
     /// Like ``mapPartitions(preservesPartitioning:_:)``, also giving the partition's index.
     public func mapPartitionsWithIndex<S: Sequence>(preservesPartitioning: Bool = false,
-                                                    _ transform: @escaping @Sendable (Int, PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+                                                    _ transform: @escaping @Sendable (Int, PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable, S: SendableMetatype, S.Iterator: SendableMetatype {
         mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitionsWithIndex", transform)
     }
 
     func mapPartitionsWithIndex<S: Sequence>(preservesPartitioning: Bool, name: String,
-                                             _ transform: @escaping @Sendable (Int, PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable {
+                                             _ transform: @escaping @Sendable (Int, PartitionIterator<Element>) throws -> S) -> RDD<S.Element> where S.Element: Sendable, S: SendableMetatype, S.Iterator: SendableMetatype {
         MapPartitionsRDD(parent: self, operatorName: name, runsUserClosure: true,
                          preservesPartitioning: preservesPartitioning) { _, split, input in
             let records = PartitionIterator(input)

@@ -11,7 +11,7 @@ final class CoalescedRDD<Element: Sendable>: RDD<Element>, @unchecked Sendable {
 
     init(parent: RDD<Element>, partitions requested: Int) {
         self.parent = parent
-        let parents = parent.partitionCount, count = max(1, min(requested, parents))
+        let parents = parent.partitionCount, count = Swift.max(1, Swift.min(requested, parents))
         super.init(context: parent.context, partitionCount: count,
                    dependencies: [NarrowDependency(parent: parent) { child in
                        Array(Self.parentRange(of: child, partitions: count, parents: parents))

@@ -3,7 +3,7 @@ final class ParallelCollectionRDD<Element: Sendable>: RDD<Element>, @unchecked S
     private let slices: [[Element]]
 
     init(context: Context, elements: [Element], partitions: Int) {
-        let count = max(1, partitions)
+        let count = Swift.max(1, partitions)
         var slices: [[Element]] = []
         slices.reserveCapacity(count)
         for i in 0..<count {
@@ -26,8 +26,8 @@ final class RangeRDD: RDD<Int>, @unchecked Sendable {
 
     init(context: Context, range: Range<Int>, step: Int, partitions: Int) {
         self.range = range
-        self.step = max(1, step)
-        super.init(context: context, partitionCount: max(1, partitions), dependencies: [], operatorName: "range")
+        self.step = Swift.max(1, step)
+        super.init(context: context, partitionCount: Swift.max(1, partitions), dependencies: [], operatorName: "range")
     }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<Int> {

@@ -16,21 +16,8 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
     deinit { context.releaseShuffle(dependency.shuffleId) }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<(K, C)> {
-        let blocks = try await task.environment.shuffleManager.fetch(
-            shuffleId: dependency.shuffleId, mapCount: dependency.mapCount, reduce: split)
+        var input = try await dependency.fetch(split, task)
         let codec = dependency.codec
-        var sources = blocks.makeIterator()
-        var current: Records<(K, C)> = .empty
-        var input = Records<(K, C)> {
-            while true {
-                if let record = try current.next() { return record }
-                guard let block = sources.next() else { return nil }
-                switch block {
-                case .memory(let values): current = Records(values as! [(K, C)])
-                case .disk(let segment): current = try RunFileReader.records(segment, codec: codec)
-                }
-            }
-        }
         if let aggregator = dependency.aggregator {
             var merged: Records<(K, C)>?
             let memory = task.environment.memory, scratch = task.environment.scratch

@@ -34,6 +34,7 @@ actor Executor {
                 outcome = .failed(error)
             }
             task.runCompletionHandlers()
+            environment.spillCount.add(task.metrics.spillCount, ordering: .relaxed)
             let updates = outcome.succeeded ? Array(task.accumulatorUpdates.values) : []
             await dag.taskEnded(launch.spec, outcome, accumulators: updates)
             await self.finished()

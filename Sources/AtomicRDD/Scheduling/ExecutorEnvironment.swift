@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Everything a task running on one executor uses: the executor's memory
 /// budget, block manager, shuffle manager, broadcast cache, task threads and
 /// scratch folder.
@@ -10,6 +12,9 @@ final class ExecutorEnvironment: Sendable {
     let broadcasts: BroadcastCache
     let threads: TaskThreadPool
     let scratch: ScratchSpace
+    /// Spills to disk made by the tasks that ended on this executor (shuffle
+    /// writers, aggregations, sorts), added up when each task ends.
+    let spillCount = Atomic<Int>(0)
 
     init(executorId: String, cores: Int, memory: Int, scratch: ScratchSpace) {
         self.executorId = executorId

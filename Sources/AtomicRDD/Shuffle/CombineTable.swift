@@ -33,20 +33,20 @@ struct CombineTable<K: ShuffleKey, C> {
 
     /// Merges `value` into the combiner of `key`, or creates one.
     @inline(__always)
-    mutating func upsert<V>(_ key: K, hash: UInt64, _ value: V, create: (V) -> C, merge: (inout C, V) -> Void) {
+    mutating func upsert<V>(_ key: K, hash: UInt64, _ value: V, create: (V) throws -> C, merge: (inout C, V) throws -> Void) rethrows {
         var slot = home(hash)
         while true {
             let entry = Int(slots[slot])
             if entry == 0 {
                 slots[slot] = Int32(keys.count + 1)
                 keys.append(key)
-                values.append(create(value))
+                values.append(try create(value))
                 hashes.append(hash)
                 if keys.count * 2 > slots.count { grow() }
                 return
             }
             if hashes[entry - 1] == hash && keys[entry - 1] == key {
-                merge(&values[entry - 1], value)
+                try merge(&values[entry - 1], value)
                 return
             }
             slot = (slot + 1) & mask

@@ -7,7 +7,7 @@ import Foundation
 /// correctly (Spark's `ExternalAppendOnlyMap`).
 struct ExternalMap<K: ShuffleKey, C: Sendable> {
     private var map: [K: C] = [:]
-    private let merge: @Sendable (inout C, C) -> Void
+    private let merge: @Sendable (inout C, C) throws -> Void
     private let codec: RecordCodec<(K, C)>
     private let memory: MemoryTracker
     private let scratch: ScratchSpace
@@ -15,7 +15,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     private var runs: [RunSegment] = []
     private var inserts = 0
 
-    init(merge: @escaping @Sendable (inout C, C) -> Void, codec: RecordCodec<(K, C)>,
+    init(merge: @escaping @Sendable (inout C, C) throws -> Void, codec: RecordCodec<(K, C)>,
          budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext) {
         self.merge = merge
         self.codec = codec
@@ -29,12 +29,28 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     /// Adds a combiner for `key`.
     mutating func insert(_ key: K, _ combiner: C) throws {
         if let index = map.index(forKey: key) {
-            merge(&map.values[index], combiner)
+            try merge(&map.values[index], combiner)
         } else {
             map[key] = combiner
         }
         inserts += 1
         if inserts & 1023 == 0, !memory.fits(entries: map.count, sample: (key, combiner), codec: codec) {
+            try spill()
+        }
+    }
+
+    /// Adds one value for `key`: merged into the key's combiner, or made into its
+    /// first one, so a value never costs a combiner of its own (cogroup's reduce side).
+    mutating func insert<V>(_ key: K, value: V, createCombiner: (V) throws -> C,
+                            mergeValue: (inout C, V) throws -> Void) throws {
+        if let index = map.index(forKey: key) {
+            try mergeValue(&map.values[index], value)
+        } else {
+            map[key] = try createCombiner(value)
+        }
+        inserts += 1
+        if inserts & 1023 == 0, let combiner = map[key],
+           !memory.fits(entries: map.count, sample: (key, combiner), codec: codec) {
             try spill()
         }
     }
@@ -66,7 +82,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
             while let top = heap.top, top.item.hash == hash {
                 _ = heap.pop()
                 if let i = group.firstIndex(where: { $0.0 == top.item.key }) {
-                    merge(&group[i].1, top.item.value)
+                    try merge(&group[i].1, top.item.value)
                 } else {
                     group.append((top.item.key, top.item.value))
                 }
@@ -78,12 +94,13 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     }
 
     private mutating func spill() throws {
-        let sorted = map.sorted { $0.key.hashValue < $1.key.hashValue }
+        // Hash each key once, not at every comparison.
+        let sorted = map.map { (hash: $0.key.hashValue, record: $0) }.sorted { $0.hash < $1.hash }
         map = [:]
         let path = scratch.newFile("aggregate-\(task.stageId)-\(task.partition)")
         task.onCompletion { try? FileManager.default.removeItem(atPath: path) }
         var writer = try RunFileWriter(path: path, codec: codec)
-        for record in sorted { try writer.append(record) }
+        for entry in sorted { try writer.append(entry.record) }
         runs.append(RunSegment(path: path, range: try writer.endSegment()))
         try writer.close()
         task.metrics.spilledBytes += writer.written

@@ -3,13 +3,14 @@
 /// given), and ``ShuffledRDD`` reads the buckets back.
 final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleDependencyBase, @unchecked Sendable {
     let rdd: RDD<(K, V)>
-    let partition: @Sendable (K) -> Int
+    /// The reduce partition of a key; throws when a custom partitioner gives one out of range.
+    let partition: @Sendable (K) throws -> Int
     let aggregator: Aggregator<V, C>?
     /// Turns a value into what the buckets hold when there is no aggregator (then V == C).
     let passValue: @Sendable (V) -> C
     let codec: RecordCodec<(K, C)>
 
-    init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) -> Int,
+    init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int,
          aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>) {
         self.rdd = rdd
         self.partition = partition

@@ -34,9 +34,9 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         if let aggregator = dependency.aggregator {
             while let (key, value) = try input.next() {
                 let hash = key.stableHash
-                let r = hashPartitions > 0 ? Int(hash % hashPartitions) : dependency.partition(key)
+                let r = hashPartitions > 0 ? Int(hash % hashPartitions) : try dependency.partition(key)
                 let before = combined[r].count
-                combined[r].upsert(key, hash: hash, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
+                try combined[r].upsert(key, hash: hash, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
                 entries += combined[r].count - before
                 records += 1
                 if records & 1023 == 0, let last = combined[r].values.last {
@@ -45,7 +45,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
             }
         } else {
             while let (key, value) = try input.next() {
-                let r = dependency.partition(key)
+                let r = try dependency.partition(key)
                 let record = (key, dependency.passValue(value))
                 buckets[r].append(record)
                 entries += 1

@@ -1,0 +1,155 @@
+import AtomicTransport
+
+// Joins of two key-value RDDs, all built on `cogroup`: a side already
+// partitioned like the output is read where it is; any other side is shuffled.
+
+extension RDD {
+    /// For each key present on either side, its values in this RDD and in `other`.
+    ///
+    /// The output's partitioner is `numPartitions` hash partitions when given;
+    /// otherwise the partitioner of a side that has one (the one with more
+    /// partitions), so that side is not shuffled; otherwise the default
+    /// parallelism's hash partitioner. A side already partitioned like the
+    /// output is read with no shuffle.
+    ///
+    /// - Complexity: at most one shuffle per side; the reduce side groups within
+    ///   the memory budget, spilling to disk. All values of one key are held at once.
+    public func cogroup<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil
+    ) -> RDD<(K, ([V], [W]))> where Element == (K, V) {
+        CoGroupedRDD(left: self, right: other, placement: .default(for: [self, other], numPartitions: numPartitions),
+                     operatorName: "cogroup")
+    }
+
+    /// The pairs `(k, (v, w))` for every `(k, v)` here and `(k, w)` in `other`:
+    /// for each key, every value of this RDD with every value of `other`, this
+    /// RDD's values in the outer loop. Keys on one side only are left out.
+    ///
+    /// ```swift
+    /// let ordersWithNames = orders.join(customers)   // (customerId, (order, name))
+    /// ```
+    ///
+    /// See ``cogroup(_:numPartitions:)`` for the partitioning and the cost.
+    public func join<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil
+    ) -> RDD<(K, (V, W))> where Element == (K, V) {
+        joined(other, numPartitions, name: "join", keepLeft: false, keepRight: false) { key, v, w in
+            guard let v, let w else { preconditionFailure("Internal inconsistency: inner join without a value") }
+            return (key, (v, w))
+        }
+    }
+
+    /// Like ``join(_:numPartitions:)``, also keeping keys found only here, paired with nil.
+    public func leftOuterJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil
+    ) -> RDD<(K, (V, W?))> where Element == (K, V) {
+        joined(other, numPartitions, name: "leftOuterJoin", keepLeft: true, keepRight: false) { key, v, w in
+            guard let v else { preconditionFailure("Internal inconsistency: left outer join without a left value") }
+            return (key, (v, w))
+        }
+    }
+
+    /// Like ``join(_:numPartitions:)``, also keeping keys found only in `other`, paired with nil.
+    public func rightOuterJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil
+    ) -> RDD<(K, (V?, W))> where Element == (K, V) {
+        joined(other, numPartitions, name: "rightOuterJoin", keepLeft: false, keepRight: true) { key, v, w in
+            guard let w else { preconditionFailure("Internal inconsistency: right outer join without a right value") }
+            return (key, (v, w))
+        }
+    }
+
+    /// Like ``join(_:numPartitions:)``, also keeping keys found on one side only, paired with nil.
+    public func fullOuterJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil
+    ) -> RDD<(K, (V?, W?))> where Element == (K, V) {
+        joined(other, numPartitions, name: "fullOuterJoin", keepLeft: true, keepRight: true) { key, v, w in (key, (v, w)) }
+    }
+
+    /// The pairs of this RDD whose key is not in `other`. Only the keys of
+    /// `other` cross the shuffle, so its values need not be wire-codable.
+    public func subtractByKey<K: ShuffleKey, V: WireCodable & Sendable, W: Sendable>(
+        _ other: RDD<(K, W)>, numPartitions: Int? = nil
+    ) -> RDD<(K, V)> where Element == (K, V) {
+        let presence = MapPartitionsRDD<(K, W), (K, Bool)>(parent: other, operatorName: "keys", runsUserClosure: false,
+                                                           preservesPartitioning: true) { _, _, input in
+            var input = input
+            return Records { try input.next().map { ($0.0, true) } }
+        }
+        let placement = KeyPlacement<K>.default(for: [self, other], numPartitions: numPartitions)
+        let grouped = CoGroupedRDD(left: self, right: presence, placement: placement, operatorName: "cogroup")
+        return MapPartitionsRDD(parent: grouped, operatorName: "subtractByKey", runsUserClosure: false,
+                                preservesPartitioning: true) { _, _, input in
+            var input = input
+            var key: K?
+            var values: [V] = []
+            var index = 0
+            return Records {
+                while true {
+                    if let key, index < values.count {
+                        defer { index += 1 }
+                        return (key, values[index])
+                    }
+                    guard let (nextKey, (left, right)) = try input.next() else { return nil }
+                    key = nextKey
+                    values = right.isEmpty ? left : []
+                    index = 0
+                }
+            }
+        }
+    }
+
+    /// The cogroup with `other`, flattened into one output per pair of values of
+    /// a key; a side with no values stands in as one nil when it is kept.
+    private func joined<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable, Output: Sendable>(
+        _ other: RDD<(K, W)>, _ numPartitions: Int?, name: String, keepLeft: Bool, keepRight: Bool,
+        _ output: @escaping @Sendable (K, V?, W?) -> Output
+    ) -> RDD<Output> where Element == (K, V) {
+        let placement = KeyPlacement<K>.default(for: [self, other], numPartitions: numPartitions)
+        let grouped = CoGroupedRDD(left: self, right: other, placement: placement, operatorName: "cogroup")
+        return MapPartitionsRDD(parent: grouped, operatorName: name, runsUserClosure: false,
+                                preservesPartitioning: true) { _, _, input in
+            var input = input
+            var pairs = JoinedPairs<K, V, W>()
+            return Records {
+                while true {
+                    if let (key, v, w) = pairs.next() { return output(key, v, w) }
+                    guard let (key, (left, right)) = try input.next() else { return nil }
+                    pairs.start(key, left, right, keepLeft: keepLeft, keepRight: keepRight)
+                }
+            }
+        }
+    }
+}
+
+/// The pairs of values of one key in a join: every left value with every right
+/// value, left in the outer loop; an empty side kept by an outer join counts as
+/// one nil. Walks the two arrays by index, so no pair is stored.
+private struct JoinedPairs<K, V, W> {
+    private var key: K?
+    private var left: [V] = [], right: [W] = []
+    private var leftCount = 0, rightCount = 0
+    private var i = 0, j = 0
+
+    mutating func start(_ key: K, _ left: [V], _ right: [W], keepLeft: Bool, keepRight: Bool) {
+        self.key = key
+        self.left = left
+        self.right = right
+        // A side with no values pairs the other's with nil only if the other side is kept.
+        leftCount = left.isEmpty && keepRight ? 1 : left.count
+        rightCount = right.isEmpty && keepLeft ? 1 : right.count
+        i = 0
+        j = 0
+    }
+
+    mutating func next() -> (K, V?, W?)? {
+        guard let key, i < leftCount, j < rightCount else { return nil }
+        let pair = (key, left.isEmpty ? nil : left[i], right.isEmpty ? nil : right[j])
+        j += 1
+        if j == rightCount {
+            j = 0
+            i += 1
+        }
+        return pair
+    }
+}

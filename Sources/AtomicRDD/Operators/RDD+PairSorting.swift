@@ -1,0 +1,59 @@
+import AtomicTransport
+
+extension RDD {
+    /// Sorts the pairs by key: partition i holds keys before those of partition
+    /// i + 1, each partition in key order, so `collect()` gives every pair in
+    /// key order. The order of pairs with equal keys is not specified.
+    ///
+    /// Keys go to partitions by ranges whose bounds come from a sample of the
+    /// keys. `sortByKey` is a transformation and runs no job itself: the first
+    /// job whose lineage reaches it runs the sampling job just before (a pass
+    /// over this RDD; persist it if it is costly to compute twice), as Spark
+    /// runs one when `sortByKey` is called.
+    ///
+    /// ```swift
+    /// let ranked = counts.map { ($0.1, $0.0) }.sortByKey(ascending: false).take(10)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - ascending: false sorts from the greatest key to the least.
+    ///   - numPartitions: the partitions of the result (default: as many as this
+    ///     RDD's); fewer are used when the sample has fewer distinct keys.
+    /// - Complexity: a sampling pass, then one shuffle; the reduce side sorts
+    ///   within the memory budget, merging spilled runs.
+    public func sortByKey<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
+        ascending: Bool = true, numPartitions: Int? = nil
+    ) -> RDD<(K, V)> where Element == (K, V) {
+        let count = Swift.max(1, numPartitions ?? partitionCount)
+        let placement: KeyPlacement<K> = count == 1
+            ? .keyed(RangePartitioner<K>(bounds: [], descending: !ascending))
+            : .keyed(SampledRangePartitioner(keysOf: self, partitions: count, descending: !ascending))
+        return shuffled(placement: placement, name: "sortByKey", ordering: keyOrder(ascending))
+    }
+
+    /// Moves every pair to the partition `partitioner` gives its key and sorts
+    /// each partition by key, in one shuffle (cheaper than `partitionBy` then a sort).
+    ///
+    /// - Complexity: one shuffle; the reduce side sorts within the memory budget.
+    public func repartitionAndSortWithinPartitions<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
+        partitioner: HashPartitioner, ascending: Bool = true
+    ) -> RDD<(K, V)> where Element == (K, V) {
+        shuffled(placement: .hash(partitioner), name: "repartitionAndSortWithinPartitions",
+                 ordering: keyOrder(ascending))
+    }
+
+    /// ``repartitionAndSortWithinPartitions(partitioner:ascending:)`` with a
+    /// partitioner of keys of type `K`.
+    public func repartitionAndSortWithinPartitions<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
+        partitioner: some KeyPartitioner<K>, ascending: Bool = true
+    ) -> RDD<(K, V)> where Element == (K, V) {
+        shuffled(placement: .keyed(partitioner), name: "repartitionAndSortWithinPartitions",
+                 ordering: keyOrder(ascending))
+    }
+
+    /// `<` or `>` on keys.
+    private func keyOrder<K: ShuffleKey & Comparable>(_ ascending: Bool) -> @Sendable (K, K) -> Bool {
+        if ascending { return { $0 < $1 } }
+        return { $0 > $1 }
+    }
+}

@@ -1,0 +1,126 @@
+import Synchronization
+
+/// The partitioner of `sortByKey`: a ``RangePartitioner`` whose bounds come from
+/// a sample of the keys of the RDD being sorted.
+///
+/// `sortByKey` is a transformation, so it cannot run the sampling job itself
+/// (jobs are async). It makes this partitioner with its partition count fixed
+/// and its bounds unknown; the first job whose lineage reaches the sort runs the
+/// sampling job on the driver just before submitting (see
+/// ``Context/prepareShuffles(of:)``), and the bounds are set once, for good, so
+/// every map task of the shuffle places keys alike. Sampling is seeded by
+/// partition index, so two jobs racing to prepare compute the same bounds.
+///
+/// When the sample has fewer distinct keys than partitions, the last partitions
+/// (the first, descending) stay empty.
+struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, PreparablePartitioner {
+    /// The number of partitions asked for: an upper bound on the ranges used.
+    let partitionCount: Int
+    private let slot: BoundsSlot
+
+    /// The bounds once known, shared by every copy of the partitioner.
+    private final class BoundsSlot: Sendable {
+        let bounds = AtomicLazyReference<Bounds>()
+        let sample: @Sendable () async throws -> RangePartitioner<K>
+        init(sample: @escaping @Sendable () async throws -> RangePartitioner<K>) { self.sample = sample }
+    }
+
+    private final class Bounds: Sendable {
+        let partitioner: RangePartitioner<K>
+        init(_ partitioner: RangePartitioner<K>) { self.partitioner = partitioner }
+    }
+
+    /// A partitioner of `rdd`'s keys into `partitions` ranges, sampled when prepared.
+    init<V: Sendable>(keysOf rdd: RDD<(K, V)>, partitions: Int, descending: Bool) {
+        let count = max(1, partitions)
+        partitionCount = count
+        slot = BoundsSlot { try await Self.sampleBounds(of: rdd, partitions: count, descending: descending) }
+    }
+
+    var isPrepared: Bool { slot.bounds.load() != nil }
+
+    func prepare() async throws {
+        guard !isPrepared else { return }
+        let partitioner = try await slot.sample()
+        _ = slot.bounds.storeIfNil(Bounds(partitioner))
+    }
+
+    /// The partition of `key`. Only map tasks place keys, and their jobs prepare
+    /// the partitioner first.
+    func partition(of key: K) -> Int {
+        guard let bounds = slot.bounds.load() else {
+            preconditionFailure("Internal inconsistency: sortByKey's range bounds used before sampling")
+        }
+        return bounds.partitioner.partition(of: key)
+    }
+
+    /// True for a copy of this partitioner (the same sort), whose bounds are the same.
+    func isEquivalent(to other: any Partitioner) -> Bool {
+        (other as? SampledRangePartitioner<K>)?.slot === slot
+    }
+
+    /// "RangePartitioner(n, sampled)".
+    var description: String { "RangePartitioner(\(partitionCount), sampled)" }
+
+    /// Samples `rdd`'s keys with one job and cuts them into `partitions` ranges
+    /// of about equal weight, as Spark's `RangePartitioner` does: about 20 keys
+    /// per partition wanted, drawn evenly from each parent partition by reservoir
+    /// sampling, each sampled key weighted by how many keys it stands for.
+    ///
+    /// - Complexity: one pass over the RDD; O(s log s) on the driver for s sampled keys.
+    static func sampleBounds<V: Sendable>(of rdd: RDD<(K, V)>, partitions: Int,
+                                          descending: Bool) async throws -> RangePartitioner<K> {
+        guard partitions > 1, rdd.partitionCount > 0 else { return RangePartitioner(bounds: [], descending: descending) }
+        let sampleSize = min(20 * partitions, 1_000_000)
+        let perPartition = (3 * sampleSize + rdd.partitionCount - 1) / rdd.partitionCount
+        let sketches = try await rdd.context.runJob(rdd) { task, records -> (count: Int, sample: [K]) in
+            var generator = SeededGenerator(seed: UInt64(task.partition))
+            var sample: [K] = []
+            sample.reserveCapacity(perPartition)
+            var count = 0
+            while let (key, _) = try records.next() {
+                if count < perPartition {
+                    sample.append(key)
+                } else {
+                    let slot = Int(generator.next() % UInt64(count + 1))
+                    if slot < perPartition { sample[slot] = key }
+                }
+                count += 1
+            }
+            return (count, sample)
+        }
+        var candidates: [(key: K, weight: Double)] = []
+        for sketch in sketches where !sketch.sample.isEmpty {
+            let weight = Double(sketch.count) / Double(sketch.sample.count)
+            for key in sketch.sample { candidates.append((key, weight)) }
+        }
+        return RangePartitioner(bounds: weightedBounds(candidates, partitions: partitions), descending: descending)
+    }
+
+    /// Ascending, distinct bounds cutting weighted keys into `partitions` ranges
+    /// of about equal total weight (Spark's `RangePartitioner.determineBounds`).
+    static func weightedBounds(_ candidates: [(key: K, weight: Double)], partitions: Int) -> [K] {
+        let ordered = candidates.sorted { $0.key < $1.key }
+        let step = ordered.reduce(0) { $0 + $1.weight } / Double(partitions)
+        var bounds: [K] = []
+        var cumulative = 0.0, target = step
+        for (key, weight) in ordered where bounds.count < partitions - 1 {
+            cumulative += weight
+            guard cumulative >= target else { continue }
+            if let last = bounds.last, !(last < key) { continue }
+            bounds.append(key)
+            target += step
+        }
+        return bounds
+    }
+}
+
+/// A small seeded generator (a splitmix64 counter), so samples repeat from run to run.
+private struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = StableHash.mix(seed) }
+    mutating func next() -> UInt64 {
+        state &+= 1
+        return StableHash.mix(state)
+    }
+}

@@ -1,0 +1,138 @@
+import AtomicTransport
+
+/// The cogroup of two key-value RDDs: for each key present on either side, the
+/// values of the left and the values of the right (the basis of the joins).
+///
+/// Each side reaches the output's partitions in one of two ways, as in Spark's
+/// `CoGroupedRDD`: a side already partitioned by an equivalent partitioner is a
+/// narrow dependency (partition i reads its partition i, no shuffle); any other
+/// side is shuffled into the output's partitioner, values passed as they are.
+/// The reduce side groups both sides' values per key in an ``ExternalMap``,
+/// which spills when the memory budget is short.
+final class CoGroupedRDD<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>: RDD<(K, ([V], [W]))>, @unchecked Sendable {
+    // `@unchecked Sendable`: see AnyRDD; the fields are immutable after init.
+    private let left: CoGroupSide<K, V>
+    private let right: CoGroupSide<K, W>
+
+    init(left: RDD<(K, V)>, right: RDD<(K, W)>, placement: KeyPlacement<K>, operatorName: String) {
+        self.left = CoGroupSide(left, placement: placement)
+        self.right = CoGroupSide(right, placement: placement)
+        super.init(context: left.context, partitionCount: placement.partitionCount,
+                   dependencies: [self.left.dependency, self.right.dependency], operatorName: operatorName,
+                   partitioner: placement.partitioner)
+        setCodec(RecordCodec(
+            encode: { record, writer in
+                record.0.encode(to: &writer)
+                record.1.0.encode(to: &writer)
+                record.1.1.encode(to: &writer)
+            },
+            decode: { (reader: inout WireReader) throws(WireError) -> (K, ([V], [W])) in
+                let key = try K(from: &reader)
+                let values = try [V](from: &reader)
+                return (key, (values, try [W](from: &reader)))
+            }))
+    }
+
+    deinit {
+        for shuffleId in [left.shuffleId, right.shuffleId].compactMap({ $0 }) { context.releaseShuffle(shuffleId) }
+    }
+
+    override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<(K, ([V], [W]))> {
+        var leftRecords = try await left.records(split, task)
+        var rightRecords = try await right.records(split, task)
+        let memory = task.environment.memory, scratch = task.environment.scratch
+        var grouped: Records<(K, CoGroupBuffers<V, W>)>?
+        return Records {
+            if grouped == nil {
+                var map = ExternalMap<K, CoGroupBuffers<V, W>>(
+                    merge: { $0.merge($1) }, codec: .pair(K.self, CoGroupBuffers<V, W>.self),
+                    budget: memory, scratch: scratch, task: task)
+                while let (key, value) = try leftRecords.next() {
+                    try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(left:),
+                                   mergeValue: { $0.left.append($1) })
+                }
+                while let (key, value) = try rightRecords.next() {
+                    try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(right:),
+                                   mergeValue: { $0.right.append($1) })
+                }
+                grouped = try map.drain()
+            }
+            guard let (key, buffers) = try grouped!.next() else { return nil }
+            return (key, (buffers.left, buffers.right))
+        }
+    }
+}
+
+/// How one side of a cogroup reaches the output's partitions.
+private enum CoGroupSide<K: ShuffleKey, V: WireCodable & Sendable> {
+    /// Already partitioned like the output: partition i is read as it is.
+    case narrow(RDD<(K, V)>)
+    /// Shuffled into the output's partitions.
+    case shuffled(ShuffleDependency<K, V, V>)
+
+    init(_ rdd: RDD<(K, V)>, placement: KeyPlacement<K>) {
+        if placement.isMatched(by: rdd.partitioner) {
+            self = .narrow(rdd)
+        } else {
+            self = .shuffled(ShuffleDependency(rdd: rdd, partitioner: placement.partitioner, partition: placement.partition,
+                                               aggregator: nil, passValue: { $0 }, codec: .pair(K.self, V.self)))
+        }
+    }
+
+    var dependency: Dependency {
+        switch self {
+        case .narrow(let rdd): NarrowDependency.oneToOne(rdd)
+        case .shuffled(let dependency): dependency
+        }
+    }
+
+    var shuffleId: Int? {
+        if case .shuffled(let dependency) = self { return dependency.shuffleId }
+        return nil
+    }
+
+    func records(_ split: Int, _ task: TaskContext) async throws -> Records<(K, V)> {
+        switch self {
+        case .narrow(let rdd): try await rdd.iterator(split, task)
+        case .shuffled(let dependency): try await dependency.fetch(split, task)
+        }
+    }
+}
+
+/// The values of one key on each side of a cogroup: the combiner of its
+/// reduce side, wire-codable so that it spills.
+struct CoGroupBuffers<V: WireCodable, W: WireCodable>: WireCodable {
+    var left: [V]
+    var right: [W]
+
+    init(left value: V) {
+        left = [value]
+        right = []
+    }
+
+    init(right value: W) {
+        left = []
+        right = [value]
+    }
+
+    /// Appends the values of `other` (from a spilled run) after this one's.
+    mutating func merge(_ other: CoGroupBuffers) {
+        left.append(contentsOf: other.left)
+        right.append(contentsOf: other.right)
+    }
+
+    /// Two counts: the smallest encoding.
+    static var minimumWireSize: Int { 2 }
+
+    func encode(to writer: inout WireWriter) {
+        left.encode(to: &writer)
+        right.encode(to: &writer)
+    }
+
+    init(from reader: inout WireReader) throws(WireError) {
+        left = try [V](from: &reader)
+        right = try [W](from: &reader)
+    }
+}
+
+extension CoGroupBuffers: Sendable where V: Sendable, W: Sendable {}
