@@ -17,7 +17,7 @@
 ///     }
 /// }
 /// ```
-public protocol WireCodable {
+public protocol WireCodable: SendableMetatype {
     /// Appends this value's wire form to `writer`.
     func encode(to writer: inout WireWriter)
     /// Decodes a value, throwing ``WireError`` on malformed input (never trapping).
