@@ -20,8 +20,11 @@ public struct Config: Sendable {
     public var checkpointDirectory: String?
     /// How many times one task may fail before its job fails (Spark's `spark.task.maxFailures`).
     public var maxTaskFailures: Int
-    /// The default partition count of shuffles and `parallelize` when none is given.
+    /// The default partition count of `parallelize` and `range` when none is given.
     public var defaultParallelism: Int
+    /// The registered functions the application declares (the same list in the
+    /// driver and every worker), so lineage can name them.
+    public var registry: FunctionRegistry = .empty
 
     /// Local mode: the whole engine in this process, with `cores` task slots
     /// (default: every core) and a memory budget (default: 1 GiB).
@@ -36,6 +39,8 @@ public struct Config: Sendable {
     public func memory(_ bytes: Int) -> Config { var c = self; c.executorMemory = bytes; return c }
     /// Sets the scratch folder.
     public func scratch(_ path: String) -> Config { var c = self; c.scratchDirectory = path; return c }
+    /// Sets the registered functions.
+    public func registering(_ registry: FunctionRegistry) -> Config { var c = self; c.registry = registry; return c }
     /// Sets the number of task attempts allowed per task.
     public func maxTaskFailures(_ n: Int) -> Config { var c = self; c.maxTaskFailures = max(1, n); return c }
 }

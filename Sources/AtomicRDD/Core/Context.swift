@@ -22,6 +22,7 @@ public final class Context: Sendable {
     let broadcastRegistry = BroadcastRegistry()
     private let counters = Mutex(Counters())
     private let stopped = Atomic<Bool>(false)
+    private let pendingCleanups = Mutex<[Task<Void, Never>]>([])
 
     private struct Counters {
         var rdd = 0, shuffle = 0, broadcast = 0, accumulator = 0
@@ -47,6 +48,7 @@ public final class Context: Sendable {
     /// folder, and ends the task threads. Later jobs fail with ``EngineError/contextStopped``.
     public func stop() async {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        await finishCleanups()
         await environment.shuffleManager.removeAll()
         environment.blockManager.store.removeAll()
         environment.threads.stop()
@@ -73,10 +75,20 @@ public final class Context: Sendable {
         counters.withLock { _ = $0.liveShuffles.remove(shuffleId) }
         guard !isStopped else { return }
         let manager = environment.shuffleManager, dag = dagScheduler
-        Task {
+        let cleanup = Task {
             await dag.forgetShuffle(shuffleId)
             await manager.remove(shuffleId: shuffleId)
         }
+        pendingCleanups.withLock { $0.append(cleanup) }
+    }
+
+    /// Returns once the shuffle files of RDDs gone so far are deleted.
+    func finishCleanups() async {
+        let tasks = pendingCleanups.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { await task.value }
     }
 
     /// Ids of shuffles some live RDD still reads.
@@ -161,6 +173,9 @@ public final class Context: Sendable {
     public var peakMemoryUsed: Int { environment.memory.peakBytes }
     /// How many broadcast values the executor has materialized.
     public var broadcastMaterializations: Int { environment.broadcasts.materializationCount }
+    /// The registered functions this Context's jobs may name.
+    public var registry: FunctionRegistry { config.registry }
+
     /// The scratch folder of this Context.
     public var scratchPath: String { scratch.path }
     /// Spills to disk made by the tasks that have ended (shuffle writers, aggregations, sorts).

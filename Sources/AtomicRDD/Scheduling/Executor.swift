@@ -13,33 +13,43 @@ actor Executor {
     func launch(_ launch: TaskLaunch, dag: DAGScheduler, scheduler: TaskScheduler) {
         running += 1
         let environment = environment
+        // The task's closure holds the launch (and so the RDDs) only until it has
+        // run: a finished job's lineage must be free to go, and its shuffle files with it.
+        let box = LaunchBox(launch)
         Task.detached {
-            let task = TaskContext(stageId: launch.spec.stageId, partition: launch.spec.partition,
-                                   attempt: launch.spec.attempt, taskAttemptId: launch.spec.taskId,
-                                   environment: environment, cancellation: launch.cancellation)
-            let outcome: SchedulerState.TaskOutcome
-            do {
-                try task.checkCancelled()
-                switch launch.work {
-                case .shuffleMap(let dependency):
-                    outcome = .mapOutput(try await TaskContext.$asyncCurrent.withValue(task) {
-                        try await dependency.runMapTask(launch.spec.partition, task)
-                    })
-                case .result(let body):
-                    outcome = .result(try await TaskContext.$asyncCurrent.withValue(task) { try await body(task) })
-                }
-            } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
-                outcome = .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
-            } catch {
-                outcome = .failed(error)
-            }
-            task.runCompletionHandlers()
-            environment.spillCount.add(task.metrics.spillCount, ordering: .relaxed)
-            let updates = outcome.succeeded ? Array(task.accumulatorUpdates.values) : []
-            await dag.taskEnded(launch.spec, outcome, accumulators: updates)
-            await self.finished()
+            let (spec, outcome, updates) = await Executor.execute(box.take(), environment: environment)
+            await dag.taskEnded(spec, outcome, accumulators: updates)
             await scheduler.slotFreed()
+            await self.finished()
         }
+    }
+
+    /// Runs a task to its end and reports what happened.
+    private static func execute(_ launch: TaskLaunch, environment: ExecutorEnvironment) async
+        -> (TaskSpec, SchedulerState.TaskOutcome, [any AccumulatorUpdate]) {
+        let task = TaskContext(stageId: launch.spec.stageId, partition: launch.spec.partition,
+                               attempt: launch.spec.attempt, taskAttemptId: launch.spec.taskId,
+                               environment: environment, cancellation: launch.cancellation)
+        let outcome: SchedulerState.TaskOutcome
+        do {
+            try task.checkCancelled()
+            switch launch.work {
+            case .shuffleMap(let dependency):
+                outcome = .mapOutput(try await TaskContext.$asyncCurrent.withValue(task) {
+                    try await dependency.runMapTask(launch.spec.partition, task)
+                })
+            case .result(let body):
+                outcome = .result(try await TaskContext.$asyncCurrent.withValue(task) { try await body(task) })
+            }
+        } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
+            outcome = .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
+        } catch {
+            outcome = .failed(error)
+        }
+        task.runCompletionHandlers()
+        environment.spillCount.add(task.metrics.spillCount, ordering: .relaxed)
+        let updates = outcome.succeeded ? Array(task.accumulatorUpdates.values) : []
+        return (launch.spec, outcome, updates)
     }
 
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
@@ -69,5 +79,16 @@ extension SchedulerState.TaskOutcome {
         case .result, .mapOutput: true
         case .failed, .fetchFailed: false
         }
+    }
+}
+
+/// Hands a launch to the task that runs it, once.
+private final class LaunchBox: @unchecked Sendable {
+    // `@unchecked Sendable`: written at init, taken once by the one task that runs it.
+    private var launch: TaskLaunch?
+    init(_ launch: TaskLaunch) { self.launch = launch }
+    func take() -> TaskLaunch {
+        defer { launch = nil }
+        return launch!
     }
 }
