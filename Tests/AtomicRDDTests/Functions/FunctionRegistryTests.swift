@@ -106,3 +106,89 @@ func applyResolved(_ function: any RegisteredFunction, to input: Any) -> Any? {
         }
     }
 }
+
+/// (sum, count) of integers.
+struct SumAndCount: AggregateFunction {
+    static let name = "test.SumAndCount"
+    var zero: WirePair<Int, Int> { WirePair(0, 0) }
+    func add(_ partial: WirePair<Int, Int>, _ input: Int) -> WirePair<Int, Int> { WirePair(partial.key + input, partial.value + 1) }
+    func merge(_ a: WirePair<Int, Int>, _ b: WirePair<Int, Int>) -> WirePair<Int, Int> { WirePair(a.key + b.key, a.value + b.value) }
+    init() {}
+    func encode(to writer: inout WireWriter) {}
+    init(from reader: inout WireReader) throws(WireError) {}
+    static var minimumWireSize: Int { 0 }
+}
+
+/// Collects a key's values as a sorted array.
+struct SortedValues: CombineFunction {
+    static let name = "test.SortedValues"
+    func create(_ value: Int) -> [Int] { [value] }
+    func mergeValue(_ combiner: [Int], _ value: Int) -> [Int] { (combiner + [value]).sorted() }
+    func mergeCombiners(_ a: [Int], _ b: [Int]) -> [Int] { (a + b).sorted() }
+    init() {}
+    func encode(to writer: inout WireWriter) {}
+    init(from reader: inout WireReader) throws(WireError) {}
+    static var minimumWireSize: Int { 0 }
+}
+
+/// Orders by the last decimal digit, then by value.
+struct ByLastDigit: OrderingFunction {
+    static let name = "test.ByLastDigit"
+    func callAsFunction(_ a: Int, _ b: Int) -> Bool { (a % 10, a) < (b % 10, b) }
+    init() {}
+    func encode(to writer: inout WireWriter) {}
+    init(from reader: inout WireReader) throws(WireError) {}
+    static var minimumWireSize: Int { 0 }
+}
+
+/// Adds each element of the left partition to the right one's, pairwise.
+struct PairwiseSum: ZipPartitionsFunction {
+    static let name = "test.PairwiseSum"
+    func callAsFunction(_ left: PartitionIterator<Int>, _ right: PartitionIterator<Int>) -> [Int] {
+        zip(Array(left), Array(right)).map { $0 + $1 }
+    }
+    init() {}
+    func encode(to writer: inout WireWriter) {}
+    init(from reader: inout WireReader) throws(WireError) {}
+    static var minimumWireSize: Int { 0 }
+}
+
+@Suite struct RegisteredOperatorTests {
+    @Test(arguments: EngineSetup.all)
+    func aggregationOrderingAndPartitionFunctions(setup: EngineSetup) async throws {
+        try await setup.run { sc async throws in
+            let numbers = sc.parallelize(Array(1...40), numPartitions: 4)
+            let total = try await numbers.aggregate(SumAndCount())
+            #expect(total.key == 820 && total.value == 40)
+            let tree = try await numbers.treeAggregate(SumAndCount(), depth: 2)
+            #expect(tree.key == 820 && tree.value == 40)
+            #expect(try await numbers.treeReduce(Plus()) == 820)
+            #expect(try await numbers.takeOrdered(3, by: ByLastDigit()) == [10, 20, 30])
+            #expect(try await numbers.top(2, by: ByLastDigit()) == [39, 29])
+            let pairs = numbers.map { ($0 % 3, $0) }
+            let perKey = Dictionary(uniqueKeysWithValues: try await pairs.aggregateByKey(SumAndCount()).collect())
+            #expect(perKey[0]?.key == (1...40).filter { $0 % 3 == 0 }.reduce(0, +))
+            let grouped = Dictionary(uniqueKeysWithValues: try await pairs.combineByKey(SortedValues()).collect())
+            #expect(grouped[1] == (1...40).filter { $0 % 3 == 1 })
+            #expect(pairs.combineByKey(SortedValues()).function?.name == "test.SortedValues")
+            let zipped = try numbers.zipPartitions(numbers.map { $0 * 10 }, PairwiseSum())
+            #expect(try await zipped.collect() == (1...40).map { $0 * 11 })
+            #expect(zipped.function?.name == "test.PairwiseSum")
+            let sizes = sc.collectionAccumulator(Int.self)
+            try await numbers.forEachPartition(CountInto(sizes))
+            #expect(sizes.value.sorted() == [10, 10, 10, 10])
+        }
+    }
+}
+
+/// Adds each partition's size to a collection accumulator (which it carries by
+/// reference: accumulators are not wire data, so this one runs in-process only).
+struct CountInto: PartitionForEachFunction {
+    static let name = "test.CountInto"
+    let sizes: Accumulator<CollectionAccumulator<Int>>?
+    init(_ sizes: Accumulator<CollectionAccumulator<Int>>) { self.sizes = sizes }
+    func callAsFunction(_ index: Int, _ records: PartitionIterator<Int>) { sizes?.add(records.reduce(0) { n, _ in n + 1 }) }
+    func encode(to writer: inout WireWriter) {}
+    init(from reader: inout WireReader) throws(WireError) { sizes = nil }
+    static var minimumWireSize: Int { 0 }
+}

@@ -1,0 +1,71 @@
+import AtomicTransport
+
+// Registered-function forms of the operators that run more than one user
+// function, or that are actions. Each calls the closure form; RDDs they make
+// are tagged with the function, so lineage names it.
+
+extension RDD {
+    /// ``aggregate(_:_:_:)`` with a registered function.
+    public func aggregate<F: AggregateFunction>(_ function: F) async throws -> F.Value where F.Input == Element {
+        try await aggregate(function.zero, { try function.add($0, $1) }, { try function.merge($0, $1) })
+    }
+
+    /// ``treeAggregate(_:_:_:depth:)`` with a registered function.
+    public func treeAggregate<F: AggregateFunction>(_ function: F, depth: Int = 2) async throws -> F.Value
+        where F.Input == Element, F.Value: WireCodable {
+        try await treeAggregate(function.zero, { try function.add($0, $1) }, { try function.merge($0, $1) }, depth: depth)
+    }
+
+    /// ``treeReduce(_:depth:)`` with a registered function.
+    public func treeReduce<F: ReduceFunction>(_ function: F, depth: Int = 2) async throws -> Element
+        where F.Value == Element, Element: WireCodable {
+        try await treeReduce({ try function($0, $1) }, depth: depth)
+    }
+
+    /// ``takeOrdered(_:by:)`` with a registered ordering.
+    public func takeOrdered<F: OrderingFunction>(_ n: Int, by function: F) async throws -> [Element] where F.Input == Element {
+        try await takeOrdered(n) { function($0, $1) }
+    }
+
+    /// ``top(_:by:)`` with a registered ordering.
+    public func top<F: OrderingFunction>(_ n: Int, by function: F) async throws -> [Element] where F.Input == Element {
+        try await top(n) { function($0, $1) }
+    }
+
+    /// ``forEachPartition(_:)`` with a registered function, which also gets the partition's index.
+    public func forEachPartition<F: PartitionForEachFunction>(_ function: F) async throws where F.Input == Element {
+        _ = try await context.runJob(self) { task, records in
+            let iterator = PartitionIterator(records)
+            try function(task.partition, iterator)
+            try iterator.rethrowFailure()
+        }
+    }
+
+    /// ``mapPartitionsWithIndex(preservesPartitioning:_:)`` with a registered function.
+    public func mapPartitionsWithIndex<F: PartitionFunction>(preservesPartitioning: Bool = false, _ function: F) -> RDD<F.Output.Element>
+        where F.Input == Element {
+        mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitionsWithIndex") { try function($0, $1) }
+            .registered(function)
+    }
+
+    /// ``zipPartitions(_:preservesPartitioning:_:)`` with a registered function.
+    public func zipPartitions<Other: Sendable, F: ZipPartitionsFunction>(
+        _ other: RDD<Other>, preservesPartitioning: Bool = false, _ function: F
+    ) throws(EngineError) -> RDD<F.Output.Element> where F.Left == Element, F.Right == Other {
+        try zipPartitions(other, preservesPartitioning: preservesPartitioning) { try function($0, $1) }.registered(function)
+    }
+
+    /// ``aggregateByKey(zero:numPartitions:seqOp:combOp:)`` with a registered function.
+    public func aggregateByKey<K: ShuffleKey, V: Sendable, F: AggregateFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(K, F.Value)>
+        where Element == (K, V), F.Input == V, F.Value: WireCodable {
+        aggregateByKey(zero: function.zero, numPartitions: numPartitions,
+                       seqOp: { try function.add($0, $1) }, combOp: { try function.merge($0, $1) }).registered(function)
+    }
+
+    /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:)`` with a registered function.
+    public func combineByKey<K: ShuffleKey, V: Sendable, F: CombineFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(K, F.Combiner)>
+        where Element == (K, V), F.Value == V, F.Combiner: WireCodable {
+        combineByKey(createCombiner: { try function.create($0) }, mergeValue: { try function.mergeValue($0, $1) },
+                     mergeCombiners: { try function.mergeCombiners($0, $1) }, numPartitions: numPartitions).registered(function)
+    }
+}
