@@ -86,3 +86,25 @@ extension RDD {
         return self
     }
 }
+
+/// A registered function with no parameters: conforming gives it an empty wire form.
+///
+/// ```swift
+/// struct Plus: ReduceFunction, ParameterlessFunction {
+///     static let name = "Plus"
+///     func callAsFunction(_ a: Int, _ b: Int) -> Int { a + b }
+/// }
+/// ```
+public protocol ParameterlessFunction: RegisteredFunction {
+    /// The function.
+    init()
+}
+
+extension ParameterlessFunction {
+    /// Writes nothing.
+    public func encode(to writer: inout WireWriter) {}
+    /// Reads nothing.
+    public init(from reader: inout WireReader) throws(WireError) { self.init() }
+    /// Zero: the wire form is empty.
+    public static var minimumWireSize: Int { 0 }
+}

@@ -13,43 +13,27 @@ struct Scale: MapFunction {
 }
 
 /// Keeps even numbers.
-struct IsEven: FilterFunction {
+struct IsEven: FilterFunction, ParameterlessFunction {
     static let name = "test.IsEven"
     func callAsFunction(_ input: Int) -> Bool { input.isMultiple(of: 2) }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Splits a line on spaces.
-struct Words: FlatMapFunction {
+struct Words: FlatMapFunction, ParameterlessFunction {
     static let name = "test.Words"
     func callAsFunction(_ line: String) -> [String] { line.split(separator: " ").map(String.init) }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Adds.
-struct Plus: ReduceFunction {
+struct Plus: ReduceFunction, ParameterlessFunction {
     static let name = "test.Plus"
     func callAsFunction(_ a: Int, _ b: Int) -> Int { a + b }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Claims Scale's name, to test duplicate detection.
-struct Impostor: MapFunction {
+struct Impostor: MapFunction, ParameterlessFunction {
     static let name = "test.Scale"
     func callAsFunction(_ input: Int) -> Int { input }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Applies a resolved map function, whatever its type, to a type-erased input.
@@ -108,49 +92,33 @@ func applyResolved(_ function: any RegisteredFunction, to input: Any) -> Any? {
 }
 
 /// (sum, count) of integers.
-struct SumAndCount: AggregateFunction {
+struct SumAndCount: AggregateFunction, ParameterlessFunction {
     static let name = "test.SumAndCount"
     var zero: WirePair<Int, Int> { WirePair(0, 0) }
     func add(_ partial: WirePair<Int, Int>, _ input: Int) -> WirePair<Int, Int> { WirePair(partial.key + input, partial.value + 1) }
     func merge(_ a: WirePair<Int, Int>, _ b: WirePair<Int, Int>) -> WirePair<Int, Int> { WirePair(a.key + b.key, a.value + b.value) }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Collects a key's values as a sorted array.
-struct SortedValues: CombineFunction {
+struct SortedValues: CombineFunction, ParameterlessFunction {
     static let name = "test.SortedValues"
     func create(_ value: Int) -> [Int] { [value] }
     func mergeValue(_ combiner: [Int], _ value: Int) -> [Int] { (combiner + [value]).sorted() }
     func mergeCombiners(_ a: [Int], _ b: [Int]) -> [Int] { (a + b).sorted() }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Orders by the last decimal digit, then by value.
-struct ByLastDigit: OrderingFunction {
+struct ByLastDigit: OrderingFunction, ParameterlessFunction {
     static let name = "test.ByLastDigit"
     func callAsFunction(_ a: Int, _ b: Int) -> Bool { (a % 10, a) < (b % 10, b) }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 /// Adds each element of the left partition to the right one's, pairwise.
-struct PairwiseSum: ZipPartitionsFunction {
+struct PairwiseSum: ZipPartitionsFunction, ParameterlessFunction {
     static let name = "test.PairwiseSum"
     func callAsFunction(_ left: PartitionIterator<Int>, _ right: PartitionIterator<Int>) -> [Int] {
         zip(Array(left), Array(right)).map { $0 + $1 }
     }
-    init() {}
-    func encode(to writer: inout WireWriter) {}
-    init(from reader: inout WireReader) throws(WireError) {}
-    static var minimumWireSize: Int { 0 }
 }
 
 @Suite struct RegisteredOperatorTests {
