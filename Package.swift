@@ -42,5 +42,7 @@ let package = Package(
         .testTarget(name: "AtomicTransportTests", dependencies: ["AtomicTransport"], swiftSettings: strict),
         .testTarget(name: "AtomicRDDTests", dependencies: ["AtomicRDD"], swiftSettings: strict),
         .testTarget(name: "AtomicActorsTests", dependencies: ["AtomicActors", "AtomicClusterTesting", "atomic"], swiftSettings: strict),
+        // The example jobs of the `atomic` executable, run on small inputs.
+        .testTarget(name: "AtomicExamplesTests", dependencies: ["atomic", "AtomicRDD"], swiftSettings: strict),
     ]
 )

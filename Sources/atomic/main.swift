@@ -1,8 +1,6 @@
-import AtomicTransport
 import Foundation
 
-// Until the RDD engine lands, `atomic` runs a transport demo: two nodes on
-// loopback, an authenticated handshake, and frames echoed both ways.
+// `atomic [COMMAND] [FLAGS]`: word count in local mode by default; see AtomicCommand.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let exitCode = await AtomicCommand.run(arguments)
 exit(exitCode)
