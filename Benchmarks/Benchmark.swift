@@ -6,10 +6,17 @@ protocol Benchmark {
     var name: String { get }
     /// Runs the workload and its baselines; every result is measured in this run.
     func run(quick: Bool) async throws -> [BenchmarkResult]
+    /// True for a workload that runs in a fresh child process of its own, so
+    /// its peak RSS and process start-up time are its alone.
+    var runsInChildProcess: Bool { get }
+}
+
+extension Benchmark {
+    var runsInChildProcess: Bool { false }
 }
 
 /// One measured figure, printed as a JSON line and a table row.
-struct BenchmarkResult: Encodable {
+struct BenchmarkResult: Codable {
     var benchmark: String
     var metric: String
     var value: Double
@@ -20,8 +27,11 @@ struct BenchmarkResult: Encodable {
     var ratio: Double?
     /// The target from the issue, for the table.
     var target: String?
+    /// "pass" or "miss" when the value is checked against a target, or a check's outcome.
+    var status: String?
 
-    init(benchmark: String, metric: String, value: Double, unit: String, baseline: Double? = nil, target: String? = nil) {
+    init(benchmark: String, metric: String, value: Double, unit: String, baseline: Double? = nil, target: String? = nil,
+         status: String? = nil) {
         self.benchmark = benchmark
         self.metric = metric
         self.value = value
@@ -29,6 +39,7 @@ struct BenchmarkResult: Encodable {
         self.baseline = baseline
         self.ratio = baseline.map { value / $0 }
         self.target = target
+        self.status = status
     }
 
     var jsonLine: String {
@@ -42,10 +53,10 @@ struct BenchmarkResult: Encodable {
 func printTable(_ results: [BenchmarkResult]) {
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
     func figure(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.3f", v) }
-    print(pad("benchmark", 22) + pad("metric", 46) + pad("value", 16) + pad("raw baseline", 16) + pad("ratio", 8) + "target")
+    print(pad("benchmark", 22) + pad("metric", 64) + pad("value", 16) + pad("raw baseline", 16) + pad("ratio", 8) + pad("target", 24) + "status")
     for r in results {
-        print(pad(r.benchmark, 22) + pad(r.metric, 46) + pad(figure(r.value) + " " + r.unit, 16)
+        print(pad(r.benchmark, 22) + pad(r.metric, 64) + pad(figure(r.value) + " " + r.unit, 16)
               + pad(r.baseline.map { figure($0) } ?? "-", 16) + pad(r.ratio.map { String(format: "%.2f", $0) } ?? "-", 8)
-              + (r.target ?? ""))
+              + pad(r.target ?? "", 24) + (r.status ?? ""))
     }
 }
