@@ -4,10 +4,14 @@
 final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @unchecked Sendable {
     let dependency: ShuffleDependency<K, V, C>
     private let ordering: (@Sendable (K, K) -> Bool)?
+    /// The reduce side's record loop, made here where the element types are
+    /// concrete so it can be specialized (see `ShuffleDependency.writeMap`).
+    private let reduce: @Sendable (ShuffleDependency<K, V, C>, (@Sendable (K, K) -> Bool)?, Records<(K, C)>, TaskContext) -> Records<(K, C)>
 
     init(dependency: ShuffleDependency<K, V, C>, operatorName: String, ordering: (@Sendable (K, K) -> Bool)? = nil) {
         self.dependency = dependency
         self.ordering = ordering
+        self.reduce = { dependency, ordering, input, task in Self.reduced(dependency, ordering, input, task) }
         super.init(context: dependency.rdd.context, partitionCount: dependency.reduceCount,
                    dependencies: [dependency], operatorName: operatorName, partitioner: dependency.partitioner)
         setCodec(dependency.codec)
@@ -16,7 +20,12 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
     deinit { context.releaseShuffle(dependency.shuffleId) }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<(K, C)> {
-        var input = try await dependency.fetch(split, task)
+        reduce(dependency, ordering, try await dependency.fetch(split, task), task)
+    }
+
+    private static func reduced(_ dependency: ShuffleDependency<K, V, C>, _ ordering: (@Sendable (K, K) -> Bool)?,
+                                _ input: Records<(K, C)>, _ task: TaskContext) -> Records<(K, C)> {
+        var input = input
         let codec = dependency.codec
         if let aggregator = dependency.aggregator {
             var merged: Records<(K, C)>?

@@ -9,6 +9,11 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     /// Turns a value into what the buckets hold when there is no aggregator (then V == C).
     let passValue: @Sendable (V) -> C
     let codec: RecordCodec<(K, C)>
+    /// The map task's record loop. It is made here, where the caller's element
+    /// types are concrete, so the optimizer can specialize it; `runMapTask`
+    /// (a class override) could only run the generic version, which pays for
+    /// metadata lookups on every record.
+    private let writeMap: @Sendable (ShuffleDependency, inout Records<(K, V)>, TaskContext) throws -> (MapOutput, MapStatus)
 
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int,
          aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>) {
@@ -17,6 +22,10 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
         self.aggregator = aggregator
         self.passValue = passValue
         self.codec = codec
+        self.writeMap = { dependency, input, task in
+            var writer = ShuffleWriter(dependency: dependency, task: task)
+            return try writer.write(&input)
+        }
         super.init(parent: rdd, shuffleId: rdd.context.nextShuffleId(), partitioner: partitioner)
     }
 
@@ -24,9 +33,8 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
         let records = Handoff(value: try await rdd.iterator(split, task))
         let environment = task.environment
         let (output, status) = try await environment.threads.run(task) { [self] in
-            var writer = ShuffleWriter(dependency: self, task: task)
             var input = records.value
-            return try writer.write(&input)
+            return try writeMap(self, &input, task)
         }
         await environment.shuffleManager.register(shuffleId: shuffleId, mapIndex: split, output: output)
         return status
