@@ -20,6 +20,9 @@ enum EnglishLikeText {
     /// The seed of every generated text: the same bytes on every run and machine.
     static let seed: UInt64 = 0x5EED_2024
 
+    /// The words and their weights, built once per process.
+    private static let vocabulary = Vocabulary(size: vocabularySize, seed: seed)
+
     /// The most frequent words, most frequent first; ranks after them are made up.
     static let commonWords: [String] = """
         the of and to a in is it you that he was for on are with as his they be at one have this from or had by
@@ -42,7 +45,6 @@ enum EnglishLikeText {
     /// - Complexity: O(byteCount), plus building the vocabulary (about 20 ms).
     static func generate(byteCount: Int) -> [UInt8] {
         guard byteCount > 0 else { return [] }
-        let vocabulary = Vocabulary(size: vocabularySize, seed: seed)
         var random = XorShift(seed: seed)
         var output = [UInt8](repeating: 0x20, count: byteCount)
         output.withUnsafeMutableBufferPointer { vocabulary.fill($0, random: &random) }

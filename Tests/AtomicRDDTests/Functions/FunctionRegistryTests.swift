@@ -43,50 +43,52 @@ func applyResolved(_ function: any RegisteredFunction, to input: Any) -> Any? {
     return open(map)
 }
 
-@Suite struct FunctionRegistryTests {
-    static let registry = try! FunctionRegistry([Scale.self, IsEven.self, Words.self, Plus.self])
+extension EngineSuite {
+    @Suite struct FunctionRegistryTests {
+        static let registry = try! FunctionRegistry([Scale.self, IsEven.self, Words.self, Plus.self])
 
-    @Test func resolvesADescriptorByNameWithItsParameters() throws {
-        let descriptor = Scale(factor: 7).descriptor
-        #expect(descriptor.name == "test.Scale")
-        let decoded = try FunctionDescriptor(wireBytes: descriptor.wireBytes())
-        let function = try Self.registry.resolve(decoded)
-        #expect((function as? Scale)?.factor == 7)
-        #expect(applyResolved(function, to: 6) as? Int == 42)
-    }
-
-    @Test func unknownNamesAndBadParametersAreTypedErrors() {
-        #expect(throws: RegistryError.unknownFunction("nope")) {
-            try Self.registry.resolve(FunctionDescriptor(name: "nope", parameters: []))
+        @Test func resolvesADescriptorByNameWithItsParameters() throws {
+            let descriptor = Scale(factor: 7).descriptor
+            #expect(descriptor.name == "test.Scale")
+            let decoded = try FunctionDescriptor(wireBytes: descriptor.wireBytes())
+            let function = try Self.registry.resolve(decoded)
+            #expect((function as? Scale)?.factor == 7)
+            #expect(applyResolved(function, to: 6) as? Int == 42)
         }
-        #expect(throws: RegistryError.self) {
-            try Self.registry.resolve(FunctionDescriptor(name: "test.Scale", parameters: [1, 2]))
-        }
-        #expect(throws: RegistryError.duplicateName("test.Scale")) {
-            try FunctionRegistry([Scale.self, Impostor.self])
-        }
-    }
 
-    @Test func fingerprintDependsOnTheRegisteredFunctions() throws {
-        let same = try FunctionRegistry([Plus.self, Words.self, IsEven.self, Scale.self])
-        #expect(same.fingerprint == Self.registry.fingerprint)
-        #expect(try FunctionRegistry([Scale.self]).fingerprint != Self.registry.fingerprint)
-        #expect(Self.registry.names == ["test.IsEven", "test.Plus", "test.Scale", "test.Words"])
-    }
+        @Test func unknownNamesAndBadParametersAreTypedErrors() {
+            #expect(throws: RegistryError.unknownFunction("nope")) {
+                try Self.registry.resolve(FunctionDescriptor(name: "nope", parameters: []))
+            }
+            #expect(throws: RegistryError.self) {
+                try Self.registry.resolve(FunctionDescriptor(name: "test.Scale", parameters: [1, 2]))
+            }
+            #expect(throws: RegistryError.duplicateName("test.Scale")) {
+                try FunctionRegistry([Scale.self, Impostor.self])
+            }
+        }
 
-    @Test(arguments: EngineSetup.all)
-    func registeredFunctionsRunAndAreRecordedInTheLineage(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let lines = sc.parallelize(["1 2 3", "4 5", "6"], numPartitions: 2)
-            let numbers = lines.flatMap(Words()).map { Int($0)! }
-            let scaled = numbers.map(Scale(factor: 10)).filter(IsEven())
-            #expect(try await scaled.collect() == [10, 20, 30, 40, 50, 60])
-            #expect(try await scaled.reduce(Plus()) == 210)
-            #expect(try await scaled.fold(0, Plus()) == 210)
-            #expect(scaled.function?.name == "test.IsEven")
-            #expect(!scaled.runsUserClosure)
-            #expect(numbers.runsUserClosure)
-            #expect(scaled.toDebugString().contains("<test.Scale>"))
+        @Test func fingerprintDependsOnTheRegisteredFunctions() throws {
+            let same = try FunctionRegistry([Plus.self, Words.self, IsEven.self, Scale.self])
+            #expect(same.fingerprint == Self.registry.fingerprint)
+            #expect(try FunctionRegistry([Scale.self]).fingerprint != Self.registry.fingerprint)
+            #expect(Self.registry.names == ["test.IsEven", "test.Plus", "test.Scale", "test.Words"])
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func registeredFunctionsRunAndAreRecordedInTheLineage(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let lines = sc.parallelize(["1 2 3", "4 5", "6"], numPartitions: 2)
+                let numbers = lines.flatMap(Words()).map { Int($0)! }
+                let scaled = numbers.map(Scale(factor: 10)).filter(IsEven())
+                #expect(try await scaled.collect() == [10, 20, 30, 40, 50, 60])
+                #expect(try await scaled.reduce(Plus()) == 210)
+                #expect(try await scaled.fold(0, Plus()) == 210)
+                #expect(scaled.function?.name == "test.IsEven")
+                #expect(!scaled.runsUserClosure)
+                #expect(numbers.runsUserClosure)
+                #expect(scaled.toDebugString().contains("<test.Scale>"))
+            }
         }
     }
 }
@@ -121,30 +123,32 @@ struct PairwiseSum: ZipPartitionsFunction, ParameterlessFunction {
     }
 }
 
-@Suite struct RegisteredOperatorTests {
-    @Test(arguments: EngineSetup.all)
-    func aggregationOrderingAndPartitionFunctions(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let numbers = sc.parallelize(Array(1...40), numPartitions: 4)
-            let total = try await numbers.aggregate(SumAndCount())
-            #expect(total.key == 820 && total.value == 40)
-            let tree = try await numbers.treeAggregate(SumAndCount(), depth: 2)
-            #expect(tree.key == 820 && tree.value == 40)
-            #expect(try await numbers.treeReduce(Plus()) == 820)
-            #expect(try await numbers.takeOrdered(3, by: ByLastDigit()) == [10, 20, 30])
-            #expect(try await numbers.top(2, by: ByLastDigit()) == [39, 29])
-            let pairs = numbers.map { ($0 % 3, $0) }
-            let perKey = Dictionary(uniqueKeysWithValues: try await pairs.aggregateByKey(SumAndCount()).collect())
-            #expect(perKey[0]?.key == (1...40).filter { $0 % 3 == 0 }.reduce(0, +))
-            let grouped = Dictionary(uniqueKeysWithValues: try await pairs.combineByKey(SortedValues()).collect())
-            #expect(grouped[1] == (1...40).filter { $0 % 3 == 1 })
-            #expect(pairs.combineByKey(SortedValues()).function?.name == "test.SortedValues")
-            let zipped = try numbers.zipPartitions(numbers.map { $0 * 10 }, PairwiseSum())
-            #expect(try await zipped.collect() == (1...40).map { $0 * 11 })
-            #expect(zipped.function?.name == "test.PairwiseSum")
-            let sizes = sc.collectionAccumulator(Int.self)
-            try await numbers.forEachPartition(CountInto(sizes))
-            #expect(sizes.value.sorted() == [10, 10, 10, 10])
+extension EngineSuite {
+    @Suite struct RegisteredOperatorTests {
+        @Test(arguments: EngineSetup.all)
+        func aggregationOrderingAndPartitionFunctions(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let numbers = sc.parallelize(Array(1...40), numPartitions: 4)
+                let total = try await numbers.aggregate(SumAndCount())
+                #expect(total.key == 820 && total.value == 40)
+                let tree = try await numbers.treeAggregate(SumAndCount(), depth: 2)
+                #expect(tree.key == 820 && tree.value == 40)
+                #expect(try await numbers.treeReduce(Plus()) == 820)
+                #expect(try await numbers.takeOrdered(3, by: ByLastDigit()) == [10, 20, 30])
+                #expect(try await numbers.top(2, by: ByLastDigit()) == [39, 29])
+                let pairs = numbers.map { ($0 % 3, $0) }
+                let perKey = Dictionary(uniqueKeysWithValues: try await pairs.aggregateByKey(SumAndCount()).collect())
+                #expect(perKey[0]?.key == (1...40).filter { $0 % 3 == 0 }.reduce(0, +))
+                let grouped = Dictionary(uniqueKeysWithValues: try await pairs.combineByKey(SortedValues()).collect())
+                #expect(grouped[1] == (1...40).filter { $0 % 3 == 1 })
+                #expect(pairs.combineByKey(SortedValues()).function?.name == "test.SortedValues")
+                let zipped = try numbers.zipPartitions(numbers.map { $0 * 10 }, PairwiseSum())
+                #expect(try await zipped.collect() == (1...40).map { $0 * 11 })
+                #expect(zipped.function?.name == "test.PairwiseSum")
+                let sizes = sc.collectionAccumulator(Int.self)
+                try await numbers.forEachPartition(CountInto(sizes))
+                #expect(sizes.value.sorted() == [10, 10, 10, 10])
+            }
         }
     }
 }

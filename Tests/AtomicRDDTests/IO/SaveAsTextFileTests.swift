@@ -3,171 +3,173 @@ import Synchronization
 import Testing
 @testable import AtomicRDD
 
-/// `saveAsTextFile` writes a whole output folder or nothing.
-@Suite struct SaveAsTextFileTests {
-    struct Boom: Error, Equatable {}
+extension EngineSuite {
+    /// `saveAsTextFile` writes a whole output folder or nothing.
+    @Suite struct SaveAsTextFileTests {
+        struct Boom: Error, Equatable {}
 
-    /// The names of the part files of `partitions` partitions, and the marker.
-    func layout(_ partitions: Int) -> [String] {
-        (0..<partitions).map { String(format: "part-%05d", $0) } + ["_SUCCESS"]
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func saved_numbers_read_back_as_the_same_multiset(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await setup.run { sc in
-            let cases: [([Int], Int)] = [([], 1), ([], 3), ([42], 1), (Array(0..<10), 17), (Array(0..<5000), 4),
-                                         (Array(repeating: 7, count: 100) + [-1, 0, Int.max, Int.min], 3)]
-            for (i, (numbers, partitions)) in cases.enumerated() {
-                let out = folder.file("numbers-\(i)")
-                try await sc.parallelize(numbers, numPartitions: partitions).saveAsTextFile(out)
-                #expect(folder.contents("numbers-\(i)").sorted() == layout(partitions).sorted())
-                let back = try await sc.textFile(out, minPartitions: 3).map { Int($0) }.collect()
-                #expect(back.compactMap { $0 }.sorted() == numbers.sorted(), "case \(i)")
-                #expect(back.count == numbers.count)
-            }
-            #expect(folder.contents() == (0..<cases.count).map { "numbers-\($0)" }.sorted(), "no temporary folder is left")
+        /// The names of the part files of `partitions` partitions, and the marker.
+        func layout(_ partitions: Int) -> [String] {
+            (0..<partitions).map { String(format: "part-%05d", $0) } + ["_SUCCESS"]
         }
-    }
 
-    @Test(arguments: EngineSetup.all)
-    func saved_strings_read_back_as_they_were(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let strings = ["", "plain", "with space", "ünïcödé 中文 ✓", "", "tab\there", String(repeating: "long ", count: 20_000)]
-        try await setup.run { sc in
-            let out = folder.file("nested/deeper/strings")
-            try await sc.parallelize(strings, numPartitions: 3).saveAsTextFile(out)
-            #expect(try await sc.textFile(out).collect().sorted() == strings.sorted())
-            let text = try String(contentsOfFile: (out as NSString).appendingPathComponent("part-00000"), encoding: .utf8)
-            #expect(text == strings[0..<2].map { $0 + "\n" }.joined())
-            #expect(folder.contents("nested/deeper") == ["strings"])
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func other_elements_are_written_as_they_describe_themselves(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await setup.run { sc in
-            let out = folder.file("pairs")
-            try await sc.parallelize([("a", 1), ("b", 2)], numPartitions: 1).saveAsTextFile(out)
-            #expect(try await sc.textFile(out).collect() == [#"("a", 1)"#, #"("b", 2)"#])
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func an_existing_path_is_refused_before_any_task_runs(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try folder.write("out/part-00000", "old\n")
-        try await setup.run { sc in
-            let ran = sc.longAccumulator()
-            let error = await #expect(throws: EngineError.self) {
-                try await sc.parallelize(1...10, numPartitions: 2).map { ran.add(1); return $0 }.saveAsTextFile(folder.file("out"))
-            }
-            if case .outputExists(let path)? = error {
-                #expect(path == folder.file("out"))
-            } else {
-                Issue.record("expected outputExists, got \(String(describing: error))")
-            }
-            #expect(ran.value == 0)
-            #expect(folder.contents() == ["out"])
-            let kept = try await sc.textFile(folder.file("out")).collect()
-            #expect(kept == ["old"])
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func overwrite_replaces_the_old_output_once_the_new_one_is_complete(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let out = folder.file("out")
-        try await setup.run(maxTaskFailures: 1) { sc in
-            try await sc.parallelize(["old-1", "old-2", "old-3"], numPartitions: 3).saveAsTextFile(out)
-            // A failing overwrite keeps the old output.
-            await #expect(throws: JobFailedError.self) {
-                try await sc.parallelize(1...10, numPartitions: 2)
-                    .map { n -> Int in if n == 9 { throw Boom() }; return n }
-                    .saveAsTextFile(out, overwrite: true)
-            }
-            #expect(try await sc.textFile(out).collect() == ["old-1", "old-2", "old-3"])
-            #expect(folder.contents() == ["out"])
-            try await sc.parallelize(["new"], numPartitions: 1).saveAsTextFile(out, overwrite: true)
-            #expect(try await sc.textFile(out).collect() == ["new"])
-            #expect(folder.contents("out") == layout(1).sorted())
-            #expect(folder.contents() == ["out"], "no temporary or replaced folder is left")
-            // Overwriting a path that does not exist just writes it.
-            try await sc.parallelize(["fresh"], numPartitions: 1).saveAsTextFile(folder.file("fresh"), overwrite: true)
-            #expect(try await sc.textFile(folder.file("fresh")).collect() == ["fresh"])
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func a_failing_job_leaves_neither_output_nor_temporary_folder(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await setup.run(maxTaskFailures: 1) { sc in
-            for failing in [0, 2_500, 19_999] {
-                let error = await #expect(throws: JobFailedError.self) {
-                    try await sc.parallelize(0..<20_000, numPartitions: 4)
-                        .map { n -> Int in if n == failing { throw Boom() }; return n }
-                        .saveAsTextFile(folder.file("out"))
+        @Test(arguments: EngineSetup.all)
+        func saved_numbers_read_back_as_the_same_multiset(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            try await setup.run { sc in
+                let cases: [([Int], Int)] = [([], 1), ([], 3), ([42], 1), (Array(0..<10), 17), (Array(0..<5000), 4),
+                                             (Array(repeating: 7, count: 100) + [-1, 0, Int.max, Int.min], 3)]
+                for (i, (numbers, partitions)) in cases.enumerated() {
+                    let out = folder.file("numbers-\(i)")
+                    try await sc.parallelize(numbers, numPartitions: partitions).saveAsTextFile(out)
+                    #expect(folder.contents("numbers-\(i)").sorted() == layout(partitions).sorted())
+                    let back = try await sc.textFile(out, minPartitions: 3).map { Int($0) }.collect()
+                    #expect(back.compactMap { $0 }.sorted() == numbers.sorted(), "case \(i)")
+                    #expect(back.count == numbers.count)
                 }
-                #expect(error?.underlying as? Boom == Boom())
-                #expect(folder.contents() == [], "failing element \(failing)")
+                #expect(folder.contents() == (0..<cases.count).map { "numbers-\($0)" }.sorted(), "no temporary folder is left")
             }
         }
-    }
 
-    /// Cancels a Swift task from inside a job, whether or not the task handle has arrived yet.
-    final class Canceller: Sendable {
-        private let state = Mutex<(task: Task<Void, any Error>?, requested: Bool)>((nil, false))
-        func set(_ task: Task<Void, any Error>) {
-            if state.withLock({ $0.task = task; return $0.requested }) { task.cancel() }
+        @Test(arguments: EngineSetup.all)
+        func saved_strings_read_back_as_they_were(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let strings = ["", "plain", "with space", "ünïcödé 中文 ✓", "", "tab\there", String(repeating: "long ", count: 20_000)]
+            try await setup.run { sc in
+                let out = folder.file("nested/deeper/strings")
+                try await sc.parallelize(strings, numPartitions: 3).saveAsTextFile(out)
+                #expect(try await sc.textFile(out).collect().sorted() == strings.sorted())
+                let text = try String(contentsOfFile: (out as NSString).appendingPathComponent("part-00000"), encoding: .utf8)
+                #expect(text == strings[0..<2].map { $0 + "\n" }.joined())
+                #expect(folder.contents("nested/deeper") == ["strings"])
+            }
         }
-        func cancel() {
-            state.withLock { $0.requested = true; return $0.task }?.cancel()
-        }
-    }
 
-    @Test(arguments: EngineSetup.all)
-    func a_cancelled_save_leaves_neither_output_nor_temporary_folder(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try await setup.run { sc in
-            let canceller = Canceller()
-            let numbers = sc.range(0, 200_000, numPartitions: 4)
+        @Test(arguments: EngineSetup.all)
+        func other_elements_are_written_as_they_describe_themselves(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            try await setup.run { sc in
+                let out = folder.file("pairs")
+                try await sc.parallelize([("a", 1), ("b", 2)], numPartitions: 1).saveAsTextFile(out)
+                #expect(try await sc.textFile(out).collect() == [#"("a", 1)"#, #"("b", 2)"#])
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func an_existing_path_is_refused_before_any_task_runs(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            try folder.write("out/part-00000", "old\n")
+            try await setup.run { sc in
+                let ran = sc.longAccumulator()
+                let error = await #expect(throws: EngineError.self) {
+                    try await sc.parallelize(1...10, numPartitions: 2).map { ran.add(1); return $0 }.saveAsTextFile(folder.file("out"))
+                }
+                if case .outputExists(let path)? = error {
+                    #expect(path == folder.file("out"))
+                } else {
+                    Issue.record("expected outputExists, got \(String(describing: error))")
+                }
+                #expect(ran.value == 0)
+                #expect(folder.contents() == ["out"])
+                let kept = try await sc.textFile(folder.file("out")).collect()
+                #expect(kept == ["old"])
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func overwrite_replaces_the_old_output_once_the_new_one_is_complete(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
             let out = folder.file("out")
-            let save = Task {
-                try await numbers.map { n -> Int in
-                    if n == 100_000 { canceller.cancel() }
-                    return n
-                }.saveAsTextFile(out)
-            }
-            canceller.set(save)
-            await #expect(throws: CancellationError.self) { try await save.value }
-            #expect(folder.contents() == [])
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func a_retried_task_leaves_no_partial_or_repeated_lines(setup: EngineSetup) async throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        let numbers = Array(0..<40_000)
-        try await setup.run { sc in
-            // Each partition's first attempt fails after writing more than a buffer's worth of lines.
-            try await sc.parallelize(numbers, numPartitions: 2)
-                .map { n -> Int in
-                    if n % 20_000 == 15_000, TaskContext.current?.attempt == 0 { throw Boom() }
-                    return n
+            try await setup.run(maxTaskFailures: 1) { sc in
+                try await sc.parallelize(["old-1", "old-2", "old-3"], numPartitions: 3).saveAsTextFile(out)
+                // A failing overwrite keeps the old output.
+                await #expect(throws: JobFailedError.self) {
+                    try await sc.parallelize(1...10, numPartitions: 2)
+                        .map { n -> Int in if n == 9 { throw Boom() }; return n }
+                        .saveAsTextFile(out, overwrite: true)
                 }
-                .saveAsTextFile(folder.file("out"))
-            #expect(folder.contents("out") == layout(2).sorted(), "no attempt files are left")
-            let back = try await sc.textFile(folder.file("out")).map { Int($0)! }.collect()
-            #expect(back == numbers)
+                #expect(try await sc.textFile(out).collect() == ["old-1", "old-2", "old-3"])
+                #expect(folder.contents() == ["out"])
+                try await sc.parallelize(["new"], numPartitions: 1).saveAsTextFile(out, overwrite: true)
+                #expect(try await sc.textFile(out).collect() == ["new"])
+                #expect(folder.contents("out") == layout(1).sorted())
+                #expect(folder.contents() == ["out"], "no temporary or replaced folder is left")
+                // Overwriting a path that does not exist just writes it.
+                try await sc.parallelize(["fresh"], numPartitions: 1).saveAsTextFile(folder.file("fresh"), overwrite: true)
+                #expect(try await sc.textFile(folder.file("fresh")).collect() == ["fresh"])
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func a_failing_job_leaves_neither_output_nor_temporary_folder(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            try await setup.run(maxTaskFailures: 1) { sc in
+                for failing in [0, 2_500, 19_999] {
+                    let error = await #expect(throws: JobFailedError.self) {
+                        try await sc.parallelize(0..<20_000, numPartitions: 4)
+                            .map { n -> Int in if n == failing { throw Boom() }; return n }
+                            .saveAsTextFile(folder.file("out"))
+                    }
+                    #expect(error?.underlying as? Boom == Boom())
+                    #expect(folder.contents() == [], "failing element \(failing)")
+                }
+            }
+        }
+
+        /// Cancels a Swift task from inside a job, whether or not the task handle has arrived yet.
+        final class Canceller: Sendable {
+            private let state = Mutex<(task: Task<Void, any Error>?, requested: Bool)>((nil, false))
+            func set(_ task: Task<Void, any Error>) {
+                if state.withLock({ $0.task = task; return $0.requested }) { task.cancel() }
+            }
+            func cancel() {
+                state.withLock { $0.requested = true; return $0.task }?.cancel()
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func a_cancelled_save_leaves_neither_output_nor_temporary_folder(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            try await setup.run { sc in
+                let canceller = Canceller()
+                let numbers = sc.range(0, 200_000, numPartitions: 4)
+                let out = folder.file("out")
+                let save = Task {
+                    try await numbers.map { n -> Int in
+                        if n == 100_000 { canceller.cancel() }
+                        return n
+                    }.saveAsTextFile(out)
+                }
+                canceller.set(save)
+                await #expect(throws: CancellationError.self) { try await save.value }
+                #expect(folder.contents() == [])
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func a_retried_task_leaves_no_partial_or_repeated_lines(setup: EngineSetup) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let numbers = Array(0..<40_000)
+            try await setup.run { sc in
+                // Each partition's first attempt fails after writing more than a buffer's worth of lines.
+                try await sc.parallelize(numbers, numPartitions: 2)
+                    .map { n -> Int in
+                        if n % 20_000 == 15_000, TaskContext.current?.attempt == 0 { throw Boom() }
+                        return n
+                    }
+                    .saveAsTextFile(folder.file("out"))
+                #expect(folder.contents("out") == layout(2).sorted(), "no attempt files are left")
+                let back = try await sc.textFile(folder.file("out")).map { Int($0)! }.collect()
+                #expect(back == numbers)
+            }
         }
     }
 }

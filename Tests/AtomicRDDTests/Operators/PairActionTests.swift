@@ -1,71 +1,73 @@
 import Testing
 @testable import AtomicRDD
 
-@Suite struct PairActionTests {
-    @Test(arguments: EngineSetup.all)
-    func countByKeyAndCollectAsMapMatchDictionaries(setup: EngineSetup) async throws {
-        try await setup.run { sc in
-            for data in PairCase.all {
-                let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
-                let counts = try await rdd.countByKey()
-                #expect(counts == Expected.grouped(data.pairs).mapValues(\.count), "\(data)")
-                // The last value of a key (in partition order, which is input order here) wins.
-                var last: [Int: Int] = [:]
-                for (key, value) in data.pairs { last[key] = value }
-                let map = try await rdd.collectAsMap()
-                #expect(map == last, "\(data)")
-            }
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func lookupFindsEveryValueOfAKey(setup: EngineSetup) async throws {
-        try await setup.run { sc in
-            for data in PairCase.all {
-                let groups = Expected.grouped(data.pairs)
-                let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
-                for key in Array(groups.keys.prefix(3)) + [123_456_789] {
-                    let found = try await rdd.lookup(key)
-                    #expect(found == (groups[key] ?? []), "\(data): key \(key)")
-                    let foundPartitioned = try await rdd.partitionBy(HashPartitioner(partitions: 4)).lookup(key).sorted()
-                    #expect(foundPartitioned == (groups[key] ?? []).sorted())
+extension EngineSuite {
+    @Suite struct PairActionTests {
+        @Test(arguments: EngineSetup.all)
+        func countByKeyAndCollectAsMapMatchDictionaries(setup: EngineSetup) async throws {
+            try await setup.run { sc in
+                for data in PairCase.all {
+                    let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
+                    let counts = try await rdd.countByKey()
+                    #expect(counts == Expected.grouped(data.pairs).mapValues(\.count), "\(data)")
+                    // The last value of a key (in partition order, which is input order here) wins.
+                    var last: [Int: Int] = [:]
+                    for (key, value) in data.pairs { last[key] = value }
+                    let map = try await rdd.collectAsMap()
+                    #expect(map == last, "\(data)")
                 }
             }
         }
-    }
 
-    @Test(arguments: EngineSetup.all)
-    func lookupReadsOnlyTheKeysPartitionWhenPartitioned(setup: EngineSetup) async throws {
-        try await setup.run { sc in
-            let pairs = (0..<400).map { ($0 % 40, $0) }
-            let hash = HashPartitioner(partitions: 5)
-            let visited = sc.collectionAccumulator(Int.self)
-            let partitioned = sc.parallelize(pairs, numPartitions: 3).partitionBy(hash).mapValues { value -> Int in
-                if let task = TaskContext.current { visited.add(task.partition) }
-                return value
+        @Test(arguments: EngineSetup.all)
+        func lookupFindsEveryValueOfAKey(setup: EngineSetup) async throws {
+            try await setup.run { sc in
+                for data in PairCase.all {
+                    let groups = Expected.grouped(data.pairs)
+                    let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
+                    for key in Array(groups.keys.prefix(3)) + [123_456_789] {
+                        let found = try await rdd.lookup(key)
+                        #expect(found == (groups[key] ?? []), "\(data): key \(key)")
+                        let foundPartitioned = try await rdd.partitionBy(HashPartitioner(partitions: 4)).lookup(key).sorted()
+                        #expect(foundPartitioned == (groups[key] ?? []).sorted())
+                    }
+                }
             }
-            let found = try await partitioned.lookup(17).sorted()
-            #expect(found == pairs.filter { $0.0 == 17 }.map(\.1))
-            #expect(Set(visited.value) == [hash.partition(of: 17)])
+        }
 
-            visited.reset()
-            let modulo = sc.parallelize(pairs, numPartitions: 3).partitionBy(ModuloPartitioner(partitionCount: 4))
-                .mapValues { value -> Int in
+        @Test(arguments: EngineSetup.all)
+        func lookupReadsOnlyTheKeysPartitionWhenPartitioned(setup: EngineSetup) async throws {
+            try await setup.run { sc in
+                let pairs = (0..<400).map { ($0 % 40, $0) }
+                let hash = HashPartitioner(partitions: 5)
+                let visited = sc.collectionAccumulator(Int.self)
+                let partitioned = sc.parallelize(pairs, numPartitions: 3).partitionBy(hash).mapValues { value -> Int in
                     if let task = TaskContext.current { visited.add(task.partition) }
                     return value
                 }
-            let foundByModulo = try await modulo.lookup(6).sorted()
-            #expect(foundByModulo == pairs.filter { $0.0 == 6 }.map(\.1))
-            #expect(Set(visited.value) == [2])
+                let found = try await partitioned.lookup(17).sorted()
+                #expect(found == pairs.filter { $0.0 == 17 }.map(\.1))
+                #expect(Set(visited.value) == [hash.partition(of: 17)])
 
-            visited.reset()
-            let unpartitioned = sc.parallelize(pairs, numPartitions: 3).mapValues { value -> Int in
-                if let task = TaskContext.current { visited.add(task.partition) }
-                return value
+                visited.reset()
+                let modulo = sc.parallelize(pairs, numPartitions: 3).partitionBy(ModuloPartitioner(partitionCount: 4))
+                    .mapValues { value -> Int in
+                        if let task = TaskContext.current { visited.add(task.partition) }
+                        return value
+                    }
+                let foundByModulo = try await modulo.lookup(6).sorted()
+                #expect(foundByModulo == pairs.filter { $0.0 == 6 }.map(\.1))
+                #expect(Set(visited.value) == [2])
+
+                visited.reset()
+                let unpartitioned = sc.parallelize(pairs, numPartitions: 3).mapValues { value -> Int in
+                    if let task = TaskContext.current { visited.add(task.partition) }
+                    return value
+                }
+                let foundCount = try await unpartitioned.lookup(6).count
+                #expect(foundCount == 10)
+                #expect(Set(visited.value) == [0, 1, 2])
             }
-            let foundCount = try await unpartitioned.lookup(6).count
-            #expect(foundCount == 10)
-            #expect(Set(visited.value) == [0, 1, 2])
         }
     }
 }

@@ -8,58 +8,60 @@ struct LongestString: AccumulatorKind {
     func merge(_ other: String, into value: inout String) { add(other, to: &value) }
 }
 
-@Suite struct SharedVariableTests {
-    @Test(arguments: EngineSetup.all)
-    func broadcastIsMaterializedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let table = sc.broadcast(Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, "v\($0)") }))
-            let looked = try await sc.parallelize(Array(0..<100), numPartitions: 10).map { table.value[$0]! }.collect()
-            #expect(looked == (0..<100).map { "v\($0)" })
-            #expect(sc.broadcastMaterializations == 1)
-            _ = try await sc.parallelize(Array(0..<10), numPartitions: 5).map { _ in table.value.count }.collect()
-            #expect(sc.broadcastMaterializations == 1)
-            #expect(table.value.count == 100)   // on the driver: the original
-            table.unpersist()
-            _ = try await sc.parallelize([1], numPartitions: 1).map { _ in table.value.count }.collect()
-            #expect(sc.broadcastMaterializations == 2)
+extension EngineSuite {
+    @Suite struct SharedVariableTests {
+        @Test(arguments: EngineSetup.all)
+        func broadcastIsMaterializedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let table = sc.broadcast(Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, "v\($0)") }))
+                let looked = try await sc.parallelize(Array(0..<100), numPartitions: 10).map { table.value[$0]! }.collect()
+                #expect(looked == (0..<100).map { "v\($0)" })
+                #expect(sc.broadcastMaterializations == 1)
+                _ = try await sc.parallelize(Array(0..<10), numPartitions: 5).map { _ in table.value.count }.collect()
+                #expect(sc.broadcastMaterializations == 1)
+                #expect(table.value.count == 100)   // on the driver: the original
+                table.unpersist()
+                _ = try await sc.parallelize([1], numPartitions: 1).map { _ in table.value.count }.collect()
+                #expect(sc.broadcastMaterializations == 2)
+            }
         }
-    }
 
-    @Test(arguments: EngineSetup.all)
-    func accumulatorsOfEveryKind(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let sum = sc.longAccumulator()
-            let doubles = sc.doubleAccumulator()
-            let maximum = sc.maxAccumulator(Int.self)
-            let items = sc.collectionAccumulator(Int.self)
-            let longest = sc.accumulator(LongestString())
-            let values = [4, 8, 15, 16, 23, 42]
-            try await sc.parallelize(values, numPartitions: 4).forEach { value in
-                sum.add(value)
-                doubles.add(Double(value) / 2)
-                maximum.add(value)
-                items.add(value)
-                longest.add(String(repeating: "x", count: value))
-            }
-            #expect(sum.value == 108)
-            #expect(doubles.value == 54)
-            #expect(maximum.value == 42)
-            #expect(items.value.sorted() == values)
-            #expect(longest.value.count == 42)
-            // Outside tasks, add updates the total directly.
-            sum.add(2)
-            #expect(sum.value == 110)
-            sum.reset()
-            #expect(sum.value == 0)
-            // A failed job's updates never count.
-            let failed = sc.longAccumulator()
-            await #expect(throws: JobFailedError.self) {
-                try await sc.parallelize(values, numPartitions: 2).forEach { value in
-                    failed.add(1)
-                    if value == 42 { throw InjectedFailure(partition: 1) }
+        @Test(arguments: EngineSetup.all)
+        func accumulatorsOfEveryKind(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let sum = sc.longAccumulator()
+                let doubles = sc.doubleAccumulator()
+                let maximum = sc.maxAccumulator(Int.self)
+                let items = sc.collectionAccumulator(Int.self)
+                let longest = sc.accumulator(LongestString())
+                let values = [4, 8, 15, 16, 23, 42]
+                try await sc.parallelize(values, numPartitions: 4).forEach { value in
+                    sum.add(value)
+                    doubles.add(Double(value) / 2)
+                    maximum.add(value)
+                    items.add(value)
+                    longest.add(String(repeating: "x", count: value))
                 }
+                #expect(sum.value == 108)
+                #expect(doubles.value == 54)
+                #expect(maximum.value == 42)
+                #expect(items.value.sorted() == values)
+                #expect(longest.value.count == 42)
+                // Outside tasks, add updates the total directly.
+                sum.add(2)
+                #expect(sum.value == 110)
+                sum.reset()
+                #expect(sum.value == 0)
+                // A failed job's updates never count.
+                let failed = sc.longAccumulator()
+                await #expect(throws: JobFailedError.self) {
+                    try await sc.parallelize(values, numPartitions: 2).forEach { value in
+                        failed.add(1)
+                        if value == 42 { throw InjectedFailure(partition: 1) }
+                    }
+                }
+                #expect(failed.value <= 3)   // only partition 0's three elements, if it finished first
             }
-            #expect(failed.value <= 3)   // only partition 0's three elements, if it finished first
         }
     }
 }

@@ -1,121 +1,123 @@
 import Testing
 @testable import AtomicRDD
 
-@Suite struct PersistenceTests {
-    /// An RDD of `n` integers in one partition whose computations are counted.
-    static func counted(_ sc: Context, _ n: Int, offset: Int = 0) -> (RDD<Int>, Accumulator<SumAccumulator<Int>>) {
-        let computed = sc.longAccumulator()
-        let rdd = sc.range(offset, offset + n, numPartitions: 1).map { value -> Int in
-            if value == offset { computed.add(1) }
-            return value
-        }
-        return (rdd, computed)
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func cachedPartitionsAreNotRecomputed(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let (rdd, computed) = Self.counted(sc, 1000)
-            rdd.cache()
-            #expect(try await rdd.count() == 1000)
-            #expect(try await rdd.reduce(+) == 499_500)
-            #expect(computed.value == 1)
-            #expect(rdd.storageLevel == .memoryOnly)
-            await rdd.unpersist()
-            #expect(try await rdd.count() == 1000)
-            #expect(computed.value == 2)
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func leastRecentlyUsedMemoryOnlyBlockIsDroppedThenRecomputed(setup: EngineSetup) async throws {
-        // Each block is about 4000 × 16 bytes = 64 KB; the budget holds one.
-        try await setup.run(memory: 100 << 10) { sc async throws in
-            let (a, computedA) = Self.counted(sc, 4000)
-            let (b, computedB) = Self.counted(sc, 4000, offset: 10_000)
-            a.persist(.memoryOnly)
-            b.persist(.memoryOnly)
-            #expect(try await a.count() == 4000)
-            #expect(try await b.count() == 4000)   // evicts a
-            #expect(sc.environment.blockManager.store.evictionCount == 1)
-            #expect(sc.environment.blockManager.store.memoryBlocks == [BlockId(rddId: b.id, partition: 0)])
-            #expect(try await a.reduce(+) == (0..<4000).reduce(0, +))   // recomputed
-            #expect(computedA.value == 2)
-            #expect(computedB.value == 1)
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func memoryAndDiskBlockMovesToDiskAndIsReadBack(setup: EngineSetup) async throws {
-        try await setup.run(memory: 100 << 10) { sc async throws in
-            let (a, computedA) = Self.counted(sc, 4000)
-            let (b, _) = Self.counted(sc, 4000, offset: 10_000)
-            a.persist(.memoryAndDisk)
-            b.persist(.memoryAndDisk)
-            #expect(try await a.count() == 4000)
-            #expect(try await b.count() == 4000)   // moves a to disk
-            #expect(sc.environment.blockManager.store.diskBlocks == [BlockId(rddId: a.id, partition: 0)])
-            #expect(try await a.collect() == Array(0..<4000))
-            #expect(computedA.value == 1)
-        }
-    }
-
-    @Test(arguments: EngineSetup.all)
-    func diskOnlyPairsRoundTrip(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
+extension EngineSuite {
+    @Suite struct PersistenceTests {
+        /// An RDD of `n` integers in one partition whose computations are counted.
+        static func counted(_ sc: Context, _ n: Int, offset: Int = 0) -> (RDD<Int>, Accumulator<SumAccumulator<Int>>) {
             let computed = sc.longAccumulator()
-            let pairs = sc.parallelize(Array(0..<500), numPartitions: 3).map { value -> (String, Int) in
-                computed.add(1)
-                return ("k\(value % 10)", value)
+            let rdd = sc.range(offset, offset + n, numPartitions: 1).map { value -> Int in
+                if value == offset { computed.add(1) }
+                return value
             }
-            pairs.persist(.diskOnly)
-            let first = try await pairs.collect()
-            let second = try await pairs.collect()
-            #expect(first.map(\.1) == Array(0..<500))
-            #expect(second.map(\.0) == first.map(\.0))
-            #expect(computed.value == 500)
-            #expect(sc.environment.blockManager.store.diskBlocks.count == 3)
-            #expect(sc.memoryUsed == 0)
+            return (rdd, computed)
         }
-    }
 
-    @Test(arguments: EngineSetup.all)
-    func checkpointWritesFilesAndCutsLineage(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let computed = sc.longAccumulator()
-            let rdd = sc.parallelize(Array(0..<100), numPartitions: 4).map { value -> (Int, Int) in
-                computed.add(1)
-                return (value % 5, value)
-            }.reduceByKey(+)
-            rdd.checkpoint()
-            #expect(!rdd.isCheckpointed)
-            let before = Dictionary(uniqueKeysWithValues: try await rdd.collect())
-            #expect(rdd.isCheckpointed)
-            #expect(rdd.dependencies.isEmpty)
-            #expect(rdd.toDebugString().contains("checkpointed"))
-            let runs = computed.value
-            let after = Dictionary(uniqueKeysWithValues: try await rdd.collect())
-            #expect(after == before)
-            #expect(computed.value == runs)
-            #expect(after == Dictionary((0..<100).map { ($0 % 5, $0) }, uniquingKeysWith: +))
+        @Test(arguments: EngineSetup.all)
+        func cachedPartitionsAreNotRecomputed(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let (rdd, computed) = Self.counted(sc, 1000)
+                rdd.cache()
+                #expect(try await rdd.count() == 1000)
+                #expect(try await rdd.reduce(+) == 499_500)
+                #expect(computed.value == 1)
+                #expect(rdd.storageLevel == .memoryOnly)
+                await rdd.unpersist()
+                #expect(try await rdd.count() == 1000)
+                #expect(computed.value == 2)
+            }
         }
-    }
 
-    @Test(arguments: EngineSetup.all)
-    func debugStringShowsStageBoundaries(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let rdd = sc.parallelize(["a b", "b"], numPartitions: 2)
-                .flatMap { $0.split(separator: " ").map(String.init) }
-                .map { ($0, 1) }
-                .reduceByKey(+)
-                .cache()
-            let text = rdd.toDebugString()
-            let lines = text.split(separator: "\n")
-            #expect(lines.count == 4)
-            #expect(lines[0].hasPrefix("(2) #") && lines[0].contains("reduceByKey") && lines[0].contains("memoryOnly"))
-            #expect(lines[1].hasPrefix(" +-(2)") && lines[1].contains("map <closure>"))
-            #expect(lines[3].contains("parallelize"))
-            #expect(rdd.getNumPartitions() == 2)
+        @Test(arguments: EngineSetup.all)
+        func leastRecentlyUsedMemoryOnlyBlockIsDroppedThenRecomputed(setup: EngineSetup) async throws {
+            // Each block is about 4000 × 16 bytes = 64 KB; the budget holds one.
+            try await setup.run(memory: 100 << 10) { sc async throws in
+                let (a, computedA) = Self.counted(sc, 4000)
+                let (b, computedB) = Self.counted(sc, 4000, offset: 10_000)
+                a.persist(.memoryOnly)
+                b.persist(.memoryOnly)
+                #expect(try await a.count() == 4000)
+                #expect(try await b.count() == 4000)   // evicts a
+                #expect(sc.environment.blockManager.store.evictionCount == 1)
+                #expect(sc.environment.blockManager.store.memoryBlocks == [BlockId(rddId: b.id, partition: 0)])
+                #expect(try await a.reduce(+) == (0..<4000).reduce(0, +))   // recomputed
+                #expect(computedA.value == 2)
+                #expect(computedB.value == 1)
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func memoryAndDiskBlockMovesToDiskAndIsReadBack(setup: EngineSetup) async throws {
+            try await setup.run(memory: 100 << 10) { sc async throws in
+                let (a, computedA) = Self.counted(sc, 4000)
+                let (b, _) = Self.counted(sc, 4000, offset: 10_000)
+                a.persist(.memoryAndDisk)
+                b.persist(.memoryAndDisk)
+                #expect(try await a.count() == 4000)
+                #expect(try await b.count() == 4000)   // moves a to disk
+                #expect(sc.environment.blockManager.store.diskBlocks == [BlockId(rddId: a.id, partition: 0)])
+                #expect(try await a.collect() == Array(0..<4000))
+                #expect(computedA.value == 1)
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func diskOnlyPairsRoundTrip(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let computed = sc.longAccumulator()
+                let pairs = sc.parallelize(Array(0..<500), numPartitions: 3).map { value -> (String, Int) in
+                    computed.add(1)
+                    return ("k\(value % 10)", value)
+                }
+                pairs.persist(.diskOnly)
+                let first = try await pairs.collect()
+                let second = try await pairs.collect()
+                #expect(first.map(\.1) == Array(0..<500))
+                #expect(second.map(\.0) == first.map(\.0))
+                #expect(computed.value == 500)
+                #expect(sc.environment.blockManager.store.diskBlocks.count == 3)
+                #expect(sc.memoryUsed == 0)
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func checkpointWritesFilesAndCutsLineage(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let computed = sc.longAccumulator()
+                let rdd = sc.parallelize(Array(0..<100), numPartitions: 4).map { value -> (Int, Int) in
+                    computed.add(1)
+                    return (value % 5, value)
+                }.reduceByKey(+)
+                rdd.checkpoint()
+                #expect(!rdd.isCheckpointed)
+                let before = Dictionary(uniqueKeysWithValues: try await rdd.collect())
+                #expect(rdd.isCheckpointed)
+                #expect(rdd.dependencies.isEmpty)
+                #expect(rdd.toDebugString().contains("checkpointed"))
+                let runs = computed.value
+                let after = Dictionary(uniqueKeysWithValues: try await rdd.collect())
+                #expect(after == before)
+                #expect(computed.value == runs)
+                #expect(after == Dictionary((0..<100).map { ($0 % 5, $0) }, uniquingKeysWith: +))
+            }
+        }
+
+        @Test(arguments: EngineSetup.all)
+        func debugStringShowsStageBoundaries(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let rdd = sc.parallelize(["a b", "b"], numPartitions: 2)
+                    .flatMap { $0.split(separator: " ").map(String.init) }
+                    .map { ($0, 1) }
+                    .reduceByKey(+)
+                    .cache()
+                let text = rdd.toDebugString()
+                let lines = text.split(separator: "\n")
+                #expect(lines.count == 4)
+                #expect(lines[0].hasPrefix("(2) #") && lines[0].contains("reduceByKey") && lines[0].contains("memoryOnly"))
+                #expect(lines[1].hasPrefix(" +-(2)") && lines[1].contains("map <closure>"))
+                #expect(lines[3].contains("parallelize"))
+                #expect(rdd.getNumPartitions() == 2)
+            }
         }
     }
 }

@@ -2,43 +2,45 @@ import AtomicTransport
 import Testing
 @testable import AtomicRDD
 
-@Suite struct WordTests {
-    static let samples = ["", "a", "the", "eightchr", "ninechars", "sixteen-bytes-ok", "seventeen-bytes-x",
-                          "a-much-longer-word-than-sixteen-bytes", "héllo", "日本語", "Z", "zz", "a\u{0}b"]
+extension EngineSuite {
+    @Suite struct WordTests {
+        static let samples = ["", "a", "the", "eightchr", "ninechars", "sixteen-bytes-ok", "seventeen-bytes-x",
+                              "a-much-longer-word-than-sixteen-bytes", "héllo", "日本語", "Z", "zz", "a\u{0}b"]
 
-    @Test func wordsRoundTripAndCompareLikeTheirBytes() throws {
-        for text in Self.samples {
-            let word = Word(text)
-            #expect(word.description == text)
-            #expect(word.byteCount == text.utf8.count)
-            #expect(try Word(wireBytes: word.wireBytes()) == word)
-            for other in Self.samples {
-                let o = Word(other)
-                #expect((word == o) == (text == other))
-                #expect((word < o) == Array(text.utf8).lexicographicallyPrecedes(Array(other.utf8)), "\(text) < \(other)")
-                if text == other { #expect(word.stableHash == o.stableHash && word.hashValue == o.hashValue) }
+        @Test func wordsRoundTripAndCompareLikeTheirBytes() throws {
+            for text in Self.samples {
+                let word = Word(text)
+                #expect(word.description == text)
+                #expect(word.byteCount == text.utf8.count)
+                #expect(try Word(wireBytes: word.wireBytes()) == word)
+                for other in Self.samples {
+                    let o = Word(other)
+                    #expect((word == o) == (text == other))
+                    #expect((word < o) == Array(text.utf8).lexicographicallyPrecedes(Array(other.utf8)), "\(text) < \(other)")
+                    if text == other { #expect(word.stableHash == o.stableHash && word.hashValue == o.hashValue) }
+                }
             }
+            let distinct = Set(Self.samples.map { Word($0) })
+            #expect(distinct.count == Self.samples.count)
         }
-        let distinct = Set(Self.samples.map { Word($0) })
-        #expect(distinct.count == Self.samples.count)
-    }
 
-    @Test func stringWordsSplitOnAsciiWhitespace() {
-        #expect("  the quick\tbrown\r\nfox  ".words == ["the", "quick", "brown", "fox"])
-        #expect("".words.isEmpty && "   \n".words.isEmpty)
-        #expect("x".words == ["x"])
-        let text = (0..<500).map { "w\($0 % 37) supercalifragilisticexpialidocious-\($0 % 3)" }.joined(separator: " ")
-        #expect(text.words.map(\.description) == text.split(separator: " ").map(String.init))
-    }
+        @Test func stringWordsSplitOnAsciiWhitespace() {
+            #expect("  the quick\tbrown\r\nfox  ".words == ["the", "quick", "brown", "fox"])
+            #expect("".words.isEmpty && "   \n".words.isEmpty)
+            #expect("x".words == ["x"])
+            let text = (0..<500).map { "w\($0 % 37) supercalifragilisticexpialidocious-\($0 % 3)" }.joined(separator: " ")
+            #expect(text.words.map(\.description) == text.split(separator: " ").map(String.init))
+        }
 
-    @Test(arguments: EngineSetup.all)
-    func wordCountWithWordsMatchesStringSplit(setup: EngineSetup) async throws {
-        try await setup.run { sc async throws in
-            let lines = (0..<2000).map { i in (0..<(i % 13)).map { "w\((i * 7 + $0 * 3) % 101)" }.joined(separator: " ") }
-            let expected = Dictionary(lines.flatMap { $0.split(separator: " ").map { (String($0), 1) } }, uniquingKeysWith: +)
-            let counts = try await sc.parallelize(lines, numPartitions: 5)
-                .flatMap(\.words).map { ($0, 1) }.reduceByKey(+).collect()
-            #expect(Dictionary(uniqueKeysWithValues: counts.map { ($0.0.description, $0.1) }) == expected)
+        @Test(arguments: EngineSetup.all)
+        func wordCountWithWordsMatchesStringSplit(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let lines = (0..<2000).map { i in (0..<(i % 13)).map { "w\((i * 7 + $0 * 3) % 101)" }.joined(separator: " ") }
+                let expected = Dictionary(lines.flatMap { $0.split(separator: " ").map { (String($0), 1) } }, uniquingKeysWith: +)
+                let counts = try await sc.parallelize(lines, numPartitions: 5)
+                    .flatMap(\.words).map { ($0, 1) }.reduceByKey(+).collect()
+                #expect(Dictionary(uniqueKeysWithValues: counts.map { ($0.0.description, $0.1) }) == expected)
+            }
         }
     }
 }
