@@ -39,8 +39,8 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                 try combined[r].upsert(key, hash: hash, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
                 entries += combined[r].count - before
                 records += 1
-                if records & 1023 == 0, let last = combined[r].values.last {
-                    try checkMemory(sample: (combined[r].keys.last!, last))
+                if records & 1023 == 0, let last = combined[r].entries.last {
+                    try checkMemory(sample: (last.key, last.value))
                 }
             }
         } else {
@@ -85,7 +85,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         for r in 0..<reducers {
             if dependency.aggregator != nil {
                 let table = combined[r]
-                for i in 0..<table.count { try writer.append((table.keys[i], table.values[i])) }
+                for entry in table.entries { try writer.append((entry.key, entry.value)) }
                 combined[r] = CombineTable()
             } else {
                 for record in buckets[r] { try writer.append(record) }
