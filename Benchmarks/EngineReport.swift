@@ -3,9 +3,15 @@ import Foundation
 
 /// The configuration every engine workload runs with: two task slots and a
 /// 256 MiB memory budget, so the 20M-record workloads must spill to stay in it.
-/// `ATOMIC_BENCH_MEMORY_MB` changes the budget, to measure what spilling costs.
-let engineConfig = Config.local(
-    cores: 2, memory: (ProcessInfo.processInfo.environment["ATOMIC_BENCH_MEMORY_MB"].flatMap { Int($0) } ?? 256) << 20)
+/// For analysis, `ATOMIC_BENCH_MEMORY_MB` changes the budget (what does spilling
+/// cost?) and `ATOMIC_BENCH_CORES` the task slots (how does a workload scale?).
+let engineConfig = Config.local(cores: environmentInteger("ATOMIC_BENCH_CORES") ?? 2,
+                                memory: (environmentInteger("ATOMIC_BENCH_MEMORY_MB") ?? 256) << 20)
+
+/// The integer value of an environment variable, if it has one.
+func environmentInteger(_ name: String) -> Int? {
+    ProcessInfo.processInfo.environment[name].flatMap { Int($0) }
+}
 
 /// Seconds taken by `body`, with its result.
 func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
@@ -22,15 +28,14 @@ func clocked<T>(_ body: () throws -> T) rethrows -> (T, Double) {
 }
 
 /// The figures of one engine workload: its job time against its target, the
-/// CPU time the job used, the process's wall time since launch when the job
-/// ended, correctness checks, other figures, and at the end the peak RSS and
-/// the machine's load when the workload started (other work on the machine
-/// lengthens every time). Targets apply to the full scale only.
+/// CPU time the job used, the CPU other processes used meanwhile (they lengthen
+/// every time), the process's wall time since launch when the job ended,
+/// correctness checks, other figures, and at the end the peak RSS. Targets
+/// apply to the full scale only.
 struct EngineReport {
     let benchmark: String
     let quick: Bool
     private(set) var results: [BenchmarkResult] = []
-    private let loadAtStart = ProcessStats.loadAverage
 
     init(benchmark: String, quick: Bool) {
         self.benchmark = benchmark
@@ -40,14 +45,21 @@ struct EngineReport {
     /// Runs the job, recording its time (checked against `target` seconds), its
     /// CPU time, and the process's wall time since launch when it ended;
     /// returns its result and time.
-    mutating func job<T>(target: Double?, metric: String = "job time, s (2 cores)",
+    mutating func job<T>(target: Double?, metric: String = "job time, s (\(engineConfig.cores) cores)",
                          _ body: () async throws -> T) async rethrows -> (T, seconds: Double) {
-        let cpuBefore = ProcessStats.cpuSeconds
+        let cpuBefore = ProcessStats.cpuSeconds, machineBefore = ProcessStats.machineBusySeconds
         let (value, seconds) = try await timed(body)
         let cpu = ProcessStats.cpuSeconds.flatMap { after in cpuBefore.map { after - $0 } }
+        let machine = ProcessStats.machineBusySeconds.flatMap { after in machineBefore.map { after - $0 } }
         let wall = ProcessStats.secondsSinceLaunch()
         time(metric, seconds: seconds, target: target)
         if let cpu { figure("job CPU time (user+sys), s", cpu, unit: "s") }
+        if let cpu, let machine {
+            // Clock ticks make this coarse for short jobs.
+            let others = Swift.max(0, machine - cpu) / seconds
+            results.append(BenchmarkResult(benchmark: benchmark, metric: "other processes' CPU during the job, cores",
+                                           value: others, unit: "", status: others > 0.25 ? "busy: times inflated" : nil))
+        }
         if let wall { figure("process wall time, launch to job end, s", wall, unit: "s") }
         return (value, seconds)
     }
@@ -99,7 +111,7 @@ struct EngineReport {
     }
 
     /// The results, ending with the peak RSS (checked against `peakTarget`
-    /// bytes at full scale) and the load average when the workload started.
+    /// bytes at full scale).
     func finished(peakTarget: Int? = nil) -> [BenchmarkResult] {
         var all = results
         if let peak = ProcessStats.peakResidentBytes {
@@ -109,56 +121,6 @@ struct EngineReport {
                 target: applies ? "<= \(peakTarget! >> 20) MiB" : nil,
                 status: applies ? (peak <= peakTarget! ? "pass" : "miss") : nil))
         }
-        if let loadAtStart {
-            all.append(BenchmarkResult(benchmark: benchmark, metric: "machine load average at start", value: loadAtStart,
-                                       unit: "", status: loadAtStart > 0.5 ? "busy: times inflated" : nil))
-        }
         return all
-    }
-}
-
-/// A Marsaglia xorshift64 generator (13, 7, 17), the generator of Atomic's suite:
-/// each call steps the state, then returns it.
-struct XorShift64 {
-    var state: UInt64
-
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-}
-
-/// The pairs `(xorshift % modulus, index)` for `index` in `0..<count`, from one
-/// xorshift stream, as an RDD generated in the tasks: partition p regenerates
-/// the stream from the seed and keeps its own slice of indices (skipping the
-/// ones before costs about a nanosecond each).
-func xorshiftPairs(_ sc: Context, count: Int, seed: UInt64, modulus: UInt64, partitions: Int) -> RDD<(Int, Int)> {
-    sc.range(0, partitions, numPartitions: partitions).mapPartitionsWithIndex { partition, _ in
-        XorShiftPairs(seed: seed, modulus: modulus, indices: partition * count / partitions..<(partition + 1) * count / partitions)
-    }
-}
-
-/// The pairs `(xorshift % modulus, index)` of one slice of indices of a stream.
-struct XorShiftPairs: Sequence, IteratorProtocol {
-    private var generator: XorShift64
-    private let modulus: UInt64
-    private var index: Int
-    private let end: Int
-
-    init(seed: UInt64, modulus: UInt64, indices: Range<Int>) {
-        generator = XorShift64(state: seed)
-        for _ in 0..<indices.lowerBound { _ = generator.next() }
-        self.modulus = modulus
-        index = indices.lowerBound
-        end = indices.upperBound
-    }
-
-    mutating func next() -> (Int, Int)? {
-        guard index < end else { return nil }
-        defer { index += 1 }
-        return (Int(generator.next() % modulus), index)
     }
 }

@@ -43,11 +43,15 @@ enum ProcessStats {
         return (user + system) / 100
     }
 
-    /// The 1-minute load average of the machine: other work running beside a
-    /// benchmark makes its times longer.
-    static var loadAverage: Double? {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
-        return text.split(separator: " ").first.flatMap { Double($0) }
+    /// CPU seconds every core of the machine has spent busy since boot, from
+    /// the first line of `/proc/stat` (all but idle and iowait).
+    static var machineBusySeconds: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let ticks = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard ticks.count >= 5 else { return nil }
+        // user nice system idle iowait irq softirq steal ...
+        return (ticks.reduce(0, +) - ticks[3] - ticks[4]) / 100
     }
 
     /// The fields of `/proc/self/stat` after the command name: index 0 is field 3 (state).

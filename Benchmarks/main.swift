@@ -3,8 +3,26 @@ import Foundation
 
 // atomic-bench [NAME|GROUP ...] [--quick]: runs the selected benchmarks (all by default)
 // in a release build, printing one JSON object per result, then a table.
-// Engine workloads each run in a fresh child process (`atomic-bench NAME --child`),
-// so their peak RSS and start-up time are their own; `--child` runs them in this process.
+//
+//   swift build -c release --product atomic-bench
+//   .build/release/atomic-bench engine              # every engine workload, full scale
+//   .build/release/atomic-bench suite --quick       # a smoke run in a few seconds
+//   .build/release/atomic-bench sort-pairs --child  # in this process (for perf record)
+//
+// Engine workloads each run in a fresh child process (`/proc/self/exe NAME --child`) with
+// Config.local(cores: 2, memory: 256 << 20), so their peak RSS and start-up time are their
+// own. Each reports its job time against its target (full scale only), the job's CPU time,
+// the wall time from process launch to the job's end, the engine's memory-budget peak, peak
+// RSS, checks against independently computed figures, and the CPU other processes used
+// during the job (such work lengthens every time: compare CPU times then).
+//
+// Reference data: `python3 /work/shared/bench/gen_data.py /tmp/atomic-bench-data`; a
+// workload whose file is missing prints a skip line. `--quick` writes and uses a small data
+// set in the same formats. Environment: ATOMIC_BENCH_DATA and ATOMIC_BENCH_QUICK_DATA (the
+// data folders), ATOMIC_BENCH_MEMORY_MB (the engine's memory budget, default 256, to see
+// what spilling costs), ATOMIC_BENCH_CORES (task slots, default 2, to see how a workload
+// scales), ATOMIC_BENCH_SPLITS=1 (also time each input stage alone),
+// ATOMIC_BENCH_TEXT (the file of wordcount-text).
 let all: [any Benchmark] = [
     TransportThroughputBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark(), WordCountTextBenchmark(),
     PiBenchmark(), WordCountGeneratedBenchmark(), SortGeneratedBenchmark(), JoinGeneratedBenchmark(),
