@@ -127,7 +127,7 @@ extension Word {
         var start = -1
         for i in 0..<bytes.count {
             let byte = bytes[i]
-            let isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+            let isSpace = WordCounts.isSpace(byte)
             if isSpace {
                 if start >= 0 {
                     result.append(Word(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i])))

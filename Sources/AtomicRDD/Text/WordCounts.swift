@@ -39,7 +39,7 @@ public struct WordCounts: Sendable {
     /// - Complexity: O(word length) expected.
     public mutating func add(_ word: UnsafeBufferPointer<UInt8>, count: Int = 1) {
         reserveForWords(1)
-        let hash = WordCounts.hash(word)
+        let hash = StableHash.bytes(word)
         let inserted = slots.withUnsafeMutableBufferPointer { table in
             WordCounts.insert(word, hash: hash, count: count, into: table, arena: &arena)
         }
@@ -70,7 +70,7 @@ public struct WordCounts: Sendable {
                     guard index > start else { continue }
                     let word = UnsafeBufferPointer(rebasing: text[start..<index])
                     words += 1
-                    if WordCounts.insert(word, hash: WordCounts.hash(word), count: 1, into: table, arena: &arena) { added += 1 }
+                    if WordCounts.insert(word, hash: StableHash.bytes(word), count: 1, into: table, arena: &arena) { added += 1 }
                     // A word may run past the stretch; the reserve covered it (2 bytes per word).
                     if index >= stretchEnd { break }
                 }
@@ -136,7 +136,7 @@ public struct WordCounts: Sendable {
     public func count(of word: String) -> Int {
         var copy = word
         return copy.withUTF8 { target in
-            let hash = WordCounts.hash(target)
+            let hash = StableHash.bytes(target)
             let mask = slots.count - 1
             var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index].offset >= 0 {
@@ -202,29 +202,6 @@ public struct WordCounts: Sendable {
     @inline(__always)
     static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
-    }
-
-    /// A fast 64-bit hash of bytes: 8 bytes at a time, multiply-xor mixing.
-    @inline(__always)
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return h }
-        let raw = UnsafeRawPointer(base)
-        var index = 0
-        while index + 8 <= bytes.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 29
-            index += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(base[index]) << shift
-            shift += 8
-            index += 1
-        }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 32)
     }
 }
 
