@@ -14,7 +14,7 @@ final class MemoryTracker {
     /// True when `entries` entries fit in the memory held or in more the budget grants.
     func fits<Element>(entries: Int, sample: Element, codec: RecordCodec<Element>) -> Bool {
         if samples < 8 || samples & 63 == 0 {
-            let size = codec.estimatedSize(of: sample) + 32
+            let size = codec.estimatedSize(of: sample) + 16
             bytesPerEntry = samples == 0 ? size : (bytesPerEntry * 7 + size) / 8
         }
         samples += 1

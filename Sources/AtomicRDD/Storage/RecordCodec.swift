@@ -44,12 +44,13 @@ public struct RecordCodec<Element>: Sendable {
         return records
     }
 
-    /// An estimate of the memory one record takes: its inline size plus the
-    /// bytes its wire form needs (a stand-in for heap storage such as a long
-    /// string's bytes or an array's elements).
+    /// An estimate of the memory one record takes: its inline size plus what
+    /// its wire form needs beyond that (a stand-in for heap storage such as a
+    /// long string's bytes or an array's elements; zero for plain values such
+    /// as a pair of integers, which would otherwise count twice).
     func estimatedSize(of record: Element) -> Int {
         var writer = WireWriter(capacity: 64)
         encode(record, &writer)
-        return MemoryLayout<Element>.stride + writer.count
+        return MemoryLayout<Element>.stride + Swift.max(0, writer.count - MemoryLayout<Element>.size)
     }
 }

@@ -30,17 +30,17 @@ extension EngineSuite {
 
         @Test(arguments: EngineSetup.all)
         func leastRecentlyUsedMemoryOnlyBlockIsDroppedThenRecomputed(setup: EngineSetup) async throws {
-            // Each block is about 4000 × 16 bytes = 64 KB; the budget holds one.
+            // Each block is about 8000 × 8 bytes = 64 KB; the budget holds one.
             try await setup.run(memory: 100 << 10) { sc async throws in
-                let (a, computedA) = Self.counted(sc, 4000)
-                let (b, computedB) = Self.counted(sc, 4000, offset: 10_000)
+                let (a, computedA) = Self.counted(sc, 8000)
+                let (b, computedB) = Self.counted(sc, 8000, offset: 10_000)
                 a.persist(.memoryOnly)
                 b.persist(.memoryOnly)
-                #expect(try await a.count() == 4000)
-                #expect(try await b.count() == 4000)   // evicts a
+                #expect(try await a.count() == 8000)
+                #expect(try await b.count() == 8000)   // evicts a
                 #expect(sc.environment.blockManager.store.evictionCount == 1)
                 #expect(sc.environment.blockManager.store.memoryBlocks == [BlockId(rddId: b.id, partition: 0)])
-                #expect(try await a.reduce(+) == (0..<4000).reduce(0, +))   // recomputed
+                #expect(try await a.reduce(+) == (0..<8000).reduce(0, +))   // recomputed
                 #expect(computedA.value == 2)
                 #expect(computedB.value == 1)
             }
@@ -49,14 +49,14 @@ extension EngineSuite {
         @Test(arguments: EngineSetup.all)
         func memoryAndDiskBlockMovesToDiskAndIsReadBack(setup: EngineSetup) async throws {
             try await setup.run(memory: 100 << 10) { sc async throws in
-                let (a, computedA) = Self.counted(sc, 4000)
-                let (b, _) = Self.counted(sc, 4000, offset: 10_000)
+                let (a, computedA) = Self.counted(sc, 8000)
+                let (b, _) = Self.counted(sc, 8000, offset: 10_000)
                 a.persist(.memoryAndDisk)
                 b.persist(.memoryAndDisk)
-                #expect(try await a.count() == 4000)
-                #expect(try await b.count() == 4000)   // moves a to disk
+                #expect(try await a.count() == 8000)
+                #expect(try await b.count() == 8000)   // moves a to disk
                 #expect(sc.environment.blockManager.store.diskBlocks == [BlockId(rddId: a.id, partition: 0)])
-                #expect(try await a.collect() == Array(0..<4000))
+                #expect(try await a.collect() == Array(0..<8000))
                 #expect(computedA.value == 1)
             }
         }
