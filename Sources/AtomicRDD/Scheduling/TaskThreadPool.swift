@@ -11,17 +11,12 @@ final class TaskThreadPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [() -> Void] = []
     private var stopped = false
-    private var threads: [Thread] = []
-    private let liveThreads: LiveCounter
 
     init(threads count: Int, name: String) {
-        liveThreads = LiveCounter()
         for index in 0..<max(1, count) {
             let thread = Thread { [self] in self.work() }
             thread.name = "\(name)-\(index)"
             thread.stackSize = 8 << 20
-            threads.append(thread)
-            liveThreads.increment()
             thread.start()
         }
     }
@@ -54,11 +49,7 @@ final class TaskThreadPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// How many pool threads are still running (0 some time after `stop()`).
-    var runningThreads: Int { liveThreads.value }
-
     private func work() {
-        defer { liveThreads.decrement() }
         while true {
             condition.lock()
             while queue.isEmpty && !stopped { condition.wait() }
@@ -79,14 +70,4 @@ enum TaskThread {
         get { slot.value }
         set { slot.value = newValue }
     }
-}
-
-/// A thread-safe counter.
-final class LiveCounter: @unchecked Sendable {
-    // `@unchecked Sendable`: `count` is guarded by `lock`.
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    func decrement() { lock.lock(); count -= 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The reduce side of an aggregating shuffle: merges combiners of equal keys in
 /// a hash map and, when the executor's memory budget refuses more room, spills
 /// the map to disk as a run sorted by key hash. Draining merges the runs by
@@ -8,22 +6,13 @@ import Foundation
 struct ExternalMap<K: ShuffleKey, C: Sendable> {
     private var map: [K: C] = [:]
     private let merge: @Sendable (inout C, C) throws -> Void
-    private let codec: RecordCodec<(K, C)>
-    private let memory: MemoryTracker
-    private let scratch: ScratchSpace
-    private let task: TaskContext
-    private var runs: [RunSegment] = []
+    private var runs: SpilledRuns<(K, C)>
     private var inserts = 0
 
     init(merge: @escaping @Sendable (inout C, C) throws -> Void, codec: RecordCodec<(K, C)>,
          budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext) {
         self.merge = merge
-        self.codec = codec
-        self.memory = MemoryTracker(budget: budget)
-        self.scratch = scratch
-        self.task = task
-        let memory = self.memory
-        task.onCompletion { memory.releaseAll() }
+        self.runs = SpilledRuns(codec: codec, budget: budget, scratch: scratch, task: task, prefix: "aggregate")
     }
 
     /// Adds a combiner for `key`.
@@ -34,7 +23,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
             map[key] = combiner
         }
         inserts += 1
-        if inserts & 1023 == 0, !memory.fits(entries: map.count, sample: (key, combiner), codec: codec) {
+        if inserts & 1023 == 0, !runs.fits(entries: map.count, sample: (key, combiner)) {
             try spill()
         }
     }
@@ -50,7 +39,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         }
         inserts += 1
         if inserts & 1023 == 0, let combiner = map[key],
-           !memory.fits(entries: map.count, sample: (key, combiner), codec: codec) {
+           !runs.fits(entries: map.count, sample: (key, combiner)) {
             try spill()
         }
     }
@@ -63,7 +52,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
             return Records { iterator.next() }
         }
         if !map.isEmpty { try spill() }
-        var sources = try runs.map { try RunFileReader.records($0, codec: codec) }
+        var sources = try runs.readers()
         var heap = MergeHeap<(hash: Int, key: K, value: C)> { $0.hash < $1.hash }
         for i in sources.indices {
             if let (k, c) = try sources[i].next() { heap.push((k.hashValue, k, c), source: i) }
@@ -97,14 +86,6 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         // Hash each key once, not at every comparison.
         let sorted = map.map { (hash: $0.key.hashValue, record: $0) }.sorted { $0.hash < $1.hash }
         map = [:]
-        let path = scratch.newFile("aggregate-\(task.stageId)-\(task.partition)")
-        task.onCompletion { try? FileManager.default.removeItem(atPath: path) }
-        var writer = try RunFileWriter(path: path, codec: codec)
-        for entry in sorted { try writer.append(entry.record) }
-        runs.append(RunSegment(path: path, range: try writer.endSegment()))
-        try writer.close()
-        task.metrics.spilledBytes += writer.written
-        task.metrics.spillCount += 1
-        memory.releaseAll()
+        try runs.spill(sorted.lazy.map(\.record))
     }
 }

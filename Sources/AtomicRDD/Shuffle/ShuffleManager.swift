@@ -66,11 +66,6 @@ actor ShuffleManager {
         return blocks
     }
 
-    /// True when every map output of the shuffle is present.
-    func isComplete(shuffleId: Int, mapCount: Int) -> Bool {
-        (outputs[shuffleId]?.count ?? 0) == mapCount
-    }
-
     /// Deletes a shuffle's outputs: memory is released and files removed.
     func remove(shuffleId: Int) {
         guard let maps = outputs.removeValue(forKey: shuffleId) else { return }

@@ -26,7 +26,4 @@ actor BlockManager {
 
     /// Drops every block of an RDD.
     func remove(rddId: Int) -> Int { store.remove(rddId: rddId) }
-
-    /// The blocks held and their levels.
-    func inventory() -> [BlockId: StorageLevel] { store.inventory }
 }

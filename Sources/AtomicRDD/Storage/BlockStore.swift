@@ -101,8 +101,6 @@ final class BlockStore: Sendable {
         budget.release(bytes)
     }
 
-    /// Block ids held, and where.
-    var inventory: [BlockId: StorageLevel] { state.withLock { $0.entries.mapValues(\.level) } }
     /// Ids of blocks currently in memory.
     var memoryBlocks: Set<BlockId> { state.withLock { Set($0.entries.filter { $0.value.memory != nil }.keys) } }
     /// Ids of blocks currently on disk.
