@@ -55,6 +55,12 @@ public class AnyRDD: @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) cannot checkpoint")
     }
 
+    /// Runs a shipped result task on a worker: the encoded value of action `kind`
+    /// over partition `split` (overridden by `RDD`, where the element type is known).
+    func remoteResult(_ kind: String, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
     /// The number of partitions, as Spark names it.
     public func getNumPartitions() -> Int { partitionCount }
 
@@ -108,6 +114,8 @@ struct RDDState: Sendable {
     var storageLevel: StorageLevel = .none
     var checkpointRequested = false
     var checkpoint: CheckpointFiles?
+    /// How a worker rebuilds this RDD (see ``LineageRecipe``).
+    var recipe: LineageRecipe?
 }
 
 /// Where a checkpointed RDD's partitions were written, one file each.

@@ -25,6 +25,49 @@ public struct Config: Sendable {
     /// The registered functions the application declares (the same list in the
     /// driver and every worker), so lineage can name them.
     public var registry: FunctionRegistry = .empty
+    /// Where tasks run: this process, worker processes it starts, or workers started by hand.
+    public var deployment: Deployment = .local
+    /// The binary worker processes run (`--worker …`): this executable by default.
+    public var workerExecutable: String?
+    /// A file holding the cluster secret that driver and workers share.
+    public var secretFile: String?
+    /// How long the driver waits for its workers to register.
+    public var workerStartTimeout: Duration = .seconds(30)
+
+    /// Where a Context's tasks run.
+    public enum Deployment: Sendable, Equatable {
+        /// In this process, on `cores` task threads.
+        case local
+        /// On worker processes of the same executable that the Context starts on
+        /// loopback and stops with itself (Spark's local-cluster mode).
+        case localCluster(workers: Int, coresPerWorker: Int, memoryPerWorker: Int)
+        /// On workers started by hand (`--worker --driver HOST:PORT …`) that
+        /// register with the driver listening on `listen`; the Context waits for `workers` of them.
+        case cluster(listen: String, workers: Int)
+    }
+
+    /// A local cluster: `workers` worker processes of this executable on
+    /// loopback, each with `coresPerWorker` task slots and `memoryPerWorker` bytes.
+    public static func localCluster(workers: Int, coresPerWorker: Int = 1, memoryPerWorker: Int = 512 << 20,
+                                    appName: String = "atomic") -> Config {
+        var config = Config.local(cores: max(1, workers) * max(1, coresPerWorker), memory: memoryPerWorker, appName: appName)
+        config.deployment = .localCluster(workers: max(1, workers), coresPerWorker: max(1, coresPerWorker),
+                                          memoryPerWorker: memoryPerWorker)
+        return config
+    }
+
+    /// A cluster of workers started by hand: the driver listens on `listen`
+    /// (HOST:PORT) and waits until `workers` workers with `coresPerWorker` each have registered.
+    public static func cluster(listen: String, workers: Int, coresPerWorker: Int = 1, appName: String = "atomic") -> Config {
+        var config = Config.local(cores: max(1, workers) * max(1, coresPerWorker), appName: appName)
+        config.deployment = .cluster(listen: listen, workers: max(1, workers))
+        return config
+    }
+
+    /// The same configuration running its workers from `path`.
+    public func workerExecutable(_ path: String) -> Config { var c = self; c.workerExecutable = path; return c }
+    /// The same configuration with the cluster secret read from `path`.
+    public func secretFile(_ path: String) -> Config { var c = self; c.secretFile = path; return c }
 
     /// Local mode: the whole engine in this process, with `cores` task slots
     /// (default: every core) and a memory budget (default: 1 GiB).

@@ -19,6 +19,10 @@ public final class Context: Sendable {
     let executor: Executor
     let taskScheduler: TaskScheduler
     let dagScheduler: DAGScheduler
+    /// The workers of a multi-process cluster (nil in local mode and on workers).
+    let cluster: ClusterDriver?
+    /// True for a worker's Context: it runs shipped tasks and owns no shuffles.
+    let isWorker: Bool
     let broadcastRegistry = BroadcastRegistry()
     private let counters = Mutex(Counters())
     private let stopped = Atomic<Bool>(false)
@@ -40,8 +44,37 @@ public final class Context: Sendable {
         broadcastRegistry.add(environment.broadcasts)
         executor = Executor(environment: environment)
         taskScheduler = TaskScheduler(executor: executor, slots: config.cores)
-        dagScheduler = DAGScheduler(backend: taskScheduler, maxTaskFailures: config.maxTaskFailures)
+        isWorker = false
+        if config.deployment == .local {
+            cluster = nil
+            dagScheduler = DAGScheduler(backend: taskScheduler, maxTaskFailures: config.maxTaskFailures)
+        } else {
+            let cluster = try await ClusterDriver.start(config: config)
+            self.cluster = cluster
+            dagScheduler = DAGScheduler(backend: cluster.backend, maxTaskFailures: config.maxTaskFailures)
+            await cluster.backend.attach(dagScheduler)
+        }
         await taskScheduler.attach(dagScheduler)
+        do { try await cluster?.waitForWorkers() } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// A worker's Context: it rebuilds and runs the tasks the driver ships.
+    init(workerConfig config: Config, executorId: String) throws {
+        self.config = config
+        scratch = try ScratchSpace(parent: config.scratchDirectory, appName: config.appName)
+        environment = ExecutorEnvironment(executorId: executorId, cores: config.cores,
+                                          memory: config.executorMemory, scratch: scratch)
+        broadcastRegistry.add(environment.broadcasts)
+        executor = Executor(environment: environment)
+        taskScheduler = TaskScheduler(executor: executor, slots: config.cores)
+        dagScheduler = DAGScheduler(backend: taskScheduler, maxTaskFailures: config.maxTaskFailures)
+        cluster = nil
+        isWorker = true
+        // Ids a worker allocates beyond the replayed ones never meet the driver's.
+        counters.withLock { $0.rdd = 1 << 40; $0.shuffle = 1 << 40 }
     }
 
     /// Stops the Context: deletes shuffle files, cached blocks and the scratch
@@ -49,6 +82,7 @@ public final class Context: Sendable {
     public func stop() async {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         await finishCleanups()
+        await cluster?.stop()
         await environment.shuffleManager.removeAll()
         environment.blockManager.store.removeAll()
         environment.threads.stop()
@@ -60,24 +94,34 @@ public final class Context: Sendable {
 
     // MARK: - Ids
 
-    func nextRDDId() -> Int { counters.withLock { $0.rdd += 1; return $0.rdd } }
+    func nextRDDId() -> Int {
+        if let replayed = IdLogs.replaying?.nextRDD() { return replayed }
+        let id = counters.withLock { $0.rdd += 1; return $0.rdd }
+        IdLogs.recording?.recordRDD(id)
+        return id
+    }
 
     func nextShuffleId() -> Int {
-        counters.withLock {
+        if let replayed = IdLogs.replaying?.nextShuffle() { return replayed }
+        let id = counters.withLock {
             $0.shuffle += 1
             $0.liveShuffles.insert($0.shuffle)
             return $0.shuffle
         }
+        IdLogs.recording?.recordShuffle(id)
+        return id
     }
 
     /// Called when the last RDD reading a shuffle goes away: its files are deleted.
     func releaseShuffle(_ shuffleId: Int) {
         counters.withLock { _ = $0.liveShuffles.remove(shuffleId) }
-        guard !isStopped else { return }
-        let manager = environment.shuffleManager, dag = dagScheduler
+        // A worker's rebuilt lineage comes and goes; the driver says when a shuffle is gone.
+        guard !isStopped, !isWorker else { return }
+        let manager = environment.shuffleManager, dag = dagScheduler, backend = cluster?.backend
         let cleanup = Task {
             await dag.forgetShuffle(shuffleId)
             await manager.remove(shuffleId: shuffleId)
+            await backend?.removeShuffle(shuffleId)
         }
         pendingCleanups.withLock { $0.append(cleanup) }
     }
@@ -103,7 +147,23 @@ public final class Context: Sendable {
     ///   when the calling task is cancelled, ``EngineError/contextStopped``.
     public func runJob<T, U: Sendable>(_ rdd: RDD<T>, partitions: [Int]? = nil,
                                        _ body: @escaping @Sendable (TaskContext, inout Records<T>) throws -> U) async throws -> [U] {
+        try await runJob(rdd, partitions: partitions, remote: nil, body)
+    }
+
+    /// ``runJob(_:partitions:_:)`` that a multi-process cluster can also run:
+    /// `remote` names the action the workers compute instead of `body`.
+    func runJob<T, U: Sendable>(_ rdd: RDD<T>, partitions: [Int]? = nil, remote: RemoteResult<U>?,
+                                _ body: @escaping @Sendable (TaskContext, inout Records<T>) throws -> U) async throws -> [U] {
         guard !isStopped else { throw EngineError.contextStopped }
+        var remoteJob: RemoteJob?
+        if cluster != nil {
+            guard let remote else {
+                throw EngineError.notShippable(operator: "runJob", rddId: rdd.id,
+                                               reason: "the action runs a closure; use collect or count")
+            }
+            let plan = try LineagePlan(of: rdd)
+            remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, result: remote.kind) { try remote.decode($0) }
+        }
         let wanted = partitions ?? Array(0..<rdd.partitionCount)
         for p in wanted where p < 0 || p >= rdd.partitionCount {
             throw EngineError.invalidArgument(operation: "runJob", reason: "partition \(p) of \(rdd.partitionCount)")
@@ -122,7 +182,7 @@ public final class Context: Sendable {
         let dag = dagScheduler
         let jobId = await dag.newJobId()
         let values = try await withTaskCancellationHandler {
-            try await dag.runJob(rdd: rdd, partitions: wanted, jobId: jobId, work: work)
+            try await dag.runJob(rdd: rdd, partitions: wanted, jobId: jobId, remote: remoteJob, work: work)
         } onCancel: {
             Task { await dag.cancel(jobId: jobId) }
         }
@@ -160,7 +220,8 @@ public final class Context: Sendable {
         let dagIdle = await dagScheduler.isIdle
         let queued = await taskScheduler.queuedTasks
         let running = await executor.runningTasks
-        return dagIdle && queued == 0 && running == 0
+        let clusterIdle = await cluster?.backend.isIdle ?? true
+        return dagIdle && queued == 0 && running == 0 && clusterIdle
     }
 
     /// Returns once no task is running: tasks of a failed or cancelled job

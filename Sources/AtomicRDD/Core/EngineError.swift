@@ -22,6 +22,15 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case invalidArgument(operation: String, reason: String)
     /// `zip` found partitions of different lengths.
     case zipMismatch(partition: Int)
+    /// A job that runs a closure (or an operator cluster mode cannot ship yet) was
+    /// submitted to a multi-process cluster; `operator` names the first such RDD.
+    case notShippable(operator: String, rddId: Int, reason: String)
+    /// A worker could not rebuild a shipped lineage.
+    case lineageNotRebuilt(operator: String, reason: String)
+    /// A worker was refused by the driver, or lost.
+    case workerFailed(worker: String, reason: String)
+    /// No worker is left to run the job's tasks.
+    case noWorkers(reason: String)
 
     /// A sentence saying what happened.
     public var description: String {
@@ -37,6 +46,10 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .commandFailed(command, status, tail): "command '\(command)' exited with status \(status): \(tail)"
         case let .invalidArgument(operation, reason): "\(operation): \(reason)"
         case let .zipMismatch(partition): "zip: partition \(partition) has different lengths on the two sides"
+        case let .notShippable(op, id, reason): "RDD #\(id) '\(op)' cannot run on a multi-process cluster: \(reason)"
+        case let .lineageNotRebuilt(op, reason): "the worker cannot rebuild '\(op)': \(reason)"
+        case let .workerFailed(worker, reason): "worker \(worker): \(reason)"
+        case let .noWorkers(reason): "no worker can run the job: \(reason)"
         }
     }
 }

@@ -31,6 +31,11 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) must override compute")
     }
 
+    /// Runs a shipped result task on a worker (see ``RemoteResult``).
+    override final func remoteResult(_ kind: String, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        try await RemoteResult<Element>.compute(kind, of: self, split, task)
+    }
+
     // MARK: - What every RDD gets
 
     /// The records of partition `split`: read from the checkpoint, from the

@@ -18,6 +18,8 @@ public final class TaskContext: @unchecked Sendable {
     public let taskAttemptId: Int
     let environment: ExecutorEnvironment
     let cancellation: CancellationFlag
+    /// Where a worker's task reads shuffle outputs held by other nodes (nil in local mode).
+    let shuffleSource: ShuffleSource?
     // Accessed only by the thread running the task (one at a time, handed off
     // through `await`), so no lock is needed.
     var accumulatorUpdates: [Int: any AccumulatorUpdate] = [:]
@@ -25,7 +27,8 @@ public final class TaskContext: @unchecked Sendable {
     private var completionHandlers: [() -> Void] = []
 
     init(stageId: Int, partition: Int, attempt: Int, taskAttemptId: Int,
-         environment: ExecutorEnvironment, cancellation: CancellationFlag) {
+         environment: ExecutorEnvironment, cancellation: CancellationFlag, shuffleSource: ShuffleSource? = nil) {
+        self.shuffleSource = shuffleSource
         self.stageId = stageId
         self.partition = partition
         self.attempt = attempt

@@ -23,7 +23,9 @@ extension Context {
     public func textFile(_ path: String, minPartitions: Int? = nil) throws(InputError) -> RDD<String> {
         let files = try FileSplitter.files(at: path)
         let splits = try FileSplitter.splits(of: files, minPartitions: minPartitions ?? defaultMinPartitions)
-        return TextFileRDD(context: self, splits: splits)
+        return recording("textFile", arguments: WireWriter.bytes { $0.write(path); $0.write(minPartitions ?? -1) }, parents: []) {
+            TextFileRDD(context: self, splits: splits)
+        }
     }
 
     /// Every file that `path` names (a file, a directory or a glob, as in

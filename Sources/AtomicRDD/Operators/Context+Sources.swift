@@ -2,14 +2,32 @@ extension Context {
     /// An RDD of the elements of a collection held by the driver, cut into
     /// `numPartitions` slices (default: the default parallelism).
     public func parallelize<C: Collection>(_ elements: C, numPartitions: Int? = nil) -> RDD<C.Element> where C.Element: Sendable {
-        ParallelCollectionRDD(context: self, elements: Array(elements),
-                              partitions: numPartitions ?? config.defaultParallelism)
+        let partitions = numPartitions ?? config.defaultParallelism
+        return recording("parallelize", types: [C.Element.self], arguments: WireWriter.bytes { $0.write(partitions) }, parents: []) {
+            ParallelCollectionRDD(context: self, elements: Array(elements), partitions: partitions)
+        }
+    }
+
+    /// ``parallelize(_:numPartitions:)`` for key-value pairs whose keys and
+    /// values are ``WireCodable``: such an RDD can also be shipped to a cluster.
+    public func parallelize<C: Collection, K: WireCodable & Sendable, V: WireCodable & Sendable>(
+        _ elements: C, numPartitions: Int? = nil
+    ) -> RDD<(K, V)> where C.Element == (K, V) {
+        let partitions = numPartitions ?? config.defaultParallelism
+        return recording("parallelize", types: [K.self, V.self], arguments: WireWriter.bytes { $0.write(partitions) }, parents: []) {
+            let rdd = ParallelCollectionRDD(context: self, elements: Array(elements), partitions: partitions)
+            rdd.setCodec(.pair(K.self, V.self))
+            return rdd
+        }
     }
 
     /// The integers `start, start + step, …` below `end`, computed in the tasks.
     public func range(_ start: Int, _ end: Int, step: Int = 1, numPartitions: Int? = nil) -> RDD<Int> {
-        RangeRDD(context: self, range: start..<max(start, end), step: step,
-                 partitions: numPartitions ?? config.defaultParallelism)
+        let partitions = numPartitions ?? config.defaultParallelism
+        return recording("range", arguments: WireWriter.bytes { $0.write(start); $0.write(end); $0.write(step); $0.write(partitions) },
+                         parents: []) {
+            RangeRDD(context: self, range: start..<max(start, end), step: step, partitions: partitions)
+        }
     }
 
     /// An RDD with no partitions and no elements.

@@ -3,13 +3,13 @@ import AtomicTransport
 extension RDD {
     /// Every element, in partition order.
     public func collect() async throws -> [Element] {
-        let parts = try await context.runJob(self) { _, records in try records.collect() }
+        let parts = try await context.runJob(self, remote: RemoteResult<[Element]>.collect(self)) { _, records in try records.collect() }
         return Array(parts.joined())
     }
 
     /// The number of elements.
     public func count() async throws -> Int {
-        try await context.runJob(self) { _, records in try records.count() }.reduce(0, +)
+        try await context.runJob(self, remote: RemoteResult<Int>.count) { _, records in try records.count() }.reduce(0, +)
     }
 
     /// True when the RDD has no elements (reads as few partitions as it can).

@@ -33,9 +33,14 @@ extension RDD {
     public func join<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, (V, W))> where Element == (K, V) {
-        joined(other, numPartitions, name: "join", keepLeft: false, keepRight: false) { key, v, w in
-            guard let v, let w else { preconditionFailure("Internal inconsistency: inner join without a value") }
-            return (key, (v, w))
+        context.recording("join", types: [K.self, V.self, W.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            let rows = joined(other, numPartitions, name: "join", keepLeft: false, keepRight: false) { key, v, w in
+                guard let v, let w else { preconditionFailure("Internal inconsistency: inner join without a value") }
+                return (key, (v, w))
+            }
+            rows.setCodec(.joinedRows(K.self, V.self, W.self))
+            return rows
         }
     }
 

@@ -125,7 +125,10 @@ extension RDD {
     /// ``aggregateByKey(zero:numPartitions:seqOp:combOp:)``: they send one value
     /// per key and map task instead of every value.
     public func groupByKey<K: ShuffleKey, V: WireCodable & Sendable>(numPartitions: Int? = nil) -> RDD<(K, [V])> where Element == (K, V) {
-        combineByKey(Self.grouping(V.self), placement: .default(for: [self], numPartitions: numPartitions), name: "groupByKey")
+        context.recording("groupByKey", types: [K.self, V.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self]) {
+            combineByKey(Self.grouping(V.self), placement: .default(for: [self], numPartitions: numPartitions), name: "groupByKey")
+        }
     }
 
     /// ``groupByKey(numPartitions:)`` into the partitions of `partitioner`.
@@ -291,7 +294,9 @@ extension RDD {
     /// ``mapValues(_:)`` with a registered function, so the job can run on a cluster.
     public func mapValues<K: Sendable, V: Sendable, F: MapFunction>(_ function: F) -> RDD<(K, F.Output)>
     where Element == (K, V), F.Input == V {
-        mapValues { try function($0) }.registered(function)
+        context.recording("mapValues", function: function.descriptor, types: [K.self], parents: [self]) {
+            mapValues { try function($0) }.registered(function)
+        }
     }
 
     /// ``flatMapValues(_:)`` with a registered function.
@@ -303,7 +308,10 @@ extension RDD {
     /// ``reduceByKey(numPartitions:_:)`` with a registered function.
     public func reduceByKey<K: ShuffleKey, F: ReduceFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(K, F.Value)>
     where Element == (K, F.Value), F.Value: WireCodable {
-        reduceByKey(numPartitions: numPartitions) { try function($0, $1) }.registered(function)
+        context.recording("reduceByKey", function: function.descriptor, types: [K.self, F.Value.self],
+                          arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) }, parents: [self]) {
+            reduceByKey(numPartitions: numPartitions) { try function($0, $1) }.registered(function)
+        }
     }
 
     /// ``foldByKey(zero:numPartitions:_:)`` with a registered function.

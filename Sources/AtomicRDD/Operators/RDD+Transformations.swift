@@ -89,27 +89,34 @@ extension RDD {
 extension RDD {
     /// ``map(_:)`` with a registered function, so the job can run on a cluster.
     public func map<F: MapFunction>(_ function: F) -> RDD<F.Output> where F.Input == Element {
-        map { try function($0) }.registered(function)
+        context.recording("map", function: function.descriptor, parents: [self]) { map { try function($0) }.registered(function) }
     }
 
     /// ``flatMap(_:)`` with a registered function.
     public func flatMap<F: FlatMapFunction>(_ function: F) -> RDD<F.Output.Element> where F.Input == Element {
-        flatMap { try function($0) }.registered(function)
+        context.recording("flatMap", function: function.descriptor, parents: [self]) {
+            flatMap { try function($0) }.registered(function)
+        }
     }
 
     /// ``filter(_:)`` with a registered function.
     public func filter<F: FilterFunction>(_ function: F) -> RDD<Element> where F.Input == Element {
-        filter { try function($0) }.registered(function)
+        context.recording("filter", function: function.descriptor, parents: [self]) {
+            filter { try function($0) }.registered(function)
+        }
     }
 
     /// ``mapPartitionsWithIndex(preservesPartitioning:_:)`` with a registered function.
     public func mapPartitions<F: PartitionFunction>(preservesPartitioning: Bool = false, _ function: F) -> RDD<F.Output.Element> where F.Input == Element {
-        mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitions") { try function($0, $1) }
-            .registered(function)
+        context.recording("mapPartitions", function: function.descriptor,
+                          arguments: WireWriter.bytes { $0.write(preservesPartitioning) }, parents: [self]) {
+            mapPartitionsWithIndex(preservesPartitioning: preservesPartitioning, name: "mapPartitions") { try function($0, $1) }
+                .registered(function)
+        }
     }
 
     /// ``keyBy(_:)`` with a registered function.
     public func keyBy<F: MapFunction>(_ function: F) -> RDD<(F.Output, Element)> where F.Input == Element {
-        keyBy { try function($0) }.registered(function)
+        context.recording("keyBy", function: function.descriptor, parents: [self]) { keyBy { try function($0) }.registered(function) }
     }
 }

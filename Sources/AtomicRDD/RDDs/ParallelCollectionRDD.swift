@@ -1,6 +1,6 @@
 /// An RDD over an array held by the driver, cut into slices: `parallelize`.
 final class ParallelCollectionRDD<Element: Sendable>: RDD<Element>, @unchecked Sendable {
-    private let slices: [[Element]]
+    let slices: [[Element]]
 
     init(context: Context, elements: [Element], partitions: Int) {
         let count = Swift.max(1, partitions)

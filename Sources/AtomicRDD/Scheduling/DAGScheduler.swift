@@ -10,6 +10,7 @@ actor DAGScheduler {
         var results: [(any Sendable)?]
         let work: @Sendable (Int) -> TaskWork
         let cancellation: CancellationFlag
+        let remote: RemoteJob?
     }
 
     private var state: SchedulerState
@@ -24,11 +25,11 @@ actor DAGScheduler {
 
     /// Runs a job over `partitions` of `rdd`; `work` says what the task of a
     /// partition does. Returns one value per partition, in order.
-    func runJob(rdd: AnyRDD, partitions: [Int], jobId: Int,
+    func runJob(rdd: AnyRDD, partitions: [Int], jobId: Int, remote: RemoteJob? = nil,
                 work: @escaping @Sendable (Int) -> TaskWork) async throws -> [any Sendable] {
         try await withCheckedThrowingContinuation { continuation in
             jobs[jobId] = Job(continuation: continuation, results: Array(repeating: nil, count: partitions.count),
-                              work: work, cancellation: CancellationFlag())
+                              work: work, cancellation: CancellationFlag(), remote: remote)
             let directives = state.submitJob(jobId, rdd: rdd, partitions: partitions)
             Task { await self.perform(directives) }
         }
@@ -50,6 +51,9 @@ actor DAGScheduler {
         await perform(state.cancelJob(jobId))
     }
 
+    /// Map outputs held by a lost worker: their stages rerun those tasks when next needed.
+    func outputsLost(shuffleId: Int, mapIndices: [Int]) { state.outputsLost(shuffleId: shuffleId, mapIndices: mapIndices) }
+
     /// Forgets a shuffle whose outputs were deleted.
     func forgetShuffle(_ shuffleId: Int) { state.forgetShuffle(shuffleId) }
 
@@ -65,7 +69,8 @@ actor DAGScheduler {
             case .launch(let specs):
                 let launches = specs.compactMap { spec -> TaskLaunch? in
                     guard let job = jobs[spec.jobId] ?? jobs.values.first else { return nil }
-                    return TaskLaunch(spec: spec, work: work(for: spec, job: job), cancellation: job.cancellation)
+                    return TaskLaunch(spec: spec, work: work(for: spec, job: job), cancellation: job.cancellation,
+                                      remote: job.remote)
                 }
                 await backend.submit(launches)
             case .deliver(let jobId, let index, let value):

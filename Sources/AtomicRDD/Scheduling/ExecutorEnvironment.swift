@@ -40,6 +40,8 @@ struct TaskLaunch: Sendable {
     let spec: TaskSpec
     let work: TaskWork
     let cancellation: CancellationFlag
+    /// What a worker needs to run the task (multi-process cluster only).
+    var remote: RemoteJob? = nil
 }
 
 /// Runs tasks on task slots. ``TaskScheduler`` is the real one; scheduler

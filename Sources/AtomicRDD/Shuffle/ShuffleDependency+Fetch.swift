@@ -5,8 +5,15 @@ extension ShuffleDependency {
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a
     ///   map output is missing (its stage reruns); read errors as the records are pulled.
     func fetch(_ split: Int, _ task: TaskContext) async throws -> Records<(K, C)> {
-        let blocks = try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
         let codec = codec
+        let blocks: [ShuffleBlock]
+        if let source = task.shuffleSource {
+            blocks = try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task) { bytes in
+                try codec.decodeAll(bytes)
+            }
+        } else {
+            blocks = try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
+        }
         var sources = blocks.makeIterator()
         var current: Records<(K, C)> = .empty
         return Records {
@@ -18,6 +25,22 @@ extension ShuffleDependency {
                 case .disk(let segment): current = try RunFileReader.records(segment, codec: codec)
                 }
             }
+        }
+    }
+}
+
+extension ShuffleDependency {
+    /// Encodes one reducer's bucket of a map output (memory and spill files) for
+    /// a reducer on another node.
+    static func bucketEncoder(_ output: MapOutput, codec: RecordCodec<(K, C)>) -> @Sendable (Int) throws -> [UInt8] {
+        let memory = output.memory, segments = output.segments
+        return { reduce in
+            var records = memory[reduce].map { $0 as! [(K, C)] } ?? []
+            for segment in segments[reduce] where !segment.range.isEmpty {
+                var reader = try RunFileReader.records(segment, codec: codec)
+                while let record = try reader.next() { records.append(record) }
+            }
+            return codec.encodeAll(records)
         }
     }
 }

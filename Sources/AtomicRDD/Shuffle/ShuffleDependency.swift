@@ -32,10 +32,11 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     override func runMapTask(_ split: Int, _ task: TaskContext) async throws -> MapStatus {
         let records = Handoff(value: try await rdd.iterator(split, task))
         let environment = task.environment
-        let (output, status) = try await environment.threads.run(task) { [self] in
+        var (output, status) = try await environment.threads.run(task) { [self] in
             var input = records.value
             return try writeMap(self, &input, task)
         }
+        if task.shuffleSource != nil { output.encodeBucket = Self.bucketEncoder(output, codec: codec) }
         await environment.shuffleManager.register(shuffleId: shuffleId, mapIndex: split, output: output)
         return status
     }

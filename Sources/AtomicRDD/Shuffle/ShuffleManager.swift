@@ -20,6 +20,9 @@ struct MapOutput: Sendable {
     var memoryBytes: Int
     /// Files written by the task.
     var files: [String]
+    /// One reducer's bucket, encoded, for reducers on other nodes (set by the
+    /// map task, where the record types are concrete).
+    var encodeBucket: (@Sendable (Int) throws -> [UInt8])? = nil
 }
 
 /// A piece of a reducer's input.
@@ -54,9 +57,14 @@ actor ShuffleManager {
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
     func fetch(shuffleId: Int, mapCount: Int, reduce: Int) throws -> [ShuffleBlock] {
+        try fetch(shuffleId: shuffleId, maps: 0..<mapCount, reduce: reduce)
+    }
+
+    /// The blocks of reduce partition `reduce` from the given map tasks' outputs.
+    func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws -> [ShuffleBlock] {
         let maps = outputs[shuffleId] ?? [:]
         var blocks: [ShuffleBlock] = []
-        for mapIndex in 0..<mapCount {
+        for mapIndex in mapIndices {
             guard let output = maps[mapIndex] else {
                 throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
             }
@@ -64,6 +72,17 @@ actor ShuffleManager {
             for segment in output.segments[reduce] where !segment.range.isEmpty { blocks.append(.disk(segment)) }
         }
         return blocks
+    }
+
+    /// One map output's bucket for `reduce`, encoded for a reducer on another node.
+    ///
+    /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when the output is not here.
+    func encodedBucket(shuffleId: Int, mapIndex: Int, reduce: Int) throws -> [UInt8] {
+        guard let output = outputs[shuffleId]?[mapIndex], let encode = output.encodeBucket, reduce >= 0,
+              reduce < output.segments.count else {
+            throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
+        }
+        return try encode(reduce)
     }
 
     /// Deletes a shuffle's outputs: memory is released and files removed.

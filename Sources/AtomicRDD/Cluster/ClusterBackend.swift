@@ -1,0 +1,195 @@
+import AtomicActors
+
+/// Places tasks on the workers of a multi-process cluster, within each worker's
+/// cores, and lives on the driver. It ships each task's descriptor, turns the
+/// worker's report into the task's outcome, remembers which worker holds each
+/// map output, and when a worker is lost tells the ``DAGScheduler`` which
+/// outputs went with it (their stages rerun the missing tasks).
+actor ClusterBackend: TaskBackend {
+    private struct Worker {
+        let node: NodeIdentity
+        let cores: Int
+        let service: WorkerService
+        var running = 0
+    }
+
+    private let system: ClusterSystem
+    private weak var dag: DAGScheduler?
+    private var workers: [NodeIdentity: Worker] = [:]
+    private var queue: [TaskLaunch] = []
+    private var running = 0
+    /// For each shuffle: the worker holding each map output.
+    private var locations: [Int: [Int: NodeIdentity]] = [:]
+    private var registrationWaiters: [Int: (count: Int, continuation: CheckedContinuation<Void, any Error>)] = [:]
+    private var nextWaiter = 0
+    private var lostWorkers: [String] = []
+
+    init(system: ClusterSystem) { self.system = system }
+
+    func attach(_ dag: DAGScheduler) { self.dag = dag }
+
+    // MARK: Workers
+
+    /// Adds a registered worker and starts tasks on it.
+    func addWorker(_ registration: WorkerRegistration) throws {
+        let service = try WorkerService.resolve(id: ActorAddress(node: registration.node, path: WellKnownPath.atomicWorker),
+                                                using: system)
+        workers[registration.node] = Worker(node: registration.node, cores: max(1, registration.cores), service: service)
+        system.settings.logger?("[\(system.identity)] worker \(registration.node) registered: \(registration.cores) cores")
+        for (id, waiter) in registrationWaiters where workers.count >= waiter.count {
+            registrationWaiters[id] = nil
+            waiter.continuation.resume()
+        }
+        dispatch()
+    }
+
+    /// Returns once `count` workers have registered.
+    ///
+    /// - Throws: ``EngineError/noWorkers(reason:)`` after `timeout`, or
+    ///   ``EngineError/workerFailed(worker:reason:)`` when a worker process exits first.
+    func waitForWorkers(_ count: Int, timeout: Duration) async throws {
+        guard workers.count < count else { return }
+        let id = nextWaiter
+        nextWaiter += 1
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            await self?.failWaiter(id, EngineError.noWorkers(reason: "only \(await self?.workers.count ?? 0) of \(count) workers registered within \(timeout)"))
+        }
+        defer { timer.cancel() }
+        try await withCheckedThrowingContinuation { registrationWaiters[id] = (count, $0) }
+    }
+
+    private func failWaiter(_ id: Int, _ error: any Error) {
+        registrationWaiters.removeValue(forKey: id)?.continuation.resume(throwing: error)
+    }
+
+    /// A worker process this driver started has exited: while the Context is
+    /// still waiting for its workers, that is a failed start.
+    func workerProcessExited(status: Int32, stderr: String) {
+        let error = EngineError.workerFailed(worker: "process", reason: "exited with status \(status) before registering: \(stderr)")
+        for id in Array(registrationWaiters.keys) { failWaiter(id, error) }
+    }
+
+    /// The registered workers.
+    var workerNodes: [NodeIdentity] { Array(workers.keys) }
+
+    /// A worker died or left: its map outputs are gone, and with no worker left
+    /// the queued tasks fail at once.
+    func workerLost(_ node: NodeIdentity, reason: String) async {
+        guard workers.removeValue(forKey: node) != nil else { return }
+        system.settings.logger?("[\(system.identity)] worker \(node) lost: \(reason)")
+        lostWorkers.append("\(node.endpoint) (\(reason))")
+        for (shuffleId, maps) in locations {
+            let lost = maps.filter { $0.value == node }.map(\.key)
+            guard !lost.isEmpty else { continue }
+            for mapIndex in lost { locations[shuffleId]?[mapIndex] = nil }
+            await dag?.outputsLost(shuffleId: shuffleId, mapIndices: lost)
+        }
+        if workers.isEmpty { await failQueued() }
+    }
+
+    /// Deletes a shuffle's outputs on every worker.
+    func removeShuffle(_ shuffleId: Int) async {
+        locations[shuffleId] = nil
+        for worker in workers.values { try? await worker.service.removeShuffle(shuffleId) }
+    }
+
+    // MARK: TaskBackend
+
+    func submit(_ launches: [TaskLaunch]) async {
+        queue += launches
+        if workers.isEmpty { await failQueued() } else { dispatch() }
+    }
+
+    func cancelJob(_ jobId: Int) async {
+        queue.removeAll { $0.spec.jobId == jobId }
+    }
+
+    /// Tasks queued or running.
+    var isIdle: Bool { queue.isEmpty && running == 0 }
+
+    private func dispatch() {
+        while !queue.isEmpty {
+            guard let node = workers.values.filter({ $0.running < $0.cores })
+                .min(by: { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores })?.node else { return }
+            let launch = queue.removeFirst()
+            workers[node]!.running += 1
+            running += 1
+            start(launch, on: workers[node]!)
+        }
+    }
+
+    private func start(_ launch: TaskLaunch, on worker: Worker) {
+        let descriptor = describe(launch)
+        let node = worker.node, service = worker.service
+        Task {
+            let outcome: SchedulerState.TaskOutcome
+            do {
+                guard let descriptor = try descriptor.get() else { throw EngineError.noWorkers(reason: "internal: no plan") }
+                outcome = try Self.outcome(await service.runTask(descriptor), launch: launch, node: node)
+            } catch let error as RemoteCallError {
+                outcome = .failed(EngineError.workerFailed(worker: "\(node.endpoint)", reason: "\(error)"))
+                await self.workerLost(node, reason: "\(error)")
+            } catch {
+                outcome = .failed(error)
+            }
+            await self.finished(launch, on: node, outcome)
+        }
+    }
+
+    private func describe(_ launch: TaskLaunch) -> Result<TaskDescriptor?, any Error> {
+        guard let remote = launch.remote else {
+            return .failure(EngineError.notShippable(operator: "job", rddId: -1, reason: "the task has no shipped plan"))
+        }
+        var descriptor = TaskDescriptor()
+        let spec = launch.spec
+        descriptor.taskId = spec.taskId
+        descriptor.jobId = spec.jobId
+        descriptor.stageId = spec.stageId
+        descriptor.stageAttempt = spec.stageAttempt
+        descriptor.partition = spec.partition
+        descriptor.attempt = spec.attempt
+        if case .shuffleMap(let dependency) = launch.work { descriptor.shuffleId = dependency.shuffleId }
+        descriptor.result = remote.result
+        descriptor.plan = remote.plan
+        descriptor.rootId = remote.rootId
+        for (shuffleId, maps) in locations {
+            let count = (maps.keys.max() ?? -1) + 1
+            descriptor.locations[shuffleId] = (0..<count).map { maps[$0] }
+        }
+        return .success(descriptor)
+    }
+
+    private static func outcome(_ report: TaskReport, launch: TaskLaunch, node: NodeIdentity) throws -> SchedulerState.TaskOutcome {
+        switch report {
+        case let .mapOutput(bytes, records):
+            return .mapOutput(MapStatus(executorId: "\(node.endpoint)", bytesPerReducer: bytes, records: records))
+        case .result(let value):
+            guard let remote = launch.remote else { throw EngineError.noWorkers(reason: "internal: no decoder") }
+            return .result(try remote.decode(value))
+        case let .fetchFailed(shuffleId, mapIndex):
+            return .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
+        case let .failed(type, message):
+            return .failed(RemoteTaskError(typeName: type, message: message, worker: "\(node.endpoint)"))
+        }
+    }
+
+    private func finished(_ launch: TaskLaunch, on node: NodeIdentity, _ outcome: SchedulerState.TaskOutcome) async {
+        running -= 1
+        workers[node]?.running -= 1
+        if case .mapOutput = outcome, case .shuffleMap(let dependency) = launch.work, workers[node] != nil {
+            locations[dependency.shuffleId, default: [:]][launch.spec.partition] = node
+        }
+        await dag?.taskEnded(launch.spec, outcome, accumulators: [])
+        dispatch()
+    }
+
+    private func failQueued() async {
+        let failed = queue
+        queue = []
+        let reason = lostWorkers.isEmpty ? "the cluster has no workers" : "every worker was lost: \(lostWorkers.joined(separator: ", "))"
+        for launch in failed {
+            await dag?.taskEnded(launch.spec, .failed(EngineError.noWorkers(reason: reason)), accumulators: [])
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import AtomicActors
+import Foundation
+import Synchronization
+
+/// The driver's side of a multi-process cluster: its cluster node, the service
+/// workers register with, the task backend, and (in local-cluster mode) the
+/// worker processes it started, which it stops with the Context.
+final class ClusterDriver: Sendable {
+    let system: ClusterSystem
+    let backend: ClusterBackend
+    private let service: DriverService
+    private let expectedWorkers: Int
+    private let timeout: Duration
+    private let children: Mutex<[WorkerProcess]>
+    private let watcher: Task<Void, Never>
+
+    private init(system: ClusterSystem, backend: ClusterBackend, service: DriverService, expectedWorkers: Int,
+                 timeout: Duration, watcher: Task<Void, Never>) {
+        self.system = system
+        self.backend = backend
+        self.service = service
+        self.expectedWorkers = expectedWorkers
+        self.timeout = timeout
+        self.children = Mutex([])
+        self.watcher = watcher
+    }
+
+    /// Starts the driver's node and, in local-cluster mode, the worker processes.
+    static func start(config: Config) async throws -> ClusterDriver {
+        var settings = ClusterSettings()
+        if let secretFile = config.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
+        let listen: Endpoint, expected: Int
+        switch config.deployment {
+        case .local:
+            preconditionFailure("Internal inconsistency: a local Context has no cluster")
+        case let .localCluster(workers, _, _):
+            listen = Endpoint(host: "127.0.0.1", port: 0)
+            expected = workers
+        case let .cluster(address, workers):
+            guard let endpoint = Endpoint(parsing: address) else {
+                throw EngineError.invalidArgument(operation: "Config.cluster", reason: "'\(address)' is not HOST:PORT")
+            }
+            listen = endpoint
+            expected = workers
+        }
+        let system = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
+                                                   listenOn: listen, settings: settings)
+        let backend = ClusterBackend(system: system)
+        let service = system.withPath(WellKnownPath.atomicDriver) {
+            DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint)
+        }
+        let events = system.membershipEvents()
+        let watcher = Task {
+            for await event in events {
+                switch event {
+                case .down(let node), .unreachable(let node): await backend.workerLost(node, reason: "\(event)")
+                case .up, .reachable: break
+                }
+            }
+        }
+        let driver = ClusterDriver(system: system, backend: backend, service: service, expectedWorkers: expected,
+                                   timeout: config.workerStartTimeout, watcher: watcher)
+        if case let .localCluster(workers, cores, memory) = config.deployment {
+            do {
+                for _ in 0..<workers {
+                    let child = try WorkerProcess.launch(executable: config.workerExecutable, driver: system.identity.endpoint,
+                                                         cores: cores, memory: memory, secretFile: config.secretFile) { status, stderr in
+                        Task { await backend.workerProcessExited(status: status, stderr: stderr) }
+                    }
+                    driver.children.withLock { $0.append(child) }
+                }
+            } catch {
+                await driver.stop()
+                throw error
+            }
+        }
+        return driver
+    }
+
+    /// The process ids of the workers this driver started (for tests that kill one).
+    var workerProcessIds: [Int32] { children.withLock { $0.map(\.pid) } }
+
+    /// The driver's address, which workers are given.
+    var endpoint: Endpoint { system.identity.endpoint }
+
+    /// Returns once every expected worker has registered.
+    ///
+    /// - Throws: ``EngineError/workerFailed(worker:reason:)`` when a worker
+    ///   process exits first, or ``EngineError/noWorkers(reason:)`` on timeout.
+    func waitForWorkers() async throws {
+        try await backend.waitForWorkers(expectedWorkers, timeout: timeout)
+    }
+
+    /// Stops the worker processes and the driver's node.
+    func stop() async {
+        watcher.cancel()
+        let children = self.children.withLock { children in
+            defer { children = [] }
+            return children
+        }
+        for child in children { await child.stop() }
+        await system.shutdown()
+    }
+}

@@ -1,0 +1,124 @@
+import AtomicActors
+
+/// What a worker tells the driver when it joins.
+struct WorkerRegistration: Sendable, WireCodable {
+    var node: NodeIdentity
+    var cores: Int
+    var memory: Int
+    /// The worker's ``FunctionRegistry/fingerprint``: it must equal the driver's.
+    var fingerprint: UInt64
+
+    func encode(to writer: inout WireWriter) {
+        writer.write(node)
+        writer.write(cores)
+        writer.write(memory)
+        writer.write(fingerprint)
+    }
+
+    init(node: NodeIdentity, cores: Int, memory: Int, fingerprint: UInt64) {
+        self.node = node
+        self.cores = cores
+        self.memory = memory
+        self.fingerprint = fingerprint
+    }
+
+    init(from reader: inout WireReader) throws(WireError) {
+        node = try reader.read()
+        cores = try reader.read()
+        memory = try reader.read()
+        fingerprint = try reader.read()
+    }
+}
+
+/// One task as the driver ships it to a worker.
+struct TaskDescriptor: Sendable, WireCodable {
+    var taskId = 0, jobId = 0, stageId = 0, stageAttempt = 0, partition = 0, attempt = 0
+    /// The shuffle a map task writes; -1 for a result task.
+    var shuffleId = -1
+    /// The action a result task computes (see ``RemoteResult``).
+    var result = ""
+    /// The job's encoded ``LineagePlan``.
+    var plan: [UInt8] = []
+    /// The id of the job's RDD in the plan.
+    var rootId = 0
+    /// For each shuffle the task may read: the node holding each map output.
+    var locations: [Int: [NodeIdentity?]] = [:]
+
+    init() {}
+
+    func encode(to writer: inout WireWriter) {
+        for value in [taskId, jobId, stageId, stageAttempt, partition, attempt, shuffleId, rootId] { writer.write(value) }
+        writer.write(result)
+        writer.write(plan)
+        writer.write(locations)
+    }
+
+    init(from reader: inout WireReader) throws(WireError) {
+        taskId = try reader.read()
+        jobId = try reader.read()
+        stageId = try reader.read()
+        stageAttempt = try reader.read()
+        partition = try reader.read()
+        attempt = try reader.read()
+        shuffleId = try reader.read()
+        rootId = try reader.read()
+        result = try reader.read()
+        plan = try reader.read()
+        locations = try reader.read()
+    }
+}
+
+/// How a shipped task ended, as the worker reports it.
+enum TaskReport: Sendable, WireCodable {
+    /// A map task wrote its output: approximate bytes per reducer and records.
+    case mapOutput(bytesPerReducer: [Int], records: Int)
+    /// A result task's encoded value.
+    case result([UInt8])
+    /// A map output could not be fetched.
+    case fetchFailed(shuffleId: Int, mapIndex: Int)
+    /// The task threw: the error's type and description.
+    case failed(type: String, message: String)
+
+    func encode(to writer: inout WireWriter) {
+        switch self {
+        case let .mapOutput(bytes, records):
+            writer.write(UInt8(0)); writer.write(bytes); writer.write(records)
+        case let .result(value):
+            writer.write(UInt8(1)); writer.write(value)
+        case let .fetchFailed(shuffleId, mapIndex):
+            writer.write(UInt8(2)); writer.write(shuffleId); writer.write(mapIndex)
+        case let .failed(type, message):
+            writer.write(UInt8(3)); writer.write(type); writer.write(message)
+        }
+    }
+
+    init(from reader: inout WireReader) throws(WireError) {
+        switch try reader.read(UInt8.self) {
+        case 0: self = .mapOutput(bytesPerReducer: try reader.read(), records: try reader.read())
+        case 1: self = .result(try reader.read())
+        case 2: self = .fetchFailed(shuffleId: try reader.read(), mapIndex: try reader.read())
+        case 3: self = .failed(type: try reader.read(), message: try reader.read())
+        case let tag: throw .unknownTag(offset: reader.offset, tag: UInt64(tag), type: "TaskReport")
+        }
+    }
+}
+
+/// An error a task threw on a worker, as the driver sees it.
+public struct RemoteTaskError: Error, Sendable, CustomStringConvertible {
+    /// The Swift type of the original error.
+    public let typeName: String
+    /// The original error's description.
+    public let message: String
+    /// The worker the task ran on.
+    public let worker: String
+
+    /// "TypeName on worker: message".
+    public var description: String { "\(typeName) on worker \(worker): \(message)" }
+}
+
+extension WellKnownPath {
+    /// The driver's ``DriverService``, where workers register.
+    static let atomicDriver = "/system/atomic-driver"
+    /// A worker's ``WorkerService``, which runs tasks and serves shuffle buckets.
+    static let atomicWorker = "/system/atomic-worker"
+}

@@ -1,0 +1,56 @@
+import AtomicActors
+
+/// The driver's service for workers, at ``WellKnownPath/atomicDriver``: a worker
+/// registers here, and is refused when its function registry differs.
+distributed actor DriverService {
+    typealias ActorSystem = ClusterSystem
+    private let backend: ClusterBackend
+    private let fingerprint: UInt64
+
+    init(actorSystem: ClusterSystem, backend: ClusterBackend, fingerprint: UInt64) {
+        self.actorSystem = actorSystem
+        self.backend = backend
+        self.fingerprint = fingerprint
+    }
+
+    /// Adds a worker with its cores and memory.
+    ///
+    /// - Throws: ``EngineError/workerFailed(worker:reason:)`` when the worker was
+    ///   built from other code (its registry fingerprint differs).
+    distributed func register(_ registration: WorkerRegistration) async throws {
+        guard registration.fingerprint == fingerprint else {
+            throw EngineError.workerFailed(
+                worker: "\(registration.node)",
+                reason: "refused: its function registry (fingerprint \(registration.fingerprint)) differs from the driver's "
+                    + "(\(fingerprint)); driver and workers must run the same build")
+        }
+        try await backend.addWorker(registration)
+    }
+}
+
+/// A worker's service for the driver and the other workers, at
+/// ``WellKnownPath/atomicWorker``: runs shipped tasks, serves shuffle buckets.
+distributed actor WorkerService {
+    typealias ActorSystem = ClusterSystem
+    private let runtime: WorkerRuntime
+
+    init(actorSystem: ClusterSystem, runtime: WorkerRuntime) {
+        self.actorSystem = actorSystem
+        self.runtime = runtime
+    }
+
+    /// Runs a task to its end.
+    distributed func runTask(_ task: TaskDescriptor) async -> TaskReport {
+        await runtime.run(task)
+    }
+
+    /// One map output's bucket for a reducer, encoded.
+    distributed func fetchBucket(shuffleId: Int, mapIndex: Int, reduce: Int) async throws -> [UInt8] {
+        try await runtime.context.environment.shuffleManager.encodedBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
+    }
+
+    /// Deletes a shuffle's outputs held here.
+    distributed func removeShuffle(_ shuffleId: Int) async {
+        await runtime.context.environment.shuffleManager.remove(shuffleId: shuffleId)
+    }
+}

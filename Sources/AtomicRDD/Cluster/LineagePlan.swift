@@ -1,0 +1,121 @@
+import AtomicTransport
+
+/// One RDD of a shipped lineage: its recipe as data.
+struct LineageNode: Sendable, WireCodable {
+    var id: Int
+    var operatorName: String
+    var function: FunctionDescriptor?
+    var types: [String]
+    var arguments: [UInt8]
+    /// The elements of a `parallelize`, encoded (empty for other operators).
+    var elements: [UInt8]
+    /// Ids of the parent nodes, in the operator's argument order.
+    var parents: [Int]
+    var rddIds: [Int]
+    var shuffleIds: [Int]
+
+    func encode(to writer: inout WireWriter) {
+        writer.write(id)
+        writer.write(operatorName)
+        writer.write(function)
+        writer.write(types)
+        writer.write(arguments)
+        writer.write(elements)
+        writer.write(parents)
+        writer.write(rddIds)
+        writer.write(shuffleIds)
+    }
+
+    init(from reader: inout WireReader) throws(WireError) {
+        id = try reader.read()
+        operatorName = try reader.read()
+        function = try reader.read()
+        types = try reader.read()
+        arguments = try reader.read()
+        elements = try reader.read()
+        parents = try reader.read()
+        rddIds = try reader.read()
+        shuffleIds = try reader.read()
+    }
+
+    init(id: Int, recipe: LineageRecipe, elements: [UInt8]) {
+        self.id = id
+        operatorName = recipe.operatorName
+        function = recipe.function
+        types = recipe.types
+        arguments = recipe.arguments
+        self.elements = elements
+        parents = recipe.parents.map(\.id)
+        rddIds = recipe.rddIds
+        shuffleIds = recipe.shuffleIds
+    }
+}
+
+/// A job's lineage as data: what the driver ships to workers, which rebuild it
+/// through the ``OperatorCatalog`` and the static ``FunctionRegistry``.
+/// Nodes come parents first; the last node is the job's RDD.
+struct LineagePlan: Sendable, WireCodable {
+    var nodes: [LineageNode]
+
+    /// The plan of `rdd`'s lineage.
+    ///
+    /// - Throws: ``EngineError/notShippable(operator:rddId:reason:)`` naming the
+    ///   first RDD that runs a closure or that cluster mode cannot ship.
+    init(of rdd: AnyRDD) throws(EngineError) {
+        var nodes: [LineageNode] = []
+        var seen: Set<Int> = []
+        try LineagePlan.visit(rdd, into: &nodes, seen: &seen)
+        self.nodes = nodes
+    }
+
+    private static func visit(_ rdd: AnyRDD, into nodes: inout [LineageNode], seen: inout Set<Int>) throws(EngineError) {
+        guard !seen.contains(rdd.id) else { return }
+        seen.insert(rdd.id)
+        guard let recipe = rdd.recipe else {
+            let reason = rdd.runsUserClosure
+                ? "it runs a closure; use the operator's registered-function form"
+                : "this operator does not run on a cluster yet"
+            throw .notShippable(operator: rdd.operatorName, rddId: rdd.id, reason: reason)
+        }
+        for parent in recipe.parents { try visit(parent, into: &nodes, seen: &seen) }
+        let elements = try (rdd as? ShippedElements)?.shippedElements() ?? []
+        nodes.append(LineageNode(id: rdd.id, recipe: recipe, elements: elements))
+    }
+
+    func encode(to writer: inout WireWriter) { writer.write(nodes) }
+
+    init(from reader: inout WireReader) throws(WireError) { nodes = try reader.read() }
+}
+
+/// A source RDD whose elements travel inside the plan (`parallelize`).
+protocol ShippedElements {
+    /// The elements of every partition, encoded.
+    func shippedElements() throws(EngineError) -> [UInt8]
+}
+
+extension ParallelCollectionRDD: ShippedElements {
+    func shippedElements() throws(EngineError) -> [UInt8] {
+        guard let codec = codec.withLock({ $0 }) ?? RecordCodec<Element>.wireIfCodable() else {
+            throw .notShippable(operator: operatorName, rddId: id, reason: "its element type \(Element.self) is not WireCodable")
+        }
+        return codec.encodeAll(Array(slices.joined()))
+    }
+}
+
+extension RecordCodec {
+    /// The wire codec of `Element` when it is ``WireCodable`` (found at run time).
+    static func wireIfCodable() -> RecordCodec<Element>? {
+        guard let codable = Element.self as? any WireCodable.Type else { return nil }
+        func make<W: WireCodable>(_: W.Type) -> Any { RecordCodec<W>.wire(W.self) }
+        return make(codable) as? RecordCodec<Element>
+    }
+}
+
+extension WireWriter {
+    /// The bytes `body` writes.
+    static func bytes(_ body: (inout WireWriter) -> Void) -> [UInt8] {
+        var writer = WireWriter(capacity: 32)
+        body(&writer)
+        return writer.take()
+    }
+}

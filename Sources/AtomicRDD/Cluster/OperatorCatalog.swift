@@ -1,0 +1,247 @@
+import AtomicTransport
+
+/// Rebuilds shipped lineage on a worker: each operator's builder calls the same
+/// public operator the driver called, with the node's registered function and
+/// with Swift types looked up by name, while the node's recorded ids are replayed.
+enum OperatorCatalog {
+    /// The operators a worker can rebuild, by name.
+    static let operatorNames: Set<String> = Set(builders.keys)
+
+    /// The plan's RDDs, by their driver ids.
+    ///
+    /// - Throws: ``EngineError/lineageNotRebuilt(operator:reason:)``.
+    static func rebuild(_ plan: LineagePlan, in context: Context) throws(EngineError) -> [Int: AnyRDD] {
+        var built: [Int: AnyRDD] = [:]
+        for node in plan.nodes {
+            do {
+                let parents = try node.parents.map { id in
+                    guard let parent = built[id] else { throw EngineError.lineageNotRebuilt(operator: node.operatorName,
+                                                                                         reason: "parent #\(id) comes later in the plan") }
+                    return parent
+                }
+                guard let builder = builders[node.operatorName] else {
+                    throw EngineError.lineageNotRebuilt(operator: node.operatorName, reason: "no such operator in the catalog")
+                }
+                let log = IdLog(rdds: node.rddIds, shuffles: node.shuffleIds)
+                built[node.id] = try IdLogs.$replaying.withValue(log) { try builder(Input(node: node, parents: parents, context: context)) }
+            } catch let error as EngineError {
+                throw error
+            } catch {
+                throw .lineageNotRebuilt(operator: node.operatorName, reason: "\(error)")
+            }
+        }
+        return built
+    }
+
+    /// What a builder gets.
+    struct Input {
+        let node: LineageNode
+        let parents: [AnyRDD]
+        let context: Context
+
+        var name: String { node.operatorName }
+
+        /// The node's type at `index`.
+        func type(_ index: Int) throws -> Any.Type {
+            guard index < node.types.count else { throw failure("expected \(index + 1) type names") }
+            return try TypeNames.type(node.types[index], for: name)
+        }
+
+        /// Parent `index` as an RDD of `T`.
+        func parent<T>(_ index: Int = 0, as _: T.Type) throws -> RDD<T> {
+            guard index < parents.count else { throw failure("expected \(index + 1) parents") }
+            guard let typed = parents[index] as? RDD<T> else {
+                throw failure("parent #\(parents[index].id) is not an RDD of \(T.self)")
+            }
+            return typed
+        }
+
+        /// The node's registered function.
+        func function() throws -> any RegisteredFunction {
+            guard let descriptor = node.function else { throw failure("no registered function") }
+            return try context.registry.resolve(descriptor)
+        }
+
+        /// The function as the protocol the operator takes.
+        func function<P>(as _: P.Type) throws -> P {
+            let function = try function()
+            guard let typed = function as? P else { throw failure("\(Swift.type(of: function)) is not a \(P.self)") }
+            return typed
+        }
+
+        /// A reader over the operator's arguments.
+        var arguments: WireReader { WireReader(node.arguments) }
+
+        func failure(_ reason: String) -> EngineError { .lineageNotRebuilt(operator: name, reason: reason) }
+    }
+
+    private typealias Builder = @Sendable (Input) throws -> AnyRDD
+
+    private static let builders: [String: Builder] = [
+        "parallelize": parallelize, "range": range, "textFile": textFile,
+        "map": map, "flatMap": flatMap, "filter": filter, "mapPartitions": mapPartitions, "keyBy": keyBy,
+        "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,
+    ]
+
+    // MARK: Sources
+
+    private static func parallelize(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let partitions: Int = try arguments.read()
+        if input.node.types.count == 2 {
+            func withKey<K>(_: K.Type) throws -> AnyRDD {
+                func withValue<V>(_: V.Type) throws -> AnyRDD { try parallelizePairs(K.self, V.self, input, partitions) }
+                return try _openExistential(try input.type(1), do: withValue)
+            }
+            return try _openExistential(try input.type(0), do: withKey)
+        }
+        guard let codable = try input.type(0) as? any (WireCodable & Sendable).Type else {
+            throw input.failure("elements are not WireCodable")
+        }
+        func build<T: WireCodable & Sendable>(_: T.Type) throws -> AnyRDD {
+            let elements = try RecordCodec<T>.wire(T.self).decodeAll(input.node.elements)
+            return input.context.parallelize(elements, numPartitions: partitions)
+        }
+        return try build(codable)
+    }
+
+    private static func parallelizePairs<K, V>(_: K.Type, _: V.Type, _ input: Input, _ partitions: Int) throws -> AnyRDD {
+        guard let key = K.self as? any (WireCodable & Sendable).Type, let value = V.self as? any (WireCodable & Sendable).Type else {
+            throw input.failure("pair elements are not WireCodable")
+        }
+        func withKey<A: WireCodable & Sendable>(_: A.Type) throws -> AnyRDD {
+            func withValue<B: WireCodable & Sendable>(_: B.Type) throws -> AnyRDD {
+                let pairs = try RecordCodec<(A, B)>.pair(A.self, B.self).decodeAll(input.node.elements)
+                return input.context.parallelize(pairs, numPartitions: partitions)
+            }
+            return try withValue(value)
+        }
+        return try withKey(key)
+    }
+
+    private static func range(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let start: Int = try arguments.read(), end: Int = try arguments.read()
+        let step: Int = try arguments.read(), partitions: Int = try arguments.read()
+        return input.context.range(start, end, step: step, numPartitions: partitions)
+    }
+
+    private static func textFile(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let path: String = try arguments.read(), minPartitions: Int = try arguments.read()
+        return try input.context.textFile(path, minPartitions: minPartitions < 0 ? nil : minPartitions)
+    }
+
+    // MARK: Narrow operators
+
+    private static func map(_ input: Input) throws -> AnyRDD {
+        func build<F: MapFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).map(function) }
+        return try build(try input.function(as: (any MapFunction).self))
+    }
+
+    private static func flatMap(_ input: Input) throws -> AnyRDD {
+        func build<F: FlatMapFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).flatMap(function) }
+        return try build(try input.function(as: (any FlatMapFunction).self))
+    }
+
+    private static func filter(_ input: Input) throws -> AnyRDD {
+        func build<F: FilterFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).filter(function) }
+        return try build(try input.function(as: (any FilterFunction).self))
+    }
+
+    private static func mapPartitions(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let preserves: Bool = try arguments.read()
+        func build<F: PartitionFunction>(_ function: F) throws -> AnyRDD {
+            try input.parent(as: F.Input.self).mapPartitions(preservesPartitioning: preserves, function)
+        }
+        return try build(try input.function(as: (any PartitionFunction).self))
+    }
+
+    private static func keyBy(_ input: Input) throws -> AnyRDD {
+        func build<F: MapFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).keyBy(function) }
+        return try build(try input.function(as: (any MapFunction).self))
+    }
+
+    private static func mapValues(_ input: Input) throws -> AnyRDD {
+        func build<F: MapFunction>(_ function: F) throws -> AnyRDD {
+            func withKey<K: WireCodable & Sendable>(_: K.Type) throws -> AnyRDD {
+                try input.parent(as: (K, F.Input).self).mapValues(function)
+            }
+            guard let key = try input.type(0) as? any (WireCodable & Sendable).Type else {
+                throw input.failure("the key type is not WireCodable")
+            }
+            return try withKey(key)
+        }
+        return try build(try input.function(as: (any MapFunction).self))
+    }
+
+    // MARK: Shuffles
+
+    /// Opens the node's first two types as a shuffle key and a wire-codable value.
+    private static func withKeyAndValue(_ input: Input,
+                                        _ body: (any ShuffleKey.Type, any (WireCodable & Sendable).Type) throws -> AnyRDD) throws -> AnyRDD {
+        guard let key = try input.type(0) as? any ShuffleKey.Type else { throw input.failure("the key type is not a ShuffleKey") }
+        guard let value = try input.type(1) as? any (WireCodable & Sendable).Type else {
+            throw input.failure("the value type is not WireCodable")
+        }
+        return try body(key, value)
+    }
+
+    private static func numPartitions(_ input: Input) throws -> Int? {
+        var arguments = input.arguments
+        let count: Int = try arguments.read()
+        return count < 0 ? nil : count
+    }
+
+    private static func reduceByKey(_ input: Input) throws -> AnyRDD {
+        let count = try numPartitions(input)
+        let function = try input.function(as: (any ReduceFunction).self)
+        func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
+        let combine = closure(function)
+        return try withKeyAndValue(input) { key, value in
+            func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
+                    guard let combine = combine as? @Sendable (V, V) throws -> V else {
+                        throw input.failure("\(Swift.type(of: function)) does not reduce \(V.self)")
+                    }
+                    return try input.parent(as: (K, V).self).reduceByKey(numPartitions: count, combine).registered(function)
+                }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+
+    private static func groupByKey(_ input: Input) throws -> AnyRDD {
+        let count = try numPartitions(input)
+        return try withKeyAndValue(input) { key, value in
+            func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
+                    try input.parent(as: (K, V).self).groupByKey(numPartitions: count)
+                }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+
+    private static func join(_ input: Input) throws -> AnyRDD {
+        let count = try numPartitions(input)
+        guard let other = try input.type(2) as? any (WireCodable & Sendable).Type else {
+            throw input.failure("the right value type is not WireCodable")
+        }
+        return try withKeyAndValue(input) { key, value in
+            func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
+                    func withOther<W: WireCodable & Sendable>(_: W.Type) throws -> AnyRDD {
+                        try input.parent(0, as: (K, V).self).join(try input.parent(1, as: (K, W).self), numPartitions: count)
+                    }
+                    return try withOther(other)
+                }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// A job as a multi-process cluster runs it: its lineage as data, encoded once,
+/// and the action its result tasks compute.
+struct RemoteJob: Sendable {
+    /// The encoded ``LineagePlan`` of the job's RDD.
+    let plan: [UInt8]
+    /// The job's RDD (the plan's last node).
+    let rootId: Int
+    /// The action of the result tasks (see ``RemoteResult``).
+    let result: String
+    /// Decodes a result task's bytes into the value the action's job expects.
+    let decode: @Sendable ([UInt8]) throws -> any Sendable
+}

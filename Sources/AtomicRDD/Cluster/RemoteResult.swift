@@ -1,0 +1,69 @@
+import AtomicTransport
+
+/// What a result task computes on a worker, as data: an action's name, and how
+/// the driver decodes the bytes the worker returns. Actions that run a closure
+/// of their own have none and cannot run on a multi-process cluster.
+struct RemoteResult<Value: Sendable>: Sendable {
+    /// The action: "collect" or "count".
+    let kind: String
+    let decode: @Sendable ([UInt8]) throws -> Value
+
+    /// Every partition's elements.
+    static func collect<T>(_ rdd: RDD<T>) -> RemoteResult<[T]> {
+        RemoteResult<[T]>(kind: "collect") { bytes in
+            guard let codec = rdd.shippingCodec else {
+                throw EngineError.notShippable(operator: "collect", rddId: rdd.id, reason: "\(T.self) is not WireCodable")
+            }
+            return try codec.decodeAll(bytes)
+        }
+    }
+
+    /// Every partition's element count.
+    static var count: RemoteResult<Int> {
+        RemoteResult<Int>(kind: "count") { bytes in
+            var reader = WireReader(bytes)
+            return try reader.read()
+        }
+    }
+
+    /// On a worker: the encoded value of `kind` over partition `split` of `rdd`.
+    static func compute<T>(_ kind: String, of rdd: RDD<T>, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        let records = Handoff(value: try await rdd.iterator(split, task))
+        switch kind {
+        case "count":
+            return try await task.environment.threads.run(task) {
+                var input = records.value
+                let count = try input.count()
+                return WireWriter.bytes { $0.write(count) }
+            }
+        case "collect":
+            guard let codec = rdd.shippingCodec else {
+                throw EngineError.lineageNotRebuilt(operator: "collect", reason: "\(T.self) is not WireCodable")
+            }
+            return try await task.environment.threads.run(task) {
+                var input = records.value
+                return codec.encodeAll(try input.collect())
+            }
+        default:
+            throw EngineError.lineageNotRebuilt(operator: kind, reason: "no such action")
+        }
+    }
+}
+
+extension RecordCodec {
+    /// The codec of a join's rows, `(key, (left, right))`.
+    static func joinedRows<K: WireCodable, V: WireCodable, W: WireCodable>(_: K.Type, _: V.Type, _: W.Type) -> RecordCodec<(K, (V, W))> {
+        RecordCodec<(K, (V, W))>(
+            encode: { row, writer in row.0.encode(to: &writer); row.1.0.encode(to: &writer); row.1.1.encode(to: &writer) },
+            decode: { (reader: inout WireReader) throws(WireError) -> (K, (V, W)) in
+                let key = try K(from: &reader)
+                let left = try V(from: &reader)
+                return (key, (left, try W(from: &reader)))
+            })
+    }
+}
+
+extension RDD {
+    /// The codec that carries this RDD's elements between processes, if any.
+    var shippingCodec: RecordCodec<Element>? { codec.withLock { $0 } ?? RecordCodec<Element>.wireIfCodable() }
+}

@@ -1,0 +1,117 @@
+import AtomicActors
+import Foundation
+
+/// Worker mode: any application's own binary, started with `--worker`, becomes a
+/// worker of a driver instead of running the application.
+///
+/// ```swift
+/// // First thing in main.swift:
+/// if let status = await Worker.main(CommandLine.arguments.dropFirst(), registry: MyFunctions.registry) { exit(status) }
+/// ```
+///
+/// Flags: `--driver HOST:PORT` (required), `--listen HOST:PORT` (default
+/// 127.0.0.1:0), `--cores N`, `--memory MB`, `--secret-file PATH`,
+/// `--exit-with-parent` (exit when standard input, the launcher's pipe, closes).
+/// The worker registers its cores and memory with the driver, heartbeats, and
+/// exits when the driver is gone.
+public enum Worker {
+    /// Runs as a worker when `arguments` start with `--worker` (or `worker`) and
+    /// returns the exit status (0 when the driver went away, 2 for bad flags,
+    /// 3 when the driver refused or could not be reached); nil otherwise.
+    public static func main(_ arguments: some Collection<String>, registry: FunctionRegistry) async -> Int32? {
+        guard let first = arguments.first, first == "--worker" || first == "worker" else { return nil }
+        let options: Options
+        do { options = try Options(parsing: Array(arguments.dropFirst())) } catch {
+            FileHandle.standardError.write(Data("atomic worker: \(error)\n".utf8))
+            return 2
+        }
+        if options.exitWithParent { ProcessLifetime.exitWhenStandardInputCloses() }
+        do {
+            try await run(options, registry: registry)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("atomic worker: \(error)\n".utf8))
+            return 3
+        }
+    }
+
+    /// A worker's flags.
+    struct Options {
+        var driver: Endpoint
+        var listen = Endpoint(host: "127.0.0.1", port: 0)
+        var cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var memoryMB = 1024
+        var secretFile: String?
+        var exitWithParent = false
+
+        init(parsing arguments: [String]) throws(EngineError) {
+            var driver: Endpoint?
+            var index = 0
+            func value(_ flag: String) throws(EngineError) -> String {
+                guard index + 1 < arguments.count else { throw .invalidArgument(operation: "worker", reason: "'\(flag)' needs a value") }
+                index += 1
+                return arguments[index]
+            }
+            func endpoint(_ flag: String) throws(EngineError) -> Endpoint {
+                let text = try value(flag)
+                guard let endpoint = Endpoint(parsing: text) else { throw .invalidArgument(operation: "worker", reason: "'\(text)' is not HOST:PORT") }
+                return endpoint
+            }
+            func count(_ flag: String) throws(EngineError) -> Int {
+                let text = try value(flag)
+                guard let n = Int(text), n > 0 else { throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is not a positive integer") }
+                return n
+            }
+            while index < arguments.count {
+                let flag = arguments[index]
+                switch flag {
+                case "--driver": driver = try endpoint(flag)
+                case "--listen": listen = try endpoint(flag)
+                case "--cores": cores = try count(flag)
+                case "--memory": memoryMB = try count(flag)
+                case "--secret-file": secretFile = try value(flag)
+                case "--exit-with-parent": exitWithParent = true
+                default: throw .invalidArgument(operation: "worker", reason: "unknown flag '\(flag)'")
+                }
+                index += 1
+            }
+            guard let driver else { throw .invalidArgument(operation: "worker", reason: "--driver HOST:PORT is required") }
+            self.driver = driver
+        }
+    }
+
+    static func run(_ options: Options, registry: FunctionRegistry) async throws {
+        var settings = ClusterSettings()
+        if let secretFile = options.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
+        let system = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
+                                                   listenOn: options.listen, seed: options.driver, settings: settings)
+        let events = system.membershipEvents()
+        var config = Config.local(cores: options.cores, memory: options.memoryMB << 20, appName: "atomic-worker")
+        config.registry = registry
+        let context = try Context(workerConfig: config, executorId: "\(system.identity.endpoint)")
+        let runtime = WorkerRuntime(context: context, system: system)
+        let service = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }
+        defer { withExtendedLifetime(service) {} }
+        guard let driverNode = system.members.first(where: { $0.endpoint == options.driver }) else {
+            await system.shutdown()
+            throw EngineError.workerFailed(worker: "\(system.identity)", reason: "joined \(options.driver) but it is not a member")
+        }
+        let driver = try DriverService.resolve(id: ActorAddress(node: driverNode, path: WellKnownPath.atomicDriver), using: system)
+        do {
+            try await driver.register(WorkerRegistration(node: system.identity, cores: options.cores, memory: options.memoryMB << 20,
+                                                         fingerprint: registry.fingerprint))
+        } catch {
+            await system.shutdown()
+            await context.stop()
+            throw error
+        }
+        FileHandle.standardOutput.write(Data("worker \(system.identity) registered with \(options.driver)\n".utf8))
+        for await event in events where event.node == driverNode {
+            if case .up = event { continue }
+            if case .reachable = event { continue }
+            break
+        }
+        await system.shutdown()
+        await context.stop()
+    }
+}

@@ -1,0 +1,81 @@
+import AtomicActors
+import Synchronization
+
+/// What a worker process runs tasks with: its own Context (executor memory,
+/// shuffle and block managers, task threads) and the lineage it rebuilt for the
+/// jobs it has seen.
+final class WorkerRuntime: Sendable {
+    let context: Context
+    let system: ClusterSystem
+    /// Rebuilt lineage of recent jobs, by job id (oldest first).
+    private let rebuilt = Mutex<[(jobId: Int, rdds: [Int: AnyRDD])]>([])
+    private static let jobsKept = 8
+
+    init(context: Context, system: ClusterSystem) {
+        self.context = context
+        self.system = system
+    }
+
+    /// Runs a shipped task and reports how it ended.
+    func run(_ descriptor: TaskDescriptor) async -> TaskReport {
+        let system = system
+        let source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
+            let peer = try WorkerService.resolve(id: ActorAddress(node: node, path: WellKnownPath.atomicWorker), using: system)
+            return try await peer.fetchBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
+        }
+        let task = TaskContext(stageId: descriptor.stageId, partition: descriptor.partition, attempt: descriptor.attempt,
+                               taskAttemptId: descriptor.taskId, environment: context.environment,
+                               cancellation: CancellationFlag(), shuffleSource: source)
+        defer { task.runCompletionHandlers() }
+        do {
+            let rdds = try lineage(of: descriptor)
+            guard let root = rdds[descriptor.rootId] else {
+                throw EngineError.lineageNotRebuilt(operator: "job", reason: "the plan has no RDD #\(descriptor.rootId)")
+            }
+            if descriptor.shuffleId >= 0 {
+                guard let dependency = Self.shuffle(descriptor.shuffleId, in: root) else {
+                    throw EngineError.lineageNotRebuilt(operator: "job", reason: "no shuffle \(descriptor.shuffleId) in the plan")
+                }
+                let status = try await TaskContext.$asyncCurrent.withValue(task) {
+                    try await dependency.runMapTask(descriptor.partition, task)
+                }
+                return .mapOutput(bytesPerReducer: status.bytesPerReducer, records: status.records)
+            }
+            let value = try await TaskContext.$asyncCurrent.withValue(task) {
+                try await root.remoteResult(descriptor.result, descriptor.partition, task)
+            }
+            return .result(value)
+        } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
+            return .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
+        } catch {
+            return .failed(type: String(reflecting: type(of: error)), message: "\(error)")
+        }
+    }
+
+    /// The job's RDDs, rebuilt once per job.
+    private func lineage(of descriptor: TaskDescriptor) throws -> [Int: AnyRDD] {
+        if let known = rebuilt.withLock({ $0.first { $0.jobId == descriptor.jobId }?.rdds }) { return known }
+        var reader = WireReader(descriptor.plan)
+        let plan = try LineagePlan(from: &reader)
+        let rdds = try OperatorCatalog.rebuild(plan, in: context)
+        rebuilt.withLock { jobs in
+            jobs.append((descriptor.jobId, rdds))
+            if jobs.count > Self.jobsKept { jobs.removeFirst() }
+        }
+        return rdds
+    }
+
+    /// The shuffle dependency with this id in `rdd`'s lineage.
+    private static func shuffle(_ shuffleId: Int, in rdd: AnyRDD) -> ShuffleDependencyBase? {
+        var pending = [rdd]
+        var seen: Set<Int> = []
+        while let next = pending.popLast() {
+            guard seen.insert(next.id).inserted else { continue }
+            for dependency in next.dependencies {
+                if let shuffle = dependency as? ShuffleDependencyBase, shuffle.shuffleId == shuffleId { return shuffle }
+                pending.append(dependency.parent)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import AtomicRDD
+
+/// The registered functions of the `atomic` executable: what a job on a
+/// multi-process cluster of `atomic` workers may name. Driver and workers build
+/// the same registry, so their fingerprints match.
+enum ClusterFunctions {
+    /// Every function type, registered under its name.
+    static let registry = try! FunctionRegistry([
+        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self,
+    ])
+
+    /// Splits a line into words on ASCII whitespace.
+    struct SplitWords: FlatMapFunction, ParameterlessFunction {
+        static let name = "atomic.splitWords"
+        init() {}
+        func callAsFunction(_ line: String) -> [String] { line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
+    }
+
+    /// `word` → `(word, 1)`.
+    struct PairWithOne: MapFunction, ParameterlessFunction {
+        static let name = "atomic.pairWithOne"
+        init() {}
+        func callAsFunction(_ word: String) -> (String, Int) { (word, 1) }
+    }
+
+    /// Adds two integers.
+    struct Sum: ReduceFunction, ParameterlessFunction {
+        static let name = "atomic.sum"
+        init() {}
+        func callAsFunction(_ a: Int, _ b: Int) -> Int { a &+ b }
+    }
+
+    /// `x` → `x * x`.
+    struct Square: MapFunction, ParameterlessFunction {
+        static let name = "atomic.square"
+        init() {}
+        func callAsFunction(_ x: Int) -> Int { x &* x }
+    }
+
+    /// Keeps even integers.
+    struct IsEven: FilterFunction, ParameterlessFunction {
+        static let name = "atomic.isEven"
+        init() {}
+        func callAsFunction(_ x: Int) -> Bool { x % 2 == 0 }
+    }
+
+    /// `x` → `(x mod modulus, x)`: a registered function with a parameter.
+    struct ModuloKey: MapFunction {
+        static let name = "atomic.moduloKey"
+        var modulus: Int
+        init(modulus: Int) { self.modulus = modulus }
+        func callAsFunction(_ x: Int) -> (Int, Int) { (x % modulus, x) }
+        func encode(to writer: inout WireWriter) { writer.write(modulus) }
+        init(from reader: inout WireReader) throws(WireError) { modulus = try reader.read() }
+    }
+
+    /// Passes integers through, but the first attempt of any task whose input
+    /// holds `poison` throws: a registered function for retry tests.
+    struct FailOnce: MapFunction {
+        static let name = "atomic.failOnce"
+        var poison: Int
+        init(poison: Int) { self.poison = poison }
+        func callAsFunction(_ x: Int) throws -> Int {
+            if x == poison, let task = TaskContext.current, task.attempt == 0 { throw EngineError.emptyRDD(operation: "failOnce \(x)") }
+            return x
+        }
+        func encode(to writer: inout WireWriter) { writer.write(poison) }
+        init(from reader: inout WireReader) throws(WireError) { poison = try reader.read() }
+    }
+}

@@ -1,0 +1,132 @@
+import AtomicActors
+import Foundation
+import Testing
+@testable import AtomicRDD
+@testable import atomic
+
+extension ExampleSuite {
+    /// Jobs of registered functions on a local cluster of real `atomic --worker`
+    /// processes, checked against the same job in local mode.
+    @Suite struct LocalClusterTests {
+        typealias F = ClusterFunctions
+
+        /// The `atomic` executable built beside this test bundle.
+        static func atomicExecutable() throws -> String {
+            let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            let candidate = bundle.deletingLastPathComponent().appendingPathComponent("atomic").path
+            guard FileManager.default.isExecutableFile(atPath: candidate) else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate])
+            }
+            return candidate
+        }
+
+        static func clusterConfig(workers: Int = 2, registry: FunctionRegistry = F.registry) throws -> Config {
+            Config.localCluster(workers: workers, coresPerWorker: 1, memoryPerWorker: 64 << 20, appName: "cluster-test")
+                .registering(registry).workerExecutable(try atomicExecutable()).maxTaskFailures(4)
+        }
+
+        /// Runs `body` on a local Context and on a 2-worker local cluster and
+        /// expects equal answers.
+        func sameOnBoth<T: Equatable>(_ body: (Context) async throws -> T) async throws -> T {
+            let local = try await Context(config: .local(cores: 2, memory: 64 << 20).registering(F.registry))
+            let expected = try await body(local)
+            await local.stop()
+            let cluster = try await Context(config: try Self.clusterConfig())
+            do {
+                let got = try await body(cluster)
+                #expect(got == expected)
+                #expect(await cluster.isIdle())
+                await cluster.stop()
+            } catch {
+                await cluster.stop()
+                throw error
+            }
+            return expected
+        }
+
+        @Test func narrowOperatorsAndCount() async throws {
+            let result = try await sameOnBoth { sc in
+                let rdd = sc.parallelize(Array(1...1000), numPartitions: 4).map(F.Square()).filter(F.IsEven())
+                return [try await rdd.count()] + (try await rdd.collect())
+            }
+            #expect(result[0] == 500)
+            #expect(Array(result.dropFirst()) == (1...1000).map { $0 * $0 }.filter { $0 % 2 == 0 })
+        }
+
+        @Test func wordCountThroughAShuffle() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-wc-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("input.txt").path
+            let words = ["a", "b", "c", "to", "be", "or", "not"]
+            let lines = (0..<3000).map { i in (0..<7).map { words[(i * 3 + $0 * $0) % words.count] }.joined(separator: " ") }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            var expected: [String: Int] = [:]
+            for line in lines { for word in line.split(separator: " ") { expected[String(word), default: 0] += 1 } }
+            let counts = try await sameOnBoth { sc in
+                let pairs = try await sc.textFile(path, minPartitions: 3).flatMap(F.SplitWords()).map(F.PairWithOne())
+                    .reduceByKey(numPartitions: 3, F.Sum()).collect()
+                return Dictionary(uniqueKeysWithValues: pairs)
+            }
+            #expect(counts == expected)
+        }
+
+        @Test func joinAndGroupByKey() async throws {
+            let joined = try await sameOnBoth { sc in
+                let left = sc.parallelize(Array(0..<200), numPartitions: 3).map(F.ModuloKey(modulus: 7))
+                let right = sc.parallelize((0..<7).map { ($0, "name\($0)") }, numPartitions: 2)
+                let rows = try await left.join(right, numPartitions: 2).collect()
+                let groups = try await left.groupByKey(numPartitions: 2).collect()
+                return rows.map { "\($0.0):\($0.1.0):\($0.1.1)" }.sorted()
+                    + groups.map { "\($0.0)=\($0.1.sorted())" }.sorted()
+            }
+            #expect(joined.count == 200 + 7)
+        }
+
+        @Test func closureJobIsRefusedAtSubmissionNamingTheOperator() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
+            let rdd = sc.parallelize(Array(1...10), numPartitions: 2).map { $0 + 1 }
+            await #expect { try await rdd.count() } throws: { error in
+                guard case let EngineError.notShippable(op, _, reason) = error else { return false }
+                return op == "map" && reason.contains("closure")
+            }
+            await sc.stop()
+        }
+
+        @Test func workerFromOtherCodeIsRefused() async throws {
+            let other = try FunctionRegistry([F.Sum.self])
+            await #expect { _ = try await Context(config: try Self.clusterConfig(workers: 1, registry: other)) } throws: { error in
+                "\(error)".contains("registry")
+            }
+        }
+
+        @Test func killedWorkerOutputsAreRecomputed() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            do {
+                let sums = sc.parallelize(Array(0..<2000), numPartitions: 4).map(F.ModuloKey(modulus: 10))
+                    .reduceByKey(numPartitions: 2, F.Sum())
+                let expected = Dictionary(grouping: 0..<2000) { $0 % 10 }.mapValues { $0.reduce(0, +) }
+                #expect(Dictionary(uniqueKeysWithValues: try await sums.collect()) == expected)
+                // Map outputs now live on both workers; lose one of them.
+                let victim = try #require(sc.cluster?.workerProcessIds.first)
+                kill(victim, SIGKILL)
+                #expect(Dictionary(uniqueKeysWithValues: try await sums.collect()) == expected)
+                #expect(await sc.isIdle())
+            } catch {
+                await sc.stop()
+                throw error
+            }
+            await sc.stop()
+        }
+
+        @Test func everyWorkerLostFailsTheJobClearly() async throws {
+            let sc = try await Context(config: try Self.clusterConfig(workers: 1))
+            let victim = try #require(sc.cluster?.workerProcessIds.first)
+            kill(victim, SIGKILL)
+            let rdd = sc.parallelize(Array(0..<100), numPartitions: 2).map(F.Square())
+            await #expect(throws: JobFailedError.self) { _ = try await rdd.collect() }
+            await sc.stop()
+        }
+    }
+}
