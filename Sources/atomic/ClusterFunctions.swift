@@ -1,4 +1,5 @@
 import AtomicRDD
+import Foundation
 
 /// The registered functions of the `atomic` executable: what a job on a
 /// multi-process cluster of `atomic` workers may name. Driver and workers build
@@ -6,7 +7,7 @@ import AtomicRDD
 enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry([
-        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self,
+        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -66,5 +67,26 @@ enum ClusterFunctions {
         }
         func encode(to writer: inout WireWriter) { writer.write(poison) }
         init(from reader: inout WireReader) throws(WireError) { poison = try reader.read() }
+    }
+
+    /// Passes integers through, pausing `milliseconds` at each multiple of
+    /// `every`: keeps tasks running long enough for tests to act mid-stage.
+    struct Pause: MapFunction {
+        static let name = "atomic.pause"
+        var milliseconds: Int
+        var every: Int
+        init(milliseconds: Int, every: Int) {
+            self.milliseconds = milliseconds
+            self.every = max(1, every)
+        }
+        func callAsFunction(_ x: Int) -> Int {
+            if x % every == 0 { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+            return x
+        }
+        func encode(to writer: inout WireWriter) { writer.write(milliseconds); writer.write(every) }
+        init(from reader: inout WireReader) throws(WireError) {
+            milliseconds = try reader.read()
+            every = max(1, try reader.read())
+        }
     }
 }

@@ -128,5 +128,96 @@ extension ExampleSuite {
             await #expect(throws: JobFailedError.self) { _ = try await rdd.collect() }
             await sc.stop()
         }
+    
+        @Test func sortUnionKeysValuesAndReduce() async throws {
+            let answers = try await sameOnBoth { sc -> [String] in
+                let pairs = sc.parallelize(Array(0..<500), numPartitions: 4).map(F.ModuloKey(modulus: 37))
+                let sorted = try await pairs.sortByKey(ascending: false, numPartitions: 3).collect()
+                let both = pairs.union(sc.parallelize([(1000, 1), (1001, 2)], numPartitions: 1))
+                let keySum = try await both.keys().reduce(F.Sum())
+                let valueCount = try await both.values().count()
+                return ["\(sorted.map(\.0))", "\(sorted.map { "\($0)" }.sorted())", "\(keySum)", "\(valueCount)"]
+            }
+            #expect(answers[0] == "\((0..<500).map { $0 % 37 }.sorted(by: >))")
+            #expect(answers[2] == "\((0..<500).map { $0 % 37 }.reduce(0, +) + 2001)")
+            #expect(answers[3] == "502")
+        }
+
+        /// Sums by key of `0..<count` keyed by `x mod modulus`, in plain Swift.
+        static func expectedSums(_ count: Int, modulus: Int) -> [Int: Int] {
+            Dictionary(grouping: 0..<count) { $0 % modulus }.mapValues { $0.reduce(0, +) }
+        }
+
+        @Test func workerKilledDuringAMapStage() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
+            let backend = try #require(sc.cluster?.backend)
+            let ends = await backend.taskEnds()
+            let sums = sc.parallelize(Array(0..<800), numPartitions: 8).map(F.Pause(milliseconds: 40, every: 25))
+                .map(F.ModuloKey(modulus: 10)).reduceByKey(numPartitions: 2, F.Sum())
+            let job = Task { try await sums.collect() }
+            // The first map task to finish: its worker holds an output and runs more map tasks.
+            var victim: NodeIdentity?
+            for await end in ends where end.succeeded {
+                victim = end.worker
+                break
+            }
+            let node = try #require(victim)
+            let pid = try #require(await backend.processId(of: node))
+            kill(pid, SIGKILL)
+            #expect(Dictionary(uniqueKeysWithValues: try await job.value) == Self.expectedSums(800, modulus: 10))
+            await sc.stop()
+        }
+
+        @Test func workerKilledDuringAReduceStage() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
+            let backend = try #require(sc.cluster?.backend)
+            let ends = await backend.taskEnds()
+            let values = sc.parallelize(Array(0..<400), numPartitions: 4).map(F.ModuloKey(modulus: 40))
+                .reduceByKey(numPartitions: 8, F.Sum()).values().map(F.Pause(milliseconds: 60, every: 1))
+            let job = Task { try await values.collect() }
+            var mapStage: Int?
+            var victim: NodeIdentity?
+            for await end in ends where end.succeeded {
+                if mapStage == nil { mapStage = end.stageId }
+                if end.stageId != mapStage {
+                    victim = end.worker
+                    break
+                }
+            }
+            let node = try #require(victim)
+            let pid = try #require(await backend.processId(of: node))
+            kill(pid, SIGKILL)
+            #expect(try await job.value.sorted() == Self.expectedSums(400, modulus: 40).values.sorted())
+            await sc.stop()
+        }
+
+        @Test func cachedPartitionsOfAKilledWorkerAreRecomputed() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
+            let squares = sc.parallelize(Array(0..<1000), numPartitions: 4).map(F.Square()).cache()
+            #expect(try await squares.count() == 1000)
+            let pid = try #require(sc.cluster?.workerProcessIds.first)
+            kill(pid, SIGKILL)
+            #expect(try await squares.collect() == (0..<1000).map { $0 * $0 })
+            await sc.stop()
+        }
+
+        @Test func jobWithTwoShufflesSurvivesAKilledWorker() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
+            let grouped = sc.parallelize(Array(0..<600), numPartitions: 4).map(F.ModuloKey(modulus: 20))
+                .reduceByKey(numPartitions: 3, F.Sum()).values().map(F.ModuloKey(modulus: 3)).groupByKey(numPartitions: 2)
+            func normalized(_ rows: [(Int, [Int])]) -> [Int: [Int]] {
+                Dictionary(uniqueKeysWithValues: rows.map { ($0.0, $0.1.sorted()) })
+            }
+            let expected = Dictionary(grouping: Self.expectedSums(600, modulus: 20).values) { $0 % 3 }.mapValues { $0.sorted() }
+            #expect(normalized(try await grouped.collect()) == expected)
+            let pid = try #require(sc.cluster?.workerProcessIds.first)
+            kill(pid, SIGKILL)
+            #expect(normalized(try await grouped.collect()) == expected)
+            await sc.stop()
+        }
     }
 }

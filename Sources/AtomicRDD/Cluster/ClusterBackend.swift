@@ -10,6 +10,7 @@ actor ClusterBackend: TaskBackend {
         let node: NodeIdentity
         let cores: Int
         let service: WorkerService
+        let processId: Int32
         var running = 0
     }
 
@@ -23,6 +24,22 @@ actor ClusterBackend: TaskBackend {
     private var registrationWaiters: [Int: (count: Int, continuation: CheckedContinuation<Void, any Error>)] = [:]
     private var nextWaiter = 0
     private var lostWorkers: [String] = []
+    private var observers: [AsyncStream<TaskEnd>.Continuation] = []
+
+    /// A task that ended on a worker, as ``taskEnds()`` reports it.
+    struct TaskEnd: Sendable {
+        let stageId: Int
+        let partition: Int
+        let worker: NodeIdentity
+        let succeeded: Bool
+    }
+
+    /// Every task end from now on (for diagnostics and tests that act mid-stage).
+    func taskEnds() -> AsyncStream<TaskEnd> {
+        let (stream, continuation) = AsyncStream.makeStream(of: TaskEnd.self)
+        observers.append(continuation)
+        return stream
+    }
 
     init(system: ClusterSystem) { self.system = system }
 
@@ -34,7 +51,8 @@ actor ClusterBackend: TaskBackend {
     func addWorker(_ registration: WorkerRegistration) throws {
         let service = try WorkerService.resolve(id: ActorAddress(node: registration.node, path: WellKnownPath.atomicWorker),
                                                 using: system)
-        workers[registration.node] = Worker(node: registration.node, cores: max(1, registration.cores), service: service)
+        workers[registration.node] = Worker(node: registration.node, cores: max(1, registration.cores), service: service,
+                                            processId: registration.processId)
         system.settings.logger?("[\(system.identity)] worker \(registration.node) registered: \(registration.cores) cores")
         for (id, waiter) in registrationWaiters where workers.count >= waiter.count {
             registrationWaiters[id] = nil
@@ -72,6 +90,9 @@ actor ClusterBackend: TaskBackend {
 
     /// The registered workers.
     var workerNodes: [NodeIdentity] { Array(workers.keys) }
+
+    /// The process id a registered worker reported.
+    func processId(of node: NodeIdentity) -> Int32? { workers[node]?.processId }
 
     /// A worker died or left: its map outputs are gone, and with no worker left
     /// the queued tasks fail at once.
@@ -151,6 +172,7 @@ actor ClusterBackend: TaskBackend {
         descriptor.attempt = spec.attempt
         if case .shuffleMap(let dependency) = launch.work { descriptor.shuffleId = dependency.shuffleId }
         descriptor.result = remote.result
+        descriptor.resultFunction = remote.resultFunction
         descriptor.plan = remote.plan
         descriptor.rootId = remote.rootId
         for (shuffleId, maps) in locations {
@@ -179,6 +201,10 @@ actor ClusterBackend: TaskBackend {
         workers[node]?.running -= 1
         if case .mapOutput = outcome, case .shuffleMap(let dependency) = launch.work, workers[node] != nil {
             locations[dependency.shuffleId, default: [:]][launch.spec.partition] = node
+        }
+        for observer in observers {
+            observer.yield(TaskEnd(stageId: launch.spec.stageId, partition: launch.spec.partition, worker: node,
+                                   succeeded: outcome.succeeded))
         }
         await dag?.taskEnded(launch.spec, outcome, accumulators: [])
         dispatch()

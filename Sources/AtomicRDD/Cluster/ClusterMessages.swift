@@ -7,19 +7,23 @@ struct WorkerRegistration: Sendable, WireCodable {
     var memory: Int
     /// The worker's ``FunctionRegistry/fingerprint``: it must equal the driver's.
     var fingerprint: UInt64
+    /// The worker's process id (on its host).
+    var processId: Int32
 
     func encode(to writer: inout WireWriter) {
         writer.write(node)
         writer.write(cores)
         writer.write(memory)
         writer.write(fingerprint)
+        writer.write(processId)
     }
 
-    init(node: NodeIdentity, cores: Int, memory: Int, fingerprint: UInt64) {
+    init(node: NodeIdentity, cores: Int, memory: Int, fingerprint: UInt64, processId: Int32) {
         self.node = node
         self.cores = cores
         self.memory = memory
         self.fingerprint = fingerprint
+        self.processId = processId
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -27,6 +31,7 @@ struct WorkerRegistration: Sendable, WireCodable {
         cores = try reader.read()
         memory = try reader.read()
         fingerprint = try reader.read()
+        processId = try reader.read()
     }
 }
 
@@ -37,6 +42,8 @@ struct TaskDescriptor: Sendable, WireCodable {
     var shuffleId = -1
     /// The action a result task computes (see ``RemoteResult``).
     var result = ""
+    /// The registered function of the action, if any.
+    var resultFunction: FunctionDescriptor?
     /// The job's encoded ``LineagePlan``.
     var plan: [UInt8] = []
     /// The id of the job's RDD in the plan.
@@ -49,6 +56,7 @@ struct TaskDescriptor: Sendable, WireCodable {
     func encode(to writer: inout WireWriter) {
         for value in [taskId, jobId, stageId, stageAttempt, partition, attempt, shuffleId, rootId] { writer.write(value) }
         writer.write(result)
+        writer.write(resultFunction)
         writer.write(plan)
         writer.write(locations)
     }
@@ -63,6 +71,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         shuffleId = try reader.read()
         rootId = try reader.read()
         result = try reader.read()
+        resultFunction = try reader.read()
         plan = try reader.read()
         locations = try reader.read()
     }

@@ -13,6 +13,8 @@ struct LineageNode: Sendable, WireCodable {
     var parents: [Int]
     var rddIds: [Int]
     var shuffleIds: [Int]
+    /// The storage level the driver's RDD is persisted at ("none" when not).
+    var storageLevel: String
 
     func encode(to writer: inout WireWriter) {
         writer.write(id)
@@ -24,6 +26,7 @@ struct LineageNode: Sendable, WireCodable {
         writer.write(parents)
         writer.write(rddIds)
         writer.write(shuffleIds)
+        writer.write(storageLevel)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -36,9 +39,11 @@ struct LineageNode: Sendable, WireCodable {
         parents = try reader.read()
         rddIds = try reader.read()
         shuffleIds = try reader.read()
+        storageLevel = try reader.read()
     }
 
-    init(id: Int, recipe: LineageRecipe, elements: [UInt8]) {
+    init(id: Int, recipe: LineageRecipe, elements: [UInt8], storageLevel: StorageLevel) {
+        self.storageLevel = storageLevel.rawValue
         self.id = id
         operatorName = recipe.operatorName
         function = recipe.function
@@ -79,7 +84,7 @@ struct LineagePlan: Sendable, WireCodable {
         }
         for parent in recipe.parents { try visit(parent, into: &nodes, seen: &seen) }
         let elements = try (rdd as? ShippedElements)?.shippedElements() ?? []
-        nodes.append(LineageNode(id: rdd.id, recipe: recipe, elements: elements))
+        nodes.append(LineageNode(id: rdd.id, recipe: recipe, elements: elements, storageLevel: rdd.storageLevel))
     }
 
     func encode(to writer: inout WireWriter) { writer.write(nodes) }

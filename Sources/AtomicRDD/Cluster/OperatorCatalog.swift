@@ -23,7 +23,9 @@ enum OperatorCatalog {
                     throw EngineError.lineageNotRebuilt(operator: node.operatorName, reason: "no such operator in the catalog")
                 }
                 let log = IdLog(rdds: node.rddIds, shuffles: node.shuffleIds)
-                built[node.id] = try IdLogs.$replaying.withValue(log) { try builder(Input(node: node, parents: parents, context: context)) }
+                let rdd = try IdLogs.$replaying.withValue(log) { try builder(Input(node: node, parents: parents, context: context)) }
+                if let level = StorageLevel(rawValue: node.storageLevel), level != .none { rdd.persistShipped(level) }
+                built[node.id] = rdd
             } catch let error as EngineError {
                 throw error
             } catch {
@@ -81,7 +83,61 @@ enum OperatorCatalog {
         "parallelize": parallelize, "range": range, "textFile": textFile,
         "map": map, "flatMap": flatMap, "filter": filter, "mapPartitions": mapPartitions, "keyBy": keyBy,
         "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,
+        "sortByKey": sortByKey, "sampleKeys": sampleKeys, "union": union, "keys": keys, "values": values,
+        "flatMapValues": flatMapValues,
     ]
+
+    private static func union(_ input: Input) throws -> AnyRDD {
+        guard input.parents.count == 2 else { throw input.failure("expected 2 parents") }
+        guard let union = input.parents[0].unionShipped(with: input.parents[1]) else {
+            throw input.failure("the parents' element types differ")
+        }
+        return union
+    }
+
+    /// Opens the node's first two types as wire-codable key and value.
+    private static func withCodableKeyAndValue(
+        _ input: Input, _ body: (any (WireCodable & Sendable).Type, any (WireCodable & Sendable).Type) throws -> AnyRDD
+    ) throws -> AnyRDD {
+        guard let key = try input.type(0) as? any (WireCodable & Sendable).Type,
+              let value = try input.type(1) as? any (WireCodable & Sendable).Type else {
+            throw input.failure("keys and values must be WireCodable")
+        }
+        return try body(key, value)
+    }
+
+    private static func keys(_ input: Input) throws -> AnyRDD {
+        try withCodableKeyAndValue(input) { key, value in
+            func withKey<K: WireCodable & Sendable>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD { try input.parent(as: (K, V).self).keys() }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+
+    private static func values(_ input: Input) throws -> AnyRDD {
+        try withCodableKeyAndValue(input) { key, value in
+            func withKey<K: WireCodable & Sendable>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD { try input.parent(as: (K, V).self).values() }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+
+    private static func flatMapValues(_ input: Input) throws -> AnyRDD {
+        func build<F: FlatMapFunction>(_ function: F) throws -> AnyRDD {
+            func withKey<K: WireCodable & Sendable>(_: K.Type) throws -> AnyRDD {
+                try input.parent(as: (K, F.Input).self).flatMapValues(function)
+            }
+            guard let key = try input.type(0) as? any (WireCodable & Sendable).Type else {
+                throw input.failure("the key type is not WireCodable")
+            }
+            return try withKey(key)
+        }
+        return try build(try input.function(as: (any FlatMapFunction).self))
+    }
 
     // MARK: Sources
 
@@ -238,6 +294,57 @@ enum OperatorCatalog {
                         try input.parent(0, as: (K, V).self).join(try input.parent(1, as: (K, W).self), numPartitions: count)
                     }
                     return try withOther(other)
+                }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+
+    // MARK: Sorting
+
+    /// Opens the node's first two types as a comparable shuffle key and a wire-codable value.
+    private static func withOrderedKeyAndValue(
+        _ input: Input, _ body: (any (ShuffleKey & Comparable).Type, any (WireCodable & Sendable).Type) throws -> AnyRDD
+    ) throws -> AnyRDD {
+        guard let key = try input.type(0) as? any (ShuffleKey & Comparable).Type else {
+            throw input.failure("the key type is not a Comparable ShuffleKey")
+        }
+        guard let value = try input.type(1) as? any (WireCodable & Sendable).Type else {
+            throw input.failure("the value type is not WireCodable")
+        }
+        return try body(key, value)
+    }
+
+    private static func sortByKey(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let ascending: Bool = try arguments.read(), count: Int = try arguments.read()
+        return try withOrderedKeyAndValue(input) { key, value in
+            func withKey<K: ShuffleKey & Comparable>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
+                    let sorted = try input.parent(as: (K, V).self).sortByKey(ascending: ascending, numPartitions: count < 0 ? nil : count)
+                    if !input.node.elements.isEmpty {
+                        guard let shuffle = sorted.dependencies.first as? ShuffleDependencyBase,
+                              let partitioner = shuffle.partitioner as? any ShippedPartitionerState else {
+                            throw input.failure("the driver sent range bounds for a shuffle without a sampled partitioner")
+                        }
+                        try partitioner.install(encodedBounds: input.node.elements)
+                    }
+                    return sorted
+                }
+                return try withValue(value)
+            }
+            return try withKey(key)
+        }
+    }
+
+    private static func sampleKeys(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let perPartition: Int = try arguments.read()
+        return try withOrderedKeyAndValue(input) { key, value in
+            func withKey<K: ShuffleKey & Comparable>(_: K.Type) throws -> AnyRDD {
+                func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
+                    KeySampleRDD(parent: try input.parent(as: (K, V).self), perPartition: perPartition)
                 }
                 return try withValue(value)
             }

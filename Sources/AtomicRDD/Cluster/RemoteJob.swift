@@ -7,6 +7,8 @@ struct RemoteJob: Sendable {
     let rootId: Int
     /// The action of the result tasks (see ``RemoteResult``).
     let result: String
+    /// The registered function of the action, if any.
+    let resultFunction: FunctionDescriptor?
     /// Decodes a result task's bytes into the value the action's job expects.
     let decode: @Sendable ([UInt8]) throws -> any Sendable
 }

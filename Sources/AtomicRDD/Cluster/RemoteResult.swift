@@ -4,9 +4,22 @@ import AtomicTransport
 /// the driver decodes the bytes the worker returns. Actions that run a closure
 /// of their own have none and cannot run on a multi-process cluster.
 struct RemoteResult<Value: Sendable>: Sendable {
-    /// The action: "collect" or "count".
+    /// The action: "collect", "count" or "reduce".
     let kind: String
+    /// The registered function the action runs, if any.
+    var function: FunctionDescriptor? = nil
     let decode: @Sendable ([UInt8]) throws -> Value
+
+    init(kind: String, function: FunctionDescriptor? = nil, decode: @escaping @Sendable ([UInt8]) throws -> Value) {
+        self.kind = kind
+        self.function = function
+        self.decode = decode
+    }
+
+    /// Each partition's elements reduced with a registered function (none for an empty partition).
+    static func reduce<T, F: ReduceFunction>(_ rdd: RDD<T>, _ function: F) -> RemoteResult<[T]> where F.Value == T {
+        RemoteResult<[T]>(kind: "reduce", function: function.descriptor, decode: collect(rdd).decode)
+    }
 
     /// Every partition's elements.
     static func collect<T>(_ rdd: RDD<T>) -> RemoteResult<[T]> {
@@ -27,7 +40,8 @@ struct RemoteResult<Value: Sendable>: Sendable {
     }
 
     /// On a worker: the encoded value of `kind` over partition `split` of `rdd`.
-    static func compute<T>(_ kind: String, of rdd: RDD<T>, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+    static func compute<T>(_ kind: String, function: FunctionDescriptor?, of rdd: RDD<T>, _ split: Int,
+                           _ task: TaskContext) async throws -> [UInt8] {
         let records = Handoff(value: try await rdd.iterator(split, task))
         switch kind {
         case "count":
@@ -43,6 +57,23 @@ struct RemoteResult<Value: Sendable>: Sendable {
             return try await task.environment.threads.run(task) {
                 var input = records.value
                 return codec.encodeAll(try input.collect())
+            }
+        case "reduce":
+            guard let codec = rdd.shippingCodec, let function else {
+                throw EngineError.lineageNotRebuilt(operator: "reduce", reason: "no codec for \(T.self) or no function")
+            }
+            guard let reducer = try rdd.context.registry.resolve(function) as? any ReduceFunction else {
+                throw EngineError.lineageNotRebuilt(operator: "reduce", reason: "\(function.name) is not a ReduceFunction")
+            }
+            func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
+            guard let combine = closure(reducer) as? @Sendable (T, T) throws -> T else {
+                throw EngineError.lineageNotRebuilt(operator: "reduce", reason: "\(function.name) does not reduce \(T.self)")
+            }
+            return try await task.environment.threads.run(task) {
+                var input = records.value
+                guard var result = try input.next() else { return codec.encodeAll([]) }
+                while let next = try input.next() { result = try combine(result, next) }
+                return codec.encodeAll([result])
             }
         default:
             throw EngineError.lineageNotRebuilt(operator: kind, reason: "no such action")

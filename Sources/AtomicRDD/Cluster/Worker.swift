@@ -99,7 +99,8 @@ public enum Worker {
         let driver = try DriverService.resolve(id: ActorAddress(node: driverNode, path: WellKnownPath.atomicDriver), using: system)
         do {
             try await driver.register(WorkerRegistration(node: system.identity, cores: options.cores, memory: options.memoryMB << 20,
-                                                         fingerprint: registry.fingerprint))
+                                                         fingerprint: registry.fingerprint,
+                                                         processId: ProcessInfo.processInfo.processIdentifier))
         } catch {
             await system.shutdown()
             await context.stop()

@@ -42,7 +42,7 @@ final class WorkerRuntime: Sendable {
                 return .mapOutput(bytesPerReducer: status.bytesPerReducer, records: status.records)
             }
             let value = try await TaskContext.$asyncCurrent.withValue(task) {
-                try await root.remoteResult(descriptor.result, descriptor.partition, task)
+                try await root.remoteResult(descriptor.result, function: descriptor.resultFunction, descriptor.partition, task)
             }
             return .result(value)
         } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {

@@ -57,7 +57,17 @@ public class AnyRDD: @unchecked Sendable {
 
     /// Runs a shipped result task on a worker: the encoded value of action `kind`
     /// over partition `split` (overridden by `RDD`, where the element type is known).
-    func remoteResult(_ kind: String, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+    func remoteResult(_ kind: String, function: FunctionDescriptor?, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
+    /// On a worker: the union with `other` (overridden by `RDD`); nil when the element types differ.
+    func unionShipped(with other: AnyRDD) -> AnyRDD? {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
+    /// On a worker: persists at the level the driver's RDD had (overridden by `RDD`).
+    func persistShipped(_ level: StorageLevel) {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
     }
 

@@ -155,20 +155,23 @@ public final class Context: Sendable {
     func runJob<T, U: Sendable>(_ rdd: RDD<T>, partitions: [Int]? = nil, remote: RemoteResult<U>?,
                                 _ body: @escaping @Sendable (TaskContext, inout Records<T>) throws -> U) async throws -> [U] {
         guard !isStopped else { throw EngineError.contextStopped }
-        var remoteJob: RemoteJob?
-        if cluster != nil {
-            guard let remote else {
-                throw EngineError.notShippable(operator: "runJob", rddId: rdd.id,
-                                               reason: "the action runs a closure; use collect or count")
-            }
-            let plan = try LineagePlan(of: rdd)
-            remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, result: remote.kind) { try remote.decode($0) }
+        if cluster != nil, remote == nil {
+            throw EngineError.notShippable(operator: "runJob", rddId: rdd.id,
+                                           reason: "the action runs a closure; use collect or count")
         }
         let wanted = partitions ?? Array(0..<rdd.partitionCount)
         for p in wanted where p < 0 || p >= rdd.partitionCount {
             throw EngineError.invalidArgument(operation: "runJob", reason: "partition \(p) of \(rdd.partitionCount)")
         }
         try await prepareShuffles(of: rdd)
+        var remoteJob: RemoteJob?
+        if cluster != nil, let remote {
+            // After preparing: the plan carries the sampled bounds of range partitioners.
+            let plan = try LineagePlan(of: rdd)
+            remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, result: remote.kind, resultFunction: remote.function) {
+                try remote.decode($0)
+            }
+        }
         let threads = environment.threads
         let work: @Sendable (Int) -> TaskWork = { partition in
             .result { task in

@@ -32,8 +32,19 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
     }
 
     /// Runs a shipped result task on a worker (see ``RemoteResult``).
-    override final func remoteResult(_ kind: String, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
-        try await RemoteResult<Element>.compute(kind, of: self, split, task)
+    override final func remoteResult(_ kind: String, function: FunctionDescriptor?, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        try await RemoteResult<Element>.compute(kind, function: function, of: self, split, task)
+    }
+
+    /// On a worker: the union with `other`, when it holds the same elements.
+    override final func unionShipped(with other: AnyRDD) -> AnyRDD? {
+        (other as? RDD<Element>).map { union($0) }
+    }
+
+    /// On a worker: persists like the driver's RDD, with the codec that ships its elements.
+    override final func persistShipped(_ level: StorageLevel) {
+        if let codec = shippingCodec { setCodec(codec) }
+        state.withLock { $0.storageLevel = level }
     }
 
     // MARK: - What every RDD gets

@@ -234,17 +234,21 @@ extension RDD {
 
     /// The key of every pair.
     public func keys<K: Sendable, V: Sendable>() -> RDD<K> where Element == (K, V) {
-        MapPartitionsRDD(parent: self, operatorName: "keys", runsUserClosure: false) { _, _, input in
-            var input = input
-            return Records { try input.next()?.0 }
+        context.recording("keys", types: [K.self, V.self], parents: [self]) {
+            MapPartitionsRDD(parent: self, operatorName: "keys", runsUserClosure: false) { _, _, input in
+                var input = input
+                return Records { try input.next()?.0 }
+            }
         }
     }
 
     /// The value of every pair.
     public func values<K: Sendable, V: Sendable>() -> RDD<V> where Element == (K, V) {
-        MapPartitionsRDD(parent: self, operatorName: "values", runsUserClosure: false) { _, _, input in
-            var input = input
-            return Records { try input.next()?.1 }
+        context.recording("values", types: [K.self, V.self], parents: [self]) {
+            MapPartitionsRDD(parent: self, operatorName: "values", runsUserClosure: false) { _, _, input in
+                var input = input
+                return Records { try input.next()?.1 }
+            }
         }
     }
 }
@@ -302,7 +306,9 @@ extension RDD {
     /// ``flatMapValues(_:)`` with a registered function.
     public func flatMapValues<K: Sendable, V: Sendable, F: FlatMapFunction>(_ function: F) -> RDD<(K, F.Output.Element)>
     where Element == (K, V), F.Input == V, F.Output.Iterator: SendableMetatype {
-        flatMapValues { try function($0) }.registered(function)
+        context.recording("flatMapValues", function: function.descriptor, types: [K.self], parents: [self]) {
+            flatMapValues { try function($0) }.registered(function)
+        }
     }
 
     /// ``reduceByKey(numPartitions:_:)`` with a registered function.

@@ -25,10 +25,13 @@ extension RDD {
         ascending: Bool = true, numPartitions: Int? = nil
     ) -> RDD<(K, V)> where Element == (K, V) {
         let count = Swift.max(1, numPartitions ?? partitionCount)
-        let placement: KeyPlacement<K> = count == 1
-            ? .keyed(RangePartitioner<K>(bounds: [], descending: !ascending))
-            : .keyed(SampledRangePartitioner(keysOf: self, partitions: count, descending: !ascending))
-        return shuffled(placement: placement, name: "sortByKey", ordering: keyOrder(ascending))
+        let arguments = WireWriter.bytes { $0.write(ascending); $0.write(numPartitions ?? -1) }
+        return context.recording("sortByKey", types: [K.self, V.self], arguments: arguments, parents: [self]) {
+            let placement: KeyPlacement<K> = count == 1
+                ? .keyed(RangePartitioner<K>(bounds: [], descending: !ascending))
+                : .keyed(SampledRangePartitioner(keysOf: self, partitions: count, descending: !ascending))
+            return shuffled(placement: placement, name: "sortByKey", ordering: keyOrder(ascending))
+        }
     }
 
     /// Moves every pair to the partition `partitioner` gives its key and sorts

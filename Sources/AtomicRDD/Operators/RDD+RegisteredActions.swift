@@ -1,7 +1,13 @@
 extension RDD {
     /// ``reduce(_:)`` with a registered function.
     public func reduce<F: ReduceFunction>(_ function: F) async throws -> Element where F.Value == Element {
-        try await reduce { try function($0, $1) }
+        let partials = try await context.runJob(self, remote: RemoteResult<[Element]>.reduce(self, function)) { _, records -> [Element] in
+            guard var result = try records.next() else { return [] }
+            while let next = try records.next() { result = try function(result, next) }
+            return [result]
+        }.joined()
+        guard let first = partials.first else { throw EngineError.emptyRDD(operation: "reduce") }
+        return try partials.dropFirst().reduce(first) { try function($0, $1) }
     }
 
     /// ``fold(_:_:)`` with a registered function.

@@ -10,7 +10,9 @@ extension RDD {
     /// let all = logs2023.union(logs2024)   // 4 + 3 partitions -> 7
     /// ```
     public func union(_ other: RDD<Element>) -> RDD<Element> {
-        UnionRDD(context: context, parents: [self, other])
+        context.recording("union", types: [Element.self], parents: [self, other]) {
+            UnionRDD(context: context, parents: [self, other])
+        }
     }
 
     /// Every pair `(a, b)` of an element `a` of this RDD and `b` of `other`.

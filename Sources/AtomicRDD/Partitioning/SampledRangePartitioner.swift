@@ -73,21 +73,13 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
         guard partitions > 1, rdd.partitionCount > 0 else { return RangePartitioner(bounds: [], descending: descending) }
         let sampleSize = min(20 * partitions, 1_000_000)
         let perPartition = (3 * sampleSize + rdd.partitionCount - 1) / rdd.partitionCount
-        let sketches = try await rdd.context.runJob(rdd) { task, records -> (count: Int, sample: [K]) in
-            var generator = SeededGenerator(seed: UInt64(task.partition))
-            var sample: [K] = []
-            sample.reserveCapacity(perPartition)
-            var count = 0
-            while let (key, _) = try records.next() {
-                if count < perPartition {
-                    sample.append(key)
-                } else {
-                    let slot = Int(generator.next() % UInt64(count + 1))
-                    if slot < perPartition { sample[slot] = key }
-                }
-                count += 1
+        let sketches: [(count: Int, sample: [K])]
+        if rdd.context.cluster != nil {
+            sketches = try await KeySampleRDD.sketches(of: rdd, perPartition: perPartition)
+        } else {
+            sketches = try await rdd.context.runJob(rdd) { task, records in
+                try sketch(&records, partition: task.partition, perPartition: perPartition)
             }
-            return (count, sample)
         }
         var candidates: [(key: K, weight: Double)] = []
         for sketch in sketches where !sketch.sample.isEmpty {
@@ -99,6 +91,38 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
 
     /// Ascending, distinct bounds cutting weighted keys into `partitions` ranges
     /// of about equal total weight (Spark's `RangePartitioner.determineBounds`).
+    /// A partition's record count and a uniform sample of at most `perPartition` of its keys.
+    static func sketch<V>(_ records: inout Records<(K, V)>, partition: Int, perPartition: Int) throws -> (count: Int, sample: [K]) {
+        var generator = SeededGenerator(seed: UInt64(partition))
+        var sample: [K] = []
+        sample.reserveCapacity(perPartition)
+        var count = 0
+        while let (key, _) = try records.next() {
+            if count < perPartition {
+                sample.append(key)
+            } else {
+                let slot = Int(generator.next() % UInt64(count + 1))
+                if slot < perPartition { sample[slot] = key }
+            }
+            count += 1
+        }
+        return (count, sample)
+    }
+
+    /// The bounds once sampled, encoded for workers (empty before sampling).
+    func encodedBounds() -> [UInt8] {
+        guard let partitioner = slot.bounds.load()?.partitioner else { return [] }
+        return WireWriter.bytes { $0.write(partitioner.bounds); $0.write(partitioner.descending) }
+    }
+
+    /// On a worker: takes the bounds the driver sampled instead of sampling.
+    func install(encodedBounds bytes: [UInt8]) throws {
+        var reader = WireReader(bytes)
+        let bounds: [K] = try reader.read()
+        let descending: Bool = try reader.read()
+        _ = slot.bounds.storeIfNil(Bounds(RangePartitioner(bounds: bounds, descending: descending)))
+    }
+
     static func weightedBounds(_ candidates: [(key: K, weight: Double)], partitions: Int) -> [K] {
         let ordered = candidates.sorted { $0.key < $1.key }
         let step = ordered.reduce(0) { $0 + $1.weight } / Double(partitions)
