@@ -5,18 +5,37 @@ extension ShuffleDependency {
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a
     ///   map output is missing (its stage reruns); read errors as the records are pulled.
     func fetch(_ split: Int, _ task: TaskContext) async throws -> Records<(K, C)> {
-        let blocks = try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
-        let codec = codec
+        concatenated(try await fetchBlocks(split, task))
+    }
+
+    /// The blocks of reduce partition `split` from every map task: the pieces
+    /// of its buckets in memory or in spill files. Each is in key order when the
+    /// shuffle has a ``keyOrdering``.
+    ///
+    /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
+    func fetchBlocks(_ split: Int, _ task: TaskContext) async throws -> [ShuffleBlock] {
+        try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
+    }
+
+    /// The records of one block.
+    ///
+    /// - Throws: read errors of a spill file, when it is opened.
+    func records(of block: ShuffleBlock) throws -> Records<(K, C)> {
+        switch block {
+        case .memory(let values): Records(values as! [(K, C)])
+        case .disk(let segment): try RunFileReader.records(segment, codec: codec)
+        }
+    }
+
+    /// The records of `blocks`, one block after the other.
+    func concatenated(_ blocks: [ShuffleBlock]) -> Records<(K, C)> {
         var sources = blocks.makeIterator()
         var current: Records<(K, C)> = .empty
-        return Records {
+        return Records { [self] in
             while true {
                 if let record = try current.next() { return record }
                 guard let block = sources.next() else { return nil }
-                switch block {
-                case .memory(let values): current = Records(values as! [(K, C)])
-                case .disk(let segment): current = try RunFileReader.records(segment, codec: codec)
-                }
+                current = try records(of: block)
             }
         }
     }
