@@ -86,7 +86,11 @@ actor ClusterBackend: TaskBackend {
     func workerProcessExited(status: Int32, stderr: String) {
         let error = EngineError.workerFailed(worker: "process", reason: "exited with status \(status) before registering: \(stderr)")
         for id in Array(registrationWaiters.keys) { failWaiter(id, error) }
+        if !stderr.isEmpty { exitedWorkerOutput.append("status \(status): \(stderr.prefix(1024))") }
     }
+
+    /// What worker processes that exited wrote last on standard error.
+    private var exitedWorkerOutput: [String] = []
 
     /// The registered workers.
     var workerNodes: [NodeIdentity] { Array(workers.keys) }
@@ -213,7 +217,8 @@ actor ClusterBackend: TaskBackend {
     private func failQueued() async {
         let failed = queue
         queue = []
-        let reason = lostWorkers.isEmpty ? "the cluster has no workers" : "every worker was lost: \(lostWorkers.joined(separator: ", "))"
+        var reason = lostWorkers.isEmpty ? "the cluster has no workers" : "every worker was lost: \(lostWorkers.joined(separator: ", "))"
+        if !exitedWorkerOutput.isEmpty { reason += "; their last output: \(exitedWorkerOutput.joined(separator: " | "))" }
         for launch in failed {
             await dag?.taskEnded(launch.spec, .failed(EngineError.noWorkers(reason: reason)), accumulators: [])
         }

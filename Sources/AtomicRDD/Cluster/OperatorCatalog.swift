@@ -319,23 +319,37 @@ enum OperatorCatalog {
     private static func sortByKey(_ input: Input) throws -> AnyRDD {
         var arguments = input.arguments
         let ascending: Bool = try arguments.read(), count: Int = try arguments.read()
+        let partitions = count < 0 ? nil : count
         return try withOrderedKeyAndValue(input) { key, value in
+            // The radix form when the key has one, as the driver's call chose.
+            if let radix = key as? any (ShuffleKey & RadixSortableKey).Type {
+                func withKey<K: ShuffleKey & RadixSortableKey>(_: K.Type) throws -> AnyRDD {
+                    func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
+                        try installBounds(try input.parent(as: (K, V).self).sortByKey(ascending: ascending, numPartitions: partitions), input)
+                    }
+                    return try withValue(value)
+                }
+                return try withKey(radix)
+            }
             func withKey<K: ShuffleKey & Comparable>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
-                    let sorted = try input.parent(as: (K, V).self).sortByKey(ascending: ascending, numPartitions: count < 0 ? nil : count)
-                    if !input.node.elements.isEmpty {
-                        guard let shuffle = sorted.dependencies.first as? ShuffleDependencyBase,
-                              let partitioner = shuffle.partitioner as? any ShippedPartitionerState else {
-                            throw input.failure("the driver sent range bounds for a shuffle without a sampled partitioner")
-                        }
-                        try partitioner.install(encodedBounds: input.node.elements)
-                    }
-                    return sorted
+                    try installBounds(try input.parent(as: (K, V).self).sortByKey(ascending: ascending, numPartitions: partitions), input)
                 }
                 return try withValue(value)
             }
             return try withKey(key)
         }
+    }
+
+    /// Gives a rebuilt `sortByKey` the range bounds the driver sampled.
+    private static func installBounds(_ sorted: AnyRDD, _ input: Input) throws -> AnyRDD {
+        guard !input.node.elements.isEmpty else { return sorted }
+        guard let shuffle = sorted.dependencies.first as? ShuffleDependencyBase,
+              let partitioner = shuffle.partitioner as? any ShippedPartitionerState else {
+            throw input.failure("the driver sent range bounds for a shuffle without a sampled partitioner")
+        }
+        try partitioner.install(encodedBounds: input.node.elements)
+        return sorted
     }
 
     private static func sampleKeys(_ input: Input) throws -> AnyRDD {

@@ -28,8 +28,8 @@ struct ShuffleSource: Sendable {
                 blocks += try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
                 continue
             }
-            let bytes = try await fetchWithRetries(node, shuffleId, mapIndex, reduce)
-            blocks.append(.memory(try decode(bytes)))
+            var reader = WireReader(try await fetchWithRetries(node, shuffleId, mapIndex, reduce))
+            for piece in try reader.read([[UInt8]].self) { blocks.append(.memory(try decode(piece))) }
         }
         return blocks
     }

@@ -17,7 +17,7 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     /// Starts `executable --worker --driver … --cores … --memory … --exit-with-parent`.
-    /// `exited` gets the exit status and the tail of standard error.
+    /// `exited` gets the exit status and the start of standard error.
     static func launch(executable: String?, driver: Endpoint, cores: Int, memory: Int, secretFile: String?,
                        exited: @escaping @Sendable (Int32, String) -> Void) throws -> WorkerProcess {
         let process = Process()
@@ -30,19 +30,19 @@ final class WorkerProcess: @unchecked Sendable {
         let stdin = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
+        // ATOMIC_WORKER_STDERR=inherit shows workers' logs and crashes on the driver's standard error.
+        let inherit = ProcessInfo.processInfo.environment["ATOMIC_WORKER_STDERR"] == "inherit"
+        process.standardError = inherit ? FileHandle.standardError : stderr
         let tail = Mutex<[UInt8]>([])
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            tail.withLock { bytes in
-                bytes += data
-                if bytes.count > 2048 { bytes.removeFirst(bytes.count - 2048) }
-            }
+            // The first lines say why a worker crashed; a backtrace follows.
+            tail.withLock { bytes in bytes += data.prefix(max(0, 2048 - bytes.count)) }
         }
         process.terminationHandler = { process in
             stderr.fileHandleForReading.readabilityHandler = nil
             let rest = stderr.fileHandleForReading.readDataToEndOfFile()
-            let text = tail.withLock { String(decoding: $0 + rest, as: UTF8.self) }
+            let text = tail.withLock { String(decoding: ($0 + rest).prefix(2048), as: UTF8.self) }
             exited(process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         do { try process.run() } catch {

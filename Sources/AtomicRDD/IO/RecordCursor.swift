@@ -10,7 +10,7 @@ final class RecordCursor {
     private let recordLength: Int
     private let chunkRecords: Int
     private var handle: FileHandle?
-    private var chunk = Data()
+    private var chunk: [UInt8] = []
     private var index = 0
     /// The file offset of the next record.
     private var offset: Int
@@ -31,17 +31,25 @@ final class RecordCursor {
     /// - Throws: ``InputError/unreadable(path:reason:)``, also when the file ends before the
     ///   split does (it shrank since it was split).
     func next() throws -> [UInt8]? {
+        try next { [UInt8]($0) }
+    }
+
+    /// The next record as `decode` makes it from the record's bytes (valid only
+    /// during the call), or nil at the end of the split.
+    ///
+    /// - Throws: as ``next()``, and what `decode` throws.
+    func next<T>(_ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         guard offset + recordLength <= split.end else {
             close()
             return nil
         }
         if index == chunk.count { try read() }
-        let record = chunk.withUnsafeBytes { bytes in
-            [UInt8](UnsafeRawBufferPointer(rebasing: bytes[index..<(index + recordLength)]))
-        }
+        let start = index
         index += recordLength
         offset += recordLength
-        return record
+        return try chunk.withUnsafeBytes { bytes in
+            try decode(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + recordLength)]))
+        }
     }
 
     /// Reads the next whole records of the split into `chunk`.
@@ -58,11 +66,13 @@ final class RecordCursor {
         }
         let wanted = min(chunkRecords, (split.end - offset) / recordLength) * recordLength
         do {
-            chunk = try handle?.read(upToCount: wanted) ?? Data()
+            var data = try handle?.read(upToCount: wanted) ?? Data()
             // A read may return less than asked for; only the end of the file stops it.
-            while chunk.count < wanted, let more = try handle?.read(upToCount: wanted - chunk.count), !more.isEmpty {
-                chunk.append(more)
+            while data.count < wanted, let more = try handle?.read(upToCount: wanted - data.count), !more.isEmpty {
+                data.append(more)
             }
+            // One copy a chunk buys a plain array to read records from.
+            chunk = [UInt8](data)
         } catch {
             throw InputError.unreadable(path: split.path, reason: "\(error)")
         }
@@ -76,6 +86,6 @@ final class RecordCursor {
     private func close() {
         try? handle?.close()
         handle = nil
-        chunk = Data()
+        chunk = []
     }
 }

@@ -61,13 +61,42 @@ extension Context {
     ///   `recordLength` fails when computed, with
     ///   ``InputError/partialRecord(path:offset:length:recordLength:)``.
     public func binaryRecords(_ path: String, recordLength: Int, minPartitions: Int? = nil) throws -> RDD<[UInt8]> {
+        let splits = try recordSplits(path, recordLength: recordLength, minPartitions: minPartitions)
+        return BinaryRecordsRDD(context: self, splits: splits, recordLength: recordLength,
+                                codec: .wire([UInt8].self)) { [UInt8]($0) }
+    }
+
+    /// The fixed-length records of the files that `path` names, each decoded by
+    /// `decode` straight from the bytes read: no array per record, as
+    /// ``binaryRecords(_:recordLength:minPartitions:)`` then `map` would make.
+    ///
+    /// ```swift
+    /// // 16-byte records of two little-endian Int64.
+    /// let pairs = try sc.binaryRecords("pairs.bin", recordLength: 16) { bytes in
+    ///     (Int(Int64(littleEndian: bytes.loadUnaligned(as: Int64.self))),
+    ///      Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: Int64.self))))
+    /// }
+    /// ```
+    ///
+    /// - Parameter decode: makes a record from its `recordLength` bytes, which
+    ///   are valid only during the call; an error it throws fails the task.
+    /// - Throws: as ``binaryRecords(_:recordLength:minPartitions:)``.
+    public func binaryRecords<T: Sendable>(
+        _ path: String, recordLength: Int, minPartitions: Int? = nil,
+        decode: @escaping @Sendable (UnsafeRawBufferPointer) throws -> T
+    ) throws -> RDD<T> {
+        let splits = try recordSplits(path, recordLength: recordLength, minPartitions: minPartitions)
+        return BinaryRecordsRDD(context: self, splits: splits, recordLength: recordLength, codec: nil, decode: decode)
+    }
+
+    /// The record-aligned splits of the files `path` names.
+    private func recordSplits(_ path: String, recordLength: Int, minPartitions: Int?) throws -> [FileSplit] {
         guard recordLength > 0 else {
             throw EngineError.invalidArgument(operation: "binaryRecords", reason: "record length \(recordLength) is not positive")
         }
         let files = try FileSplitter.files(at: path)
-        let splits = try FileSplitter.recordSplits(of: files, recordLength: recordLength,
-                                                   minPartitions: minPartitions ?? defaultMinPartitions)
-        return BinaryRecordsRDD(context: self, splits: splits, recordLength: recordLength)
+        return try FileSplitter.recordSplits(of: files, recordLength: recordLength,
+                                             minPartitions: minPartitions ?? defaultMinPartitions)
     }
 
     /// The partition count file sources aim for when none is given, as Spark's

@@ -283,12 +283,12 @@ extension RDD {
     /// This RDD's pairs moved by key into `placement`'s partitions, with no
     /// combining, in key order within each partition when `ordering` is given.
     func shuffled<K: ShuffleKey, V: WireCodable & Sendable>(
-        placement: KeyPlacement<K>, name: String, ordering: (@Sendable (K, K) -> Bool)? = nil
+        placement: KeyPlacement<K>, name: String, ordering: KeyOrdering<K, V>? = nil
     ) -> RDD<(K, V)> where Element == (K, V) {
         let dependency = ShuffleDependency<K, V, V>(
             rdd: self, partitioner: placement.partitioner, partition: placement.partition,
-            aggregator: nil, passValue: { $0 }, codec: .pair(K.self, V.self))
-        return ShuffledRDD(dependency: dependency, operatorName: name, ordering: ordering)
+            aggregator: nil, passValue: { $0 }, codec: .pair(K.self, V.self), keyOrdering: ordering)
+        return ShuffledRDD(dependency: dependency, operatorName: name)
     }
 }
 

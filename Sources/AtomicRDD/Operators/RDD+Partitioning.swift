@@ -154,10 +154,9 @@ extension RDD {
         let partitioner = RangePartitioner<K>.weighted(candidates, partitions: wanted, descending: !ascending)
         let dependency = ShuffleDependency<K, V, V>(
             rdd: self, partitioner: partitioner, partition: { partitioner.partition(of: $0) },
-            aggregator: nil, passValue: { $0 }, codec: .pair(K.self, V.self))
-        let ordering: @Sendable (K, K) -> Bool
-        if ascending { ordering = { $0 < $1 } } else { ordering = { $0 > $1 } }
-        let sorted: RDD<(K, V)> = ShuffledRDD(dependency: dependency, operatorName: "sortBy", ordering: ordering)
+            aggregator: nil, passValue: { $0 }, codec: .pair(K.self, V.self),
+            keyOrdering: .comparing(ascending: ascending))
+        let sorted: RDD<(K, V)> = ShuffledRDD(dependency: dependency, operatorName: "sortBy")
         return sorted.droppingKeys(name: "sortBy")
     }
 

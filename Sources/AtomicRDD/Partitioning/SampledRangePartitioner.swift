@@ -20,7 +20,13 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
 
     /// The bounds once known, shared by every copy of the partitioner.
     private final class BoundsSlot: Sendable {
+        /// Owns the bounds; set once, never replaced.
         let bounds = AtomicLazyReference<Bounds>()
+        /// The address of the object in `bounds` once it is set (0 before), read by
+        /// `partition(of:)` without a retain: every map task places every key, and a
+        /// retain per key on one object shared by all task threads costs more than
+        /// the binary search.
+        let address = Atomic<UInt>(0)
         let sample: @Sendable () async throws -> RangePartitioner<K>
         init(sample: @escaping @Sendable () async throws -> RangePartitioner<K>) { self.sample = sample }
     }
@@ -37,21 +43,38 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
         slot = BoundsSlot { try await Self.sampleBounds(of: rdd, partitions: count, descending: descending) }
     }
 
-    var isPrepared: Bool { slot.bounds.load() != nil }
+    var isPrepared: Bool { slot.address.load(ordering: .acquiring) != 0 }
 
     func prepare() async throws {
         guard !isPrepared else { return }
-        let partitioner = try await slot.sample()
-        _ = slot.bounds.storeIfNil(Bounds(partitioner))
+        publish(try await slot.sample())
+    }
+
+    /// Sets the bounds once; a racing prepare may have stored first: both publish the winner.
+    private func publish(_ partitioner: RangePartitioner<K>) {
+        let stored = slot.bounds.storeIfNil(Bounds(partitioner))
+        slot.address.store(UInt(bitPattern: Unmanaged.passUnretained(stored).toOpaque()), ordering: .releasing)
     }
 
     /// The partition of `key`. Only map tasks place keys, and their jobs prepare
     /// the partitioner first.
     func partition(of key: K) -> Int {
-        guard let bounds = slot.bounds.load() else {
+        guard let pointer = UnsafeRawPointer(bitPattern: slot.address.load(ordering: .acquiring)) else {
             preconditionFailure("Internal inconsistency: sortByKey's range bounds used before sampling")
         }
-        return bounds.partitioner.partition(of: key)
+        // `slot.bounds` holds the object strongly for as long as the slot lives
+        // (this partitioner keeps the slot) and never replaces it.
+        return Unmanaged<Bounds>.fromOpaque(pointer)._withUnsafeGuaranteedRef { bounds in
+            // RangePartitioner.partition(of:), written out: called here it stayed
+            // generic (unspecialized) in release builds.
+            let upper = bounds.partitioner.bounds
+            var low = 0, high = upper.count
+            while low < high {
+                let mid = (low + high) / 2
+                if upper[mid] < key { low = mid + 1 } else { high = mid }
+            }
+            return bounds.partitioner.descending ? upper.count - low : low
+        }
     }
 
     /// True for a copy of this partitioner (the same sort), whose bounds are the same.
@@ -120,7 +143,7 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
         var reader = WireReader(bytes)
         let bounds: [K] = try reader.read()
         let descending: Bool = try reader.read()
-        _ = slot.bounds.storeIfNil(Bounds(RangePartitioner(bounds: bounds, descending: descending)))
+        publish(RangePartitioner(bounds: bounds, descending: descending))
     }
 
     static func weightedBounds(_ candidates: [(key: K, weight: Double)], partitions: Int) -> [K] {

@@ -1,17 +1,17 @@
 /// The reduce side of a shuffle: each partition reads its buckets from every
 /// map task, then merges combiners of equal keys (when the shuffle aggregates),
-/// sorts by key (for `sortByKey`), or just concatenates.
+/// merges the buckets sorted by key on the map side (for `sortByKey`), or just
+/// concatenates.
 final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @unchecked Sendable {
     let dependency: ShuffleDependency<K, V, C>
-    private let ordering: (@Sendable (K, K) -> Bool)?
     /// The reduce side's record loop, made here where the element types are
-    /// concrete so it can be specialized (see `ShuffleDependency.writeMap`).
-    private let reduce: @Sendable (ShuffleDependency<K, V, C>, (@Sendable (K, K) -> Bool)?, Records<(K, C)>, TaskContext) -> Records<(K, C)>
+    /// concrete so it can be specialized (see `ShuffleDependency.writeMap`);
+    /// `compute`, a class override, only fetches the blocks.
+    private let reduce: @Sendable (ShuffleDependency<K, V, C>, [ShuffleBlock], TaskContext) throws -> Records<(K, C)>
 
-    init(dependency: ShuffleDependency<K, V, C>, operatorName: String, ordering: (@Sendable (K, K) -> Bool)? = nil) {
+    init(dependency: ShuffleDependency<K, V, C>, operatorName: String) {
         self.dependency = dependency
-        self.ordering = ordering
-        self.reduce = { dependency, ordering, input, task in Self.reduced(dependency, ordering, input, task) }
+        self.reduce = { dependency, blocks, task in try Self.reduced(dependency, blocks, task) }
         super.init(context: dependency.rdd.context, partitionCount: dependency.reduceCount,
                    dependencies: [dependency], operatorName: operatorName, partitioner: dependency.partitioner)
         setCodec(dependency.codec)
@@ -20,16 +20,15 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
     deinit { context.releaseShuffle(dependency.shuffleId) }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<(K, C)> {
-        reduce(dependency, ordering, try await dependency.fetch(split, task), task)
+        try reduce(dependency, try await dependency.fetchBlocks(split, task), task)
     }
 
-    private static func reduced(_ dependency: ShuffleDependency<K, V, C>, _ ordering: (@Sendable (K, K) -> Bool)?,
-                                _ input: Records<(K, C)>, _ task: TaskContext) -> Records<(K, C)> {
-        var input = input
-        let codec = dependency.codec
+    private static func reduced(_ dependency: ShuffleDependency<K, V, C>, _ blocks: [ShuffleBlock],
+                                _ task: TaskContext) throws -> Records<(K, C)> {
         if let aggregator = dependency.aggregator {
+            var input = dependency.concatenated(blocks)
             var merged: Records<(K, C)>?
-            let memory = task.environment.memory, scratch = task.environment.scratch
+            let codec = dependency.codec, memory = task.environment.memory, scratch = task.environment.scratch
             return Records {
                 if merged == nil {
                     var map = ExternalMap<K, C>(merge: aggregator.mergeCombiners, codec: codec,
@@ -40,19 +39,12 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
                 return try merged!.next()
             }
         }
-        if let ordering {
-            var sorted: Records<(K, C)>?
-            let memory = task.environment.memory, scratch = task.environment.scratch
-            return Records {
-                if sorted == nil {
-                    var sorter = ExternalSorter<K, C>(areInIncreasingOrder: ordering, codec: codec,
-                                                      budget: memory, scratch: scratch, task: task)
-                    while let record = try input.next() { try sorter.insert(record) }
-                    sorted = try sorter.drain()
-                }
-                return try sorted!.next()
-            }
+        if let ordering = dependency.keyOrdering {
+            // Every block was sorted on the map side: merging them needs no
+            // memory beyond one batch per spilled block. (Opening a spill file
+            // reads nothing yet.)
+            return ordering.merge(try blocks.map { try dependency.records(of: $0) })
         }
-        return input
+        return dependency.concatenated(blocks)
     }
 }

@@ -24,6 +24,19 @@ struct MergeHeap<Item> {
         guard !items.isEmpty else { return nil }
         items.swapAt(0, items.count - 1)
         let result = items.removeLast()
+        siftDown()
+        return result
+    }
+
+    /// Replaces the top with the next item of a source: one sift instead of a
+    /// pop and a push (the step of a k-way merge whose source is not exhausted).
+    mutating func replaceTop(_ item: Item, source: Int) {
+        precondition(!items.isEmpty, "Internal inconsistency: replaceTop on an empty merge heap")
+        items[0] = (item, source)
+        siftDown()
+    }
+
+    private mutating func siftDown() {
         var parent = 0
         while true {
             let left = 2 * parent + 1, right = left + 1
@@ -34,6 +47,33 @@ struct MergeHeap<Item> {
             items.swapAt(parent, smallest)
             parent = smallest
         }
-        return result
+    }
+}
+
+extension MergeHeap {
+    /// The records of `sources`, each already ordered by `less`, merged into
+    /// one stream ordered by `less`. Nothing is read before the first pull.
+    ///
+    /// - Complexity: O(log s) comparisons a record for s sources.
+    static func merged(_ sources: [Records<Item>], by less: @escaping (Item, Item) -> Bool) -> Records<Item> {
+        if sources.count <= 1 { return sources.first ?? .empty }
+        var sources = sources
+        var heap = MergeHeap(less: less)
+        var started = false
+        return Records {
+            if !started {
+                started = true
+                for i in sources.indices {
+                    if let item = try sources[i].next() { heap.push(item, source: i) }
+                }
+            }
+            guard let top = heap.top else { return nil }
+            if let next = try sources[top.source].next() {
+                heap.replaceTop(next, source: top.source)
+            } else {
+                _ = heap.pop()
+            }
+            return top.item
+        }
     }
 }

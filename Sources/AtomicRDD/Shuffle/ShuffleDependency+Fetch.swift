@@ -5,42 +5,64 @@ extension ShuffleDependency {
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a
     ///   map output is missing (its stage reruns); read errors as the records are pulled.
     func fetch(_ split: Int, _ task: TaskContext) async throws -> Records<(K, C)> {
-        let codec = codec
-        let blocks: [ShuffleBlock]
+        concatenated(try await fetchBlocks(split, task))
+    }
+
+    /// The blocks of reduce partition `split` from every map task: the pieces
+    /// of its buckets in memory or in spill files. Each is in key order when the
+    /// shuffle has a ``keyOrdering``.
+    ///
+    /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
+    func fetchBlocks(_ split: Int, _ task: TaskContext) async throws -> [ShuffleBlock] {
         if let source = task.shuffleSource {
-            blocks = try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task) { bytes in
+            let codec = codec
+            return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task) { bytes in
                 try codec.decodeAll(bytes)
             }
-        } else {
-            blocks = try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
         }
+        return try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
+    }
+
+    /// The records of one block.
+    ///
+    /// - Throws: read errors of a spill file, when it is opened.
+    func records(of block: ShuffleBlock) throws -> Records<(K, C)> {
+        switch block {
+        case .memory(let values): Records(values as! [(K, C)])
+        case .disk(let segment): try RunFileReader.records(segment, codec: codec)
+        }
+    }
+
+    /// The records of `blocks`, one block after the other.
+    func concatenated(_ blocks: [ShuffleBlock]) -> Records<(K, C)> {
         var sources = blocks.makeIterator()
         var current: Records<(K, C)> = .empty
-        return Records {
+        return Records { [self] in
             while true {
                 if let record = try current.next() { return record }
                 guard let block = sources.next() else { return nil }
-                switch block {
-                case .memory(let values): current = Records(values as! [(K, C)])
-                case .disk(let segment): current = try RunFileReader.records(segment, codec: codec)
-                }
+                current = try records(of: block)
             }
         }
     }
 }
 
 extension ShuffleDependency {
-    /// Encodes one reducer's bucket of a map output (memory and spill files) for
-    /// a reducer on another node.
+    /// Encodes one reducer's bucket of a map output for a reducer on another
+    /// node: one piece per block (the memory part, then each spill segment), so
+    /// pieces that are in key order stay whole for the reducer's merge.
     static func bucketEncoder(_ output: MapOutput, codec: RecordCodec<(K, C)>) -> @Sendable (Int) throws -> [UInt8] {
         let memory = output.memory, segments = output.segments
         return { reduce in
-            var records = memory[reduce].map { $0 as! [(K, C)] } ?? []
+            var pieces: [[UInt8]] = []
+            if let records = memory[reduce] { pieces.append(codec.encodeAll(records as! [(K, C)])) }
             for segment in segments[reduce] where !segment.range.isEmpty {
                 var reader = try RunFileReader.records(segment, codec: codec)
+                var records: [(K, C)] = []
                 while let record = try reader.next() { records.append(record) }
+                pieces.append(codec.encodeAll(records))
             }
-            return codec.encodeAll(records)
+            return WireWriter.bytes { $0.write(pieces) }
         }
     }
 }

@@ -9,6 +9,9 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     /// Turns a value into what the buckets hold when there is no aggregator (then V == C).
     let passValue: @Sendable (V) -> C
     let codec: RecordCodec<(K, C)>
+    /// When set, every bucket is sorted by key before it is kept or spilled,
+    /// and the reduce side merges the sorted buckets (`sortByKey`).
+    let keyOrdering: KeyOrdering<K, C>?
     /// The map task's record loop. It is made here, where the caller's element
     /// types are concrete, so the optimizer can specialize it; `runMapTask`
     /// (a class override) could only run the generic version, which pays for
@@ -16,12 +19,14 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     private let writeMap: @Sendable (ShuffleDependency, inout Records<(K, V)>, TaskContext) throws -> (MapOutput, MapStatus)
 
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int,
-         aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>) {
+         aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>,
+         keyOrdering: KeyOrdering<K, C>? = nil) {
         self.rdd = rdd
         self.partition = partition
         self.aggregator = aggregator
         self.passValue = passValue
         self.codec = codec
+        self.keyOrdering = keyOrdering
         self.writeMap = { dependency, input, task in
             var writer = ShuffleWriter(dependency: dependency, task: task)
             return try writer.write(&input)

@@ -60,7 +60,15 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         var memoryBuckets: [(any Sendable)?] = Array(repeating: nil, count: reducers)
         if entries > 0 {
             for r in 0..<reducers {
-                let bucket: [(K, C)] = dependency.aggregator != nil ? combined[r].pairs() : buckets[r]
+                var bucket: [(K, C)]
+                if dependency.aggregator != nil {
+                    bucket = combined[r].pairs()
+                } else {
+                    // Moved out, so a sort does not copy it.
+                    bucket = buckets[r]
+                    buckets[r] = []
+                }
+                dependency.keyOrdering?.sort(&bucket)
                 if !bucket.isEmpty {
                     memoryBuckets[r] = bucket
                     bytesPerReducer[r] += bucket.count * memory.bytesPerEntry
@@ -88,6 +96,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                 for entry in table.entries { try writer.append((entry.key, entry.value)) }
                 combined[r] = CombineTable()
             } else {
+                dependency.keyOrdering?.sort(&buckets[r])
                 for record in buckets[r] { try writer.append(record) }
                 buckets[r].removeAll()
             }

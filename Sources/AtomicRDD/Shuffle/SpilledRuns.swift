@@ -1,6 +1,6 @@
 import Foundation
 
-/// The spilled runs of one reduce-side buffer (``ExternalMap``, ``ExternalSorter``):
+/// The spilled runs of one reduce-side buffer (``ExternalMap``):
 /// the buffer's memory held against the executor's budget, and the run files
 /// written when the budget refuses more. Memory is released and files are
 /// deleted when the task ends, whatever its outcome.
