@@ -1,6 +1,7 @@
 import AtomicTransport
 
-// Joins of two key-value RDDs, all built on `cogroup`: a side already
+// Joins of two key-value RDDs: `cogroup` groups both sides per key; the joins
+// are hash joins (HashJoinedRDD) that group neither. In both, a side already
 // partitioned like the output is read where it is; any other side is shuffled.
 
 extension RDD {
@@ -29,7 +30,14 @@ extension RDD {
     /// let ordersWithNames = orders.join(customers)   // (customerId, (order, name))
     /// ```
     ///
-    /// See ``cogroup(_:numPartitions:)`` for the partitioning and the cost.
+    /// The output is partitioned as for ``cogroup(_:numPartitions:)``. Each
+    /// output partition holds `other`'s records in a hash table and streams this
+    /// RDD's records past it, so put the smaller side in `other`; when the table
+    /// does not fit the memory budget, the partition groups both sides as
+    /// `cogroup` does, spilling to disk.
+    ///
+    /// - Complexity: at most one shuffle per side; O(rows) after it, holding
+    ///   one partition of `other` at a time.
     public func join<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, (V, W))> where Element == (K, V) {
@@ -104,57 +112,13 @@ extension RDD {
         }
     }
 
-    /// The cogroup with `other`, flattened into one output per pair of values of
-    /// a key; a side with no values stands in as one nil when it is kept.
+    /// The hash join with `other` (see ``HashJoinedRDD``): one output per pair
+    /// of values of a key; a side with no values stands in as one nil when it is kept.
     private func joined<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable, Output: Sendable>(
         _ other: RDD<(K, W)>, _ numPartitions: Int?, name: String, keepLeft: Bool, keepRight: Bool,
         _ output: @escaping @Sendable (K, V?, W?) -> Output
     ) -> RDD<Output> where Element == (K, V) {
-        let placement = KeyPlacement<K>.default(for: [self, other], numPartitions: numPartitions)
-        let grouped = CoGroupedRDD(left: self, right: other, placement: placement, operatorName: "cogroup")
-        return MapPartitionsRDD(parent: grouped, operatorName: name, runsUserClosure: false,
-                                preservesPartitioning: true) { _, _, input in
-            var input = input
-            var pairs = JoinedPairs<K, V, W>()
-            return Records {
-                while true {
-                    if let (key, v, w) = pairs.next() { return output(key, v, w) }
-                    guard let (key, (left, right)) = try input.next() else { return nil }
-                    pairs.start(key, left, right, keepLeft: keepLeft, keepRight: keepRight)
-                }
-            }
-        }
-    }
-}
-
-/// The pairs of values of one key in a join: every left value with every right
-/// value, left in the outer loop; an empty side kept by an outer join counts as
-/// one nil. Walks the two arrays by index, so no pair is stored.
-private struct JoinedPairs<K, V, W> {
-    private var key: K?
-    private var left: [V] = [], right: [W] = []
-    private var leftCount = 0, rightCount = 0
-    private var i = 0, j = 0
-
-    mutating func start(_ key: K, _ left: [V], _ right: [W], keepLeft: Bool, keepRight: Bool) {
-        self.key = key
-        self.left = left
-        self.right = right
-        // A side with no values pairs the other's with nil only if the other side is kept.
-        leftCount = left.isEmpty && keepRight ? 1 : left.count
-        rightCount = right.isEmpty && keepLeft ? 1 : right.count
-        i = 0
-        j = 0
-    }
-
-    mutating func next() -> (K, V?, W?)? {
-        guard let key, i < leftCount, j < rightCount else { return nil }
-        let pair = (key, left.isEmpty ? nil : left[i], right.isEmpty ? nil : right[j])
-        j += 1
-        if j == rightCount {
-            j = 0
-            i += 1
-        }
-        return pair
+        HashJoinedRDD(left: self, right: other, placement: .default(for: [self, other], numPartitions: numPartitions),
+                      operatorName: name, keepLeft: keepLeft, keepRight: keepRight, output: output)
     }
 }

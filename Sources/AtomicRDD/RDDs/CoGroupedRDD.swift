@@ -13,12 +13,19 @@ final class CoGroupedRDD<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodabl
     // `@unchecked Sendable`: see AnyRDD; the fields are immutable after init.
     private let left: CoGroupSide<K, V>
     private let right: CoGroupSide<K, W>
+    /// The reduce side's fetch and record loop, made here where the element
+    /// types are concrete so they can be specialized (see `HashJoinedRDD.join`).
+    private let group: @Sendable (Int, TaskContext) async throws -> Records<(K, ([V], [W]))>
 
     init(left: RDD<(K, V)>, right: RDD<(K, W)>, placement: KeyPlacement<K>, operatorName: String) {
-        self.left = CoGroupSide(left, placement: placement)
-        self.right = CoGroupSide(right, placement: placement)
+        let leftSide = CoGroupSide(left, placement: placement), rightSide = CoGroupSide(right, placement: placement)
+        self.left = leftSide
+        self.right = rightSide
+        self.group = { split, task in
+            Self.grouped(try await leftSide.records(split, task), try await rightSide.records(split, task), task)
+        }
         super.init(context: left.context, partitionCount: placement.partitionCount,
-                   dependencies: [self.left.dependency, self.right.dependency], operatorName: operatorName,
+                   dependencies: [leftSide.dependency, rightSide.dependency], operatorName: operatorName,
                    partitioner: placement.partitioner)
         setCodec(RecordCodec(
             encode: { record, writer in
@@ -38,33 +45,23 @@ final class CoGroupedRDD<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodabl
     }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<(K, ([V], [W]))> {
-        var leftRecords = try await left.records(split, task)
-        var rightRecords = try await right.records(split, task)
-        let memory = task.environment.memory, scratch = task.environment.scratch
+        try await group(split, task)
+    }
+
+    private static func grouped(_ left: Records<(K, V)>, _ right: Records<(K, W)>,
+                                _ task: TaskContext) -> Records<(K, ([V], [W]))> {
+        var left = left, right = right
         var grouped: Records<(K, CoGroupBuffers<V, W>)>?
         return Records {
-            if grouped == nil {
-                var map = ExternalMap<K, CoGroupBuffers<V, W>>(
-                    merge: { $0.merge($1) }, codec: .pair(K.self, CoGroupBuffers<V, W>.self),
-                    budget: memory, scratch: scratch, task: task)
-                while let (key, value) = try leftRecords.next() {
-                    try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(left:),
-                                   mergeValue: { $0.left.append($1) })
-                }
-                while let (key, value) = try rightRecords.next() {
-                    try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(right:),
-                                   mergeValue: { $0.right.append($1) })
-                }
-                grouped = try map.drain()
-            }
+            if grouped == nil { grouped = try CoGroupBuffers.group(&left, &right, task) }
             guard let (key, buffers) = try grouped!.next() else { return nil }
             return (key, (buffers.left, buffers.right))
         }
     }
 }
 
-/// How one side of a cogroup reaches the output's partitions.
-private enum CoGroupSide<K: ShuffleKey, V: WireCodable & Sendable> {
+/// How one side of a cogroup or a join reaches the output's partitions.
+enum CoGroupSide<K: ShuffleKey, V: WireCodable & Sendable> {
     /// Already partitioned like the output: partition i is read as it is.
     case narrow(RDD<(K, V)>)
     /// Shuffled into the output's partitions.
@@ -113,6 +110,30 @@ struct CoGroupBuffers<V: WireCodable, W: WireCodable>: WireCodable {
     init(right value: W) {
         left = []
         right = [value]
+    }
+
+    init(left: [V], right: [W]) {
+        self.left = left
+        self.right = right
+    }
+
+    /// Groups the rest of both sides per key in an ``ExternalMap`` (which spills
+    /// when the budget is short), after what `seed` inserts first.
+    static func group<K: ShuffleKey>(
+        _ left: inout Records<(K, V)>, _ right: inout Records<(K, W)>, _ task: TaskContext,
+        seed: (inout ExternalMap<K, CoGroupBuffers>) throws -> Void = { _ in }
+    ) throws -> Records<(K, CoGroupBuffers)> where V: Sendable, W: Sendable {
+        var map = ExternalMap<K, CoGroupBuffers>(
+            merge: { $0.merge($1) }, codec: .pair(K.self, CoGroupBuffers.self),
+            budget: task.environment.memory, scratch: task.environment.scratch, task: task)
+        try seed(&map)
+        while let (key, value) = try left.next() {
+            try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(left:), mergeValue: { $0.left.append($1) })
+        }
+        while let (key, value) = try right.next() {
+            try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(right:), mergeValue: { $0.right.append($1) })
+        }
+        return try map.drain()
     }
 
     /// Appends the values of `other` (from a spilled run) after this one's.

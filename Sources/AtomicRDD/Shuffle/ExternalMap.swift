@@ -53,9 +53,11 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         }
         if !map.isEmpty { try spill() }
         var sources = try runs.readers()
-        var heap = MergeHeap<(hash: Int, key: K, value: C)> { $0.hash < $1.hash }
+        // Equal hashes come out in run order, so a key's combiners merge in the
+        // order they were inserted (a cogroup's values keep their arrival order).
+        var heap = MergeHeap<(hash: Int, run: Int, key: K, value: C)> { ($0.hash, $0.run) < ($1.hash, $1.run) }
         for i in sources.indices {
-            if let (k, c) = try sources[i].next() { heap.push((k.hashValue, k, c), source: i) }
+            if let (k, c) = try sources[i].next() { heap.push((k.hashValue, i, k, c), source: i) }
         }
         var group: [(K, C)] = []
         var groupIndex = 0
@@ -75,7 +77,9 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
                 } else {
                     group.append((top.item.key, top.item.value))
                 }
-                if let (k, c) = try sources[top.source].next() { heap.push((k.hashValue, k, c), source: top.source) }
+                if let (k, c) = try sources[top.source].next() {
+                    heap.push((k.hashValue, top.source, k, c), source: top.source)
+                }
             }
             groupIndex = 1
             return group[0]

@@ -44,9 +44,12 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                 }
             }
         } else {
+            // Read once, not per record: each read of a closure stored in the
+            // dependency costs a retain and a release.
+            let partition = dependency.partition, passValue = dependency.passValue
             while let (key, value) = try input.next() {
-                let r = try dependency.partition(key)
-                let record = (key, dependency.passValue(value))
+                let r = hashPartitions > 0 ? Int(key.stableHash % hashPartitions) : try partition(key)
+                let record = (key, passValue(value))
                 buckets[r].append(record)
                 entries += 1
                 records += 1
