@@ -1,3 +1,4 @@
+import AtomicRDD
 import Testing
 @testable import atomic
 
@@ -36,9 +37,30 @@ extension ExampleSuite {
         }
 
         @Test func the_context_flags_set_cores_and_memory() throws {
-            let config = PiExample.config(try PiExample.parse(["--cores", "3", "--memory", "64"]))
+            let config = try PiExample.config(try PiExample.parse(["--cores", "3", "--memory", "64"]))
             #expect(config.cores == 3)
             #expect(config.executorMemory == 64 << 20)
+            #expect(config.deployment == .local)
+        }
+
+        @Test func mode_flags_select_a_local_cluster_or_workers_started_by_hand() throws {
+            let (mode, rest) = PiExample.splitModeFlags(["--local-cluster", "2", "--samples", "10", "--memory", "64"])
+            #expect(mode == ["--local-cluster", "2"])
+            let config = try PiExample.config(try PiExample.parse(rest), modeFlags: mode)
+            #expect(config.deployment == .localCluster(workers: 2, coresPerWorker: 1, memoryPerWorker: 64 << 20))
+            #expect(config.cores == 2)
+            var words = ["--workers", "10.0.0.1:7000,10.0.0.2:7000", "--driver-listen", "10.0.0.9:7077", "extra"]
+            let cluster = try Config.local(cores: 2).withModeFlags(&words)
+            #expect(cluster.deployment == .cluster(listen: "10.0.0.9:7077", workers: 2))
+            #expect(cluster.expectedWorkers == ["10.0.0.1:7000", "10.0.0.2:7000"])
+            #expect(words == ["extra"])
+        }
+
+        @Test(arguments: [["--local-cluster"], ["--local-cluster", "0"], ["--workers", "nohost"], ["--driver-listen", "x"]])
+        func bad_mode_flags_are_typed_errors(words: [String]) {
+            var arguments = words
+            #expect(throws: EngineError.self) { _ = try Config.local().withModeFlags(&arguments) }
+            #expect(arguments == words)
         }
 
         @Test(arguments: [

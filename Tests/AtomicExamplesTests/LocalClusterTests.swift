@@ -219,5 +219,45 @@ extension ExampleSuite {
             #expect(normalized(try await grouped.collect()) == expected)
             await sc.stop()
         }
+    
+        /// A loopback port nothing listens on now.
+        static func freePort() async throws -> Int {
+            let transport = try TCPTransport()
+            let listener = try await transport.listen(on: Endpoint(host: "127.0.0.1", port: 0))
+            let port = listener.endpoint.port
+            listener.close()
+            await transport.shutdown()
+            return Int(port)
+        }
+
+        @Test func handStartedWorkerServesAndExitsWhenItsDriverDies() async throws {
+            let port = try await Self.freePort()
+            let worker = Process()
+            worker.executableURL = URL(fileURLWithPath: try Self.atomicExecutable())
+            // Started before its driver: it keeps trying to join.
+            worker.arguments = ["worker", "--driver", "127.0.0.1:\(port)", "--cores", "2", "--memory", "64"]
+            worker.standardOutput = FileHandle.nullDevice
+            let (exits, exited) = AsyncStream.makeStream(of: Int32.self)
+            worker.terminationHandler = { exited.yield($0.terminationStatus) }
+            try worker.run()
+            defer { if worker.isRunning { worker.terminate() } }
+            let config = Config.cluster(listen: "127.0.0.1:\(port)", workers: 1, coresPerWorker: 2).registering(F.registry)
+            let sc = try await Context(config: config)
+            #expect(try await sc.parallelize(Array(0..<100), numPartitions: 4).map(F.Square()).reduce(F.Sum())
+                    == (0..<100).map { $0 * $0 }.reduce(0, +))
+            // The driver dies as a killed process would: connections reset, no goodbye.
+            await sc.cluster?.system.crash()
+            let status = await withTaskGroup(of: Int32?.self) { group in
+                group.addTask { await exits.first { _ in true } }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(30))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return await group.next() ?? nil
+            }
+            #expect(status == 0)
+            await sc.stop()
+        }
     }
 }

@@ -47,7 +47,8 @@ final class ClusterDriver: Sendable {
                                                    listenOn: listen, settings: settings)
         let backend = ClusterBackend(system: system)
         let service = system.withPath(WellKnownPath.atomicDriver) {
-            DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint)
+            DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint,
+                          expected: config.expectedWorkers)
         }
         let events = system.membershipEvents()
         let watcher = Task {

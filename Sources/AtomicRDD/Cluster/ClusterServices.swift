@@ -6,11 +6,13 @@ distributed actor DriverService {
     typealias ActorSystem = ClusterSystem
     private let backend: ClusterBackend
     private let fingerprint: UInt64
+    private let expected: [String]?
 
-    init(actorSystem: ClusterSystem, backend: ClusterBackend, fingerprint: UInt64) {
+    init(actorSystem: ClusterSystem, backend: ClusterBackend, fingerprint: UInt64, expected: [String]?) {
         self.actorSystem = actorSystem
         self.backend = backend
         self.fingerprint = fingerprint
+        self.expected = expected
     }
 
     /// Adds a worker with its cores and memory.
@@ -23,6 +25,10 @@ distributed actor DriverService {
                 worker: "\(registration.node)",
                 reason: "refused: its function registry (fingerprint \(registration.fingerprint)) differs from the driver's "
                     + "(\(fingerprint)); driver and workers must run the same build")
+        }
+        if let expected, !expected.contains("\(registration.node.endpoint)") {
+            throw EngineError.workerFailed(worker: "\(registration.node)",
+                                           reason: "refused: not one of the workers this driver expects (\(expected.joined(separator: ",")))")
         }
         try await backend.addWorker(registration)
     }

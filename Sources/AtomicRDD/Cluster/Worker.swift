@@ -11,7 +11,9 @@ import Foundation
 ///
 /// Flags: `--driver HOST:PORT` (required), `--listen HOST:PORT` (default
 /// 127.0.0.1:0), `--cores N`, `--memory MB`, `--secret-file PATH`,
-/// `--exit-with-parent` (exit when standard input, the launcher's pipe, closes).
+/// `--exit-with-parent` (exit when standard input, the launcher's pipe, closes),
+/// `--connect-timeout SECONDS` (default 30: a worker started before its driver
+/// keeps trying to join it that long).
 /// The worker registers its cores and memory with the driver, heartbeats, and
 /// exits when the driver is gone.
 public enum Worker {
@@ -43,6 +45,7 @@ public enum Worker {
         var memoryMB = 1024
         var secretFile: String?
         var exitWithParent = false
+        var connectTimeout = 30
 
         init(parsing arguments: [String]) throws(EngineError) {
             var driver: Endpoint?
@@ -71,6 +74,7 @@ public enum Worker {
                 case "--memory": memoryMB = try count(flag)
                 case "--secret-file": secretFile = try value(flag)
                 case "--exit-with-parent": exitWithParent = true
+                case "--connect-timeout": connectTimeout = try count(flag)
                 default: throw .invalidArgument(operation: "worker", reason: "unknown flag '\(flag)'")
                 }
                 index += 1
@@ -80,11 +84,24 @@ public enum Worker {
         }
     }
 
+    /// Joins the driver, retrying until `--connect-timeout` when it is not up yet.
+    private static func join(_ options: Options, settings: ClusterSettings) async throws -> ClusterSystem {
+        let deadline = ContinuousClock.now + .seconds(options.connectTimeout)
+        while true {
+            do {
+                return try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
+                                                     listenOn: options.listen, seed: options.driver, settings: settings)
+            } catch let error as TransportError {
+                guard ContinuousClock.now < deadline, case .connectFailed = error else { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
     static func run(_ options: Options, registry: FunctionRegistry) async throws {
         var settings = ClusterSettings()
         if let secretFile = options.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
-        let system = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
-                                                   listenOn: options.listen, seed: options.driver, settings: settings)
+        let system = try await join(options, settings: settings)
         let events = system.membershipEvents()
         var config = Config.local(cores: options.cores, memory: options.memoryMB << 20, appName: "atomic-worker")
         config.registry = registry

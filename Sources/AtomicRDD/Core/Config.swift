@@ -31,6 +31,9 @@ public struct Config: Sendable {
     public var workerExecutable: String?
     /// A file holding the cluster secret that driver and workers share.
     public var secretFile: String?
+    /// The addresses (HOST:PORT) of the workers a cluster expects; others are
+    /// refused at registration. Nil accepts any worker.
+    public var expectedWorkers: [String]?
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
 

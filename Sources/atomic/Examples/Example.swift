@@ -27,7 +27,8 @@ extension Example {
 
     /// The usage line: `atomic wordcount [PATH] [--top K] [--cores N] [--memory MB]`.
     static var usage: String {
-        "usage: atomic \(name)\(synopsis.isEmpty ? "" : " " + synopsis) [--cores N] [--memory MB]"
+        "usage: atomic \(name)\(synopsis.isEmpty ? "" : " " + synopsis) [--cores N] [--memory MB] "
+            + "[--local | --local-cluster N | --workers HOST:PORT,... [--driver-listen HOST:PORT]] [--secret-file PATH]"
     }
 
     /// Every flag `atomic NAME` accepts: its own and the Context's.
@@ -40,10 +41,43 @@ extension Example {
         try ExampleArguments(arguments, flags: allFlags, maxPositional: maxPositional)
     }
 
-    /// The local-mode configuration the flags ask for: every core and 1 GiB by default.
-    static func config(_ arguments: ExampleArguments) -> Config {
+    /// The configuration the flags ask for: local mode on every core with 1 GiB by
+    /// default; with mode flags (see `Config.withModeFlags`), a cluster whose
+    /// workers each get `--memory` and share `--cores` (one each by default).
+    static func config(_ arguments: ExampleArguments, modeFlags: [String] = []) throws -> Config {
         let memory = arguments.value(of: .memory).map { $0 << 20 } ?? Config.local().executorMemory
-        return Config.local(cores: arguments.value(of: .cores), memory: memory, appName: "atomic-\(name)")
+        let local = Config.local(cores: arguments.value(of: .cores), memory: memory, appName: "atomic-\(name)")
+            .registering(ClusterFunctions.registry)
+        guard !modeFlags.isEmpty else { return local }
+        var flags = modeFlags
+        var base = local
+        // Without --cores, a local cluster gets one core per worker.
+        if arguments.value(of: .cores) == nil, let i = flags.firstIndex(of: "--local-cluster"), i + 1 < flags.count,
+           let workers = Int(flags[i + 1]), workers > 0 {
+            base = Config.local(cores: workers, memory: memory, appName: local.appName).registering(ClusterFunctions.registry)
+        }
+        return try base.withModeFlags(&flags)
+    }
+
+    /// The mode flags (and their values) in a command line, and the rest.
+    static func splitModeFlags(_ commandLine: [String]) -> (mode: [String], rest: [String]) {
+        let withValue: Set = ["--local-cluster", "--workers", "--driver-listen", "--secret-file"]
+        var mode: [String] = [], rest: [String] = []
+        var index = 0
+        while index < commandLine.count {
+            let word = commandLine[index]
+            if word == "--local" {
+                mode.append(word)
+            } else if withValue.contains(word) {
+                mode.append(word)
+                if index + 1 < commandLine.count { mode.append(commandLine[index + 1]) }
+                index += 1
+            } else {
+                rest.append(word)
+            }
+            index += 1
+        }
+        return (mode, rest)
     }
 
     /// Parses the command line, starts a local-mode Context, runs the example
@@ -55,15 +89,18 @@ extension Example {
             return 0
         }
         let arguments: ExampleArguments
+        let configuration: Config
         do {
-            arguments = try parse(commandLine)
+            let (mode, rest) = splitModeFlags(commandLine)
+            arguments = try parse(rest)
+            configuration = try config(arguments, modeFlags: mode)
         } catch {
             FileHandle.standardError.write(Data("atomic \(name): \(error)\n\(usage)\n".utf8))
             return 2
         }
         let sc: Context
         do {
-            sc = try await Context(config: config(arguments))
+            sc = try await Context(config: configuration)
         } catch {
             FileHandle.standardError.write(Data("atomic \(name): cannot start the engine: \(error)\n".utf8))
             return 1
