@@ -98,6 +98,16 @@ struct EngineReport {
         results.append(BenchmarkResult(benchmark: benchmark, metric: metric, value: seconds, unit: "s"))
     }
 
+    /// A time beside a baseline measured in the same run; the ratio (time ÷
+    /// baseline) is checked against `target` at full scale.
+    mutating func ratio(_ metric: String, seconds: Double, baseline: Double, target: Double?) {
+        let ratio = seconds / baseline
+        let applies = target != nil && !quick
+        results.append(BenchmarkResult(benchmark: benchmark, metric: metric, value: seconds, unit: "s", baseline: baseline,
+                                       target: applies ? "ratio <= \(target!)" : nil,
+                                       status: applies ? (ratio <= target! ? "pass" : "miss") : nil))
+    }
+
     /// Any other figure.
     mutating func figure(_ metric: String, _ value: Double, unit: String) {
         results.append(BenchmarkResult(benchmark: benchmark, metric: metric, value: value, unit: unit))

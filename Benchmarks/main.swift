@@ -1,3 +1,4 @@
+import AtomicRDD
 import AtomicTransport
 import Foundation
 
@@ -23,19 +24,24 @@ import Foundation
 // what spilling costs), ATOMIC_BENCH_CORES (task slots, default 2, to see how a workload
 // scales), ATOMIC_BENCH_SPLITS=1 (also time each input stage alone),
 // ATOMIC_BENCH_TEXT (the file of wordcount-text).
+//
+// `cluster` runs the engine workloads (registered-function forms) in local mode and on a
+// 2-worker local cluster of this executable in one run, printing the ratio.
 let all: [any Benchmark] = [
     TransportThroughputBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark(), WordCountTextBenchmark(),
     PiBenchmark(), WordCountGeneratedBenchmark(), SortGeneratedBenchmark(), JoinGeneratedBenchmark(),
     WordCountFileBenchmark(), ReduceByKeyPairsBenchmark(), SortByKeyPairsBenchmark(), JoinNamesBenchmark(),
-    TinyJobBenchmark(),
+    TinyJobBenchmark(), ClusterBenchmark(),
 ]
 /// Names that select several benchmarks.
 let groups: [String: [String]] = [
     "suite": ["pi", "wordcount", "sort", "join"],
     "reference": ["wordcount-file", "reduce-pairs", "sort-pairs", "join-names"],
-    "engine": ["pi", "wordcount", "sort", "join", "wordcount-file", "reduce-pairs", "sort-pairs", "join-names", "tiny-job"],
+    "engine": ["pi", "wordcount", "sort", "join", "wordcount-file", "reduce-pairs", "sort-pairs", "join-names", "tiny-job", "cluster"],
 ]
 var arguments = Array(CommandLine.arguments.dropFirst())
+// A worker process of the cluster benchmark's local cluster.
+if let status = await Worker.main(arguments, registry: BenchFunctions.registry) { exit(status) }
 // The callee process of the actor benchmark.
 if arguments.first == "serve-node", arguments.count == 2, let seed = Endpoint(parsing: arguments[1]) {
     do { try await ChildNode.serve(seed: seed) } catch {

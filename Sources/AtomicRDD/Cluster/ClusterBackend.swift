@@ -113,6 +113,17 @@ actor ClusterBackend: TaskBackend {
         if workers.isEmpty { await failQueued() }
     }
 
+    /// Shuffle bytes the workers fetched from each other, the seconds those
+    /// fetches took (summed over fetches) and their number.
+    func fetchStatistics() async -> (bytes: Int, seconds: Double, fetches: Int) {
+        var totals = [0, 0, 0]
+        for worker in workers.values {
+            guard let figures = try? await worker.service.fetchStatistics(), figures.count == 3 else { continue }
+            for i in 0..<3 { totals[i] += figures[i] }
+        }
+        return (totals[0], Double(totals[1]) / 1e9, totals[2])
+    }
+
     /// Deletes a shuffle's outputs on every worker.
     func removeShuffle(_ shuffleId: Int) async {
         locations[shuffleId] = nil

@@ -103,3 +103,18 @@ final class ClusterDriver: Sendable {
         await system.shutdown()
     }
 }
+
+extension Context {
+    /// On a multi-process cluster: the shuffle bytes workers fetched from each
+    /// other so far, the seconds those fetches took (summed over fetches, which
+    /// overlap), and their number; nil in local mode.
+    public func clusterFetchStatistics() async -> (bytes: Int, seconds: Double, fetches: Int)? {
+        guard let cluster else { return nil }
+        return await cluster.backend.fetchStatistics()
+    }
+
+    /// The number of workers of a multi-process cluster (0 in local mode).
+    public func clusterWorkerCount() async -> Int {
+        await cluster?.backend.workerNodes.count ?? 0
+    }
+}

@@ -55,6 +55,10 @@ distributed actor WorkerService {
         try await runtime.context.environment.shuffleManager.encodedBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
     }
 
+    /// Shuffle bytes fetched from other workers so far, the nanoseconds those
+    /// fetches took, and their number.
+    distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
+
     /// Deletes a shuffle's outputs held here.
     distributed func removeShuffle(_ shuffleId: Int) async {
         await runtime.context.environment.shuffleManager.remove(shuffleId: shuffleId)

@@ -55,10 +55,10 @@ extension Context {
     /// worker. Nested operators record nothing of their own: the outermost one
     /// is what a worker replays.
     func recording<R: AnyRDD>(_ operatorName: String, function: FunctionDescriptor? = nil, types: [Any.Type] = [],
-                              arguments: [UInt8] = [], parents: [AnyRDD], _ build: () -> R) -> R {
-        if IdLogs.recording != nil || IdLogs.replaying != nil { return build() }
+                              arguments: [UInt8] = [], parents: [AnyRDD], _ build: () throws -> R) rethrows -> R {
+        if IdLogs.recording != nil || IdLogs.replaying != nil { return try build() }
         let log = IdLog()
-        let result = IdLogs.$recording.withValue(log) { build() }
+        let result = try IdLogs.$recording.withValue(log) { try build() }
         let ids = log.recorded
         let recipe = LineageRecipe(operatorName: operatorName, function: function, types: types.map(TypeNames.name),
                                    arguments: arguments, parents: parents, rddIds: ids.rdds, shuffleIds: ids.shuffles)

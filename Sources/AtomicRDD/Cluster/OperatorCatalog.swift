@@ -84,8 +84,17 @@ enum OperatorCatalog {
         "map": map, "flatMap": flatMap, "filter": filter, "mapPartitions": mapPartitions, "keyBy": keyBy,
         "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,
         "sortByKey": sortByKey, "sampleKeys": sampleKeys, "union": union, "keys": keys, "values": values,
-        "flatMapValues": flatMapValues,
+        "flatMapValues": flatMapValues, "binaryRecords": binaryRecords,
     ]
+
+    private static func binaryRecords(_ input: Input) throws -> AnyRDD {
+        var arguments = input.arguments
+        let path: String = try arguments.read(), minPartitions: Int = try arguments.read()
+        func build<F: RecordDecodeFunction>(_ decode: F) throws -> AnyRDD {
+            try input.context.binaryRecords(path, minPartitions: minPartitions < 0 ? nil : minPartitions, decode)
+        }
+        return try build(try input.function(as: (any RecordDecodeFunction).self))
+    }
 
     private static func union(_ input: Input) throws -> AnyRDD {
         guard input.parents.count == 2 else { throw input.failure("expected 2 parents") }

@@ -1,4 +1,5 @@
 import AtomicActors
+import Synchronization
 
 /// Where a task on a worker finds the map outputs it reads: which node holds
 /// each map task's output, and how to fetch a bucket from another node.
@@ -15,6 +16,8 @@ struct ShuffleSource: Sendable {
     var fetch: @Sendable (_ node: NodeIdentity, _ shuffleId: Int, _ mapIndex: Int, _ reduce: Int) async throws -> [UInt8]
     /// Attempts per remote bucket before reporting a fetch failure.
     var attempts = 3
+    /// Where remote fetches are counted.
+    var statistics: FetchStatistics?
 
     /// The blocks of `reduce`: local outputs from this node's shuffle manager,
     /// remote ones fetched and decoded with `decode`.
@@ -28,7 +31,10 @@ struct ShuffleSource: Sendable {
                 blocks += try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
                 continue
             }
-            var reader = WireReader(try await fetchWithRetries(node, shuffleId, mapIndex, reduce))
+            let start = ContinuousClock.now
+            let bytes = try await fetchWithRetries(node, shuffleId, mapIndex, reduce)
+            statistics?.add(bytes: bytes.count, duration: ContinuousClock.now - start)
+            var reader = WireReader(bytes)
             for piece in try reader.read([[UInt8]].self) { blocks.append(.memory(try decode(piece))) }
         }
         return blocks
@@ -45,4 +51,22 @@ struct ShuffleSource: Sendable {
         }
         throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
     }
+}
+
+/// Bytes fetched from other nodes and the time the fetches took, on one worker.
+final class FetchStatistics: Sendable {
+    private let bytes = Atomic<Int>(0)
+    private let nanoseconds = Atomic<Int>(0)
+    private let fetches = Atomic<Int>(0)
+
+    /// Counts one fetch.
+    func add(bytes count: Int, duration: Duration) {
+        bytes.add(count, ordering: .relaxed)
+        let (seconds, attoseconds) = duration.components
+        nanoseconds.add(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000), ordering: .relaxed)
+        fetches.add(1, ordering: .relaxed)
+    }
+
+    /// Bytes, nanoseconds and fetches so far.
+    var totals: [Int] { [bytes.load(ordering: .relaxed), nanoseconds.load(ordering: .relaxed), fetches.load(ordering: .relaxed)] }
 }

@@ -10,6 +10,8 @@ final class WorkerRuntime: Sendable {
     /// Rebuilt lineage of recent jobs, by job id (oldest first).
     private let rebuilt = Mutex<[(jobId: Int, rdds: [Int: AnyRDD])]>([])
     private static let jobsKept = 8
+    /// Shuffle bytes this worker fetched from others.
+    let fetchStatistics = FetchStatistics()
 
     init(context: Context, system: ClusterSystem) {
         self.context = context
@@ -19,10 +21,11 @@ final class WorkerRuntime: Sendable {
     /// Runs a shipped task and reports how it ended.
     func run(_ descriptor: TaskDescriptor) async -> TaskReport {
         let system = system
-        let source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
+        var source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
             let peer = try WorkerService.resolve(id: ActorAddress(node: node, path: WellKnownPath.atomicWorker), using: system)
             return try await peer.fetchBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
         }
+        source.statistics = fetchStatistics
         let task = TaskContext(stageId: descriptor.stageId, partition: descriptor.partition, attempt: descriptor.attempt,
                                taskAttemptId: descriptor.taskId, environment: context.environment,
                                cancellation: CancellationFlag(), shuffleSource: source)
