@@ -6,8 +6,8 @@ import Foundation
 /// the same registry, so their fingerprints match.
 enum ClusterFunctions {
     /// Every function type, registered under its name.
-    static let registry = try! FunctionRegistry([
-        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self,
+    static let registry = try! FunctionRegistry(StandardFunctions.all + [
+        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.

@@ -259,5 +259,20 @@ extension ExampleSuite {
             #expect(status == 0)
             await sc.stop()
         }
+    
+        @Test func piAndWordCountExamplesGiveTheSameAnswersOnACluster() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-examples-\(UUID())")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("text.txt").path
+            let text = (0..<2000).map { "line \($0 % 17) of the text and \($0 % 5) more words" }.joined(separator: "\n")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let answers = try await sameOnBoth { sc -> [String] in
+                let pi = try await PiExample.estimate(sc, samples: 200_000, partitions: 4)
+                let words = try await WordCountExample.count(sc, path: path, top: 5, partitions: 3)
+                return ["\(pi)", "\(words)"]
+            }
+            #expect(answers[1].contains("totalWords: 18000"))
+        }
     }
 }

@@ -29,6 +29,7 @@ enum PiExample: Example {
     ///
     /// - Throws: what the job throws.
     static func estimate(_ sc: Context, samples: Int, partitions: Int) async throws -> Result {
+        if sc.config.deployment != .local { return try await estimateOnCluster(sc, samples: samples, partitions: partitions) }
         let inside = try await sc.parallelize(0..<partitions, numPartitions: partitions)
             .map { partition in
                 // The first `samples % partitions` partitions draw one point more.
@@ -54,7 +55,7 @@ enum PiExample: Example {
     static func run(_ sc: Context, _ arguments: ExampleArguments) async throws {
         let n = arguments.value(of: samples, default: 100_000_000)
         let p = arguments.value(of: partitions, default: 4 * sc.config.cores)
-        print("pi from \(Format.grouped(n)) random points in \(p) tasks, local mode with \(sc.config.cores) cores")
+        print("pi from \(Format.grouped(n)) random points in \(p) tasks, \(sc.config.modeDescription) with \(sc.config.cores) cores")
         let start = ContinuousClock.now
         let result = try await estimate(sc, samples: n, partitions: p)
         let elapsed = ContinuousClock.now - start

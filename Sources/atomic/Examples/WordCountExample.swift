@@ -38,6 +38,7 @@ enum WordCountExample: Example {
     ///
     /// - Throws: ``InputError`` when `path` names no readable file, what the jobs throw.
     static func count(_ sc: Context, path: String, top k: Int, partitions: Int? = nil) async throws -> Result {
+        if sc.config.deployment != .local { return try await countOnCluster(sc, path: path, top: k, partitions: partitions) }
         let counts = try sc.textFile(path, minPartitions: partitions)
             .flatMap(\.words)
             .map { ($0, 1) }
@@ -66,7 +67,7 @@ enum WordCountExample: Example {
         let k = arguments.value(of: top, default: 10)
         let partitionCount = arguments.value(of: partitions) ?? 2 * sc.config.cores
         let bytes = inputBytes(path)
-        print("word count of \(path)\(bytes.map { " (\(Format.megabytes($0)))" } ?? "") in local mode: "
+        print("word count of \(path)\(bytes.map { " (\(Format.megabytes($0)))" } ?? "") in \(sc.config.modeDescription): "
               + "\(sc.config.cores) cores, \(partitionCount) partitions at least")
 
         let start = ContinuousClock.now
