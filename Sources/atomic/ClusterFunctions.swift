@@ -7,7 +7,7 @@ import Foundation
 enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
-        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self,
+        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -88,5 +88,40 @@ enum ClusterFunctions {
             milliseconds = try reader.read()
             every = max(1, try reader.read())
         }
+    }
+
+    /// Passes integers through, sleeping `milliseconds` per element in the
+    /// process `processId` only: a worker slowed on purpose.
+    struct SlowOnProcess: MapFunction {
+        static let name = "atomic.slowOnProcess"
+        var processId: Int32
+        var milliseconds: Int
+        init(processId: Int32, milliseconds: Int) {
+            self.processId = processId
+            self.milliseconds = milliseconds
+        }
+        func callAsFunction(_ x: Int) -> Int {
+            if ProcessInfo.processInfo.processIdentifier == processId { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+            return x
+        }
+        func encode(to writer: inout WireWriter) { writer.write(processId); writer.write(milliseconds) }
+        init(from reader: inout WireReader) throws(WireError) {
+            processId = try reader.read()
+            milliseconds = try reader.read()
+        }
+    }
+
+    /// Passes integers through, but always throws in the process `processId`: a
+    /// worker whose tasks keep failing.
+    struct FailOnProcess: MapFunction {
+        static let name = "atomic.failOnProcess"
+        var processId: Int32
+        init(processId: Int32) { self.processId = processId }
+        func callAsFunction(_ x: Int) throws -> Int {
+            if ProcessInfo.processInfo.processIdentifier == processId { throw EngineError.invalidArgument(operation: "failOnProcess", reason: "bad worker") }
+            return x
+        }
+        func encode(to writer: inout WireWriter) { writer.write(processId) }
+        init(from reader: inout WireReader) throws(WireError) { processId = try reader.read() }
     }
 }

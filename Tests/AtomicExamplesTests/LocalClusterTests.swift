@@ -274,5 +274,39 @@ extension ExampleSuite {
             }
             #expect(answers[1].contains("totalWords: 18000"))
         }
+    
+        @Test func aSlowWorkerGetsSpeculativeCopiesAndTheFirstToFinishWins() async throws {
+            var config = try Self.clusterConfig()
+            config.speculation = true
+            let sc = try await Context(config: config)
+            defer { Task { await sc.stop() } }
+            let backend = try #require(sc.cluster?.backend)
+            let slow = try #require(sc.cluster?.workerProcessIds.first)
+            // Every task on the slow worker takes 20 × 100 ms; on the other, no time.
+            let rdd = sc.parallelize(Array(0..<160), numPartitions: 8).map(F.SlowOnProcess(processId: slow, milliseconds: 100))
+            #expect(try await rdd.collect() == Array(0..<160))
+            let (launched, won, _) = await backend.speculationAndExclusion
+            #expect(launched >= 1)
+            #expect(won >= 1)
+            await sc.stop()
+        }
+
+        @Test func aWorkerWhoseTasksKeepFailingIsExcludedFromTheJob() async throws {
+            var config = try Self.clusterConfig()
+            config.maxFailuresPerWorker = 1
+            config.maxTaskFailures = 4
+            let sc = try await Context(config: config)
+            defer { Task { await sc.stop() } }
+            let backend = try #require(sc.cluster?.backend)
+            let bad = try #require(sc.cluster?.workerProcessIds.first)
+            let rdd = sc.parallelize(Array(0..<100), numPartitions: 6).map(F.FailOnProcess(processId: bad))
+            #expect(try await rdd.reduce(F.Sum()) == (0..<100).reduce(0, +))
+            let (_, _, excluded) = await backend.speculationAndExclusion
+            var badNodes: [NodeIdentity] = []
+            for node in await backend.workerNodes where await backend.processId(of: node) == bad { badNodes.append(node) }
+            #expect(badNodes.count == 1)
+            #expect(excluded.values.contains { $0.contains(badNodes[0]) })
+            await sc.stop()
+        }
     }
 }

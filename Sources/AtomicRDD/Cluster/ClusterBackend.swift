@@ -18,7 +18,8 @@ actor ClusterBackend: TaskBackend {
     private weak var dag: DAGScheduler?
     private var workers: [NodeIdentity: Worker] = [:]
     private var queue: [TaskLaunch] = []
-    private var running = 0
+    private var tracker: TaskSetTracker
+    private var speculationLoop: Task<Void, Never>?
     /// For each shuffle: the worker holding each map output.
     private var locations: [Int: [Int: NodeIdentity]] = [:]
     private var registrationWaiters: [Int: (count: Int, continuation: CheckedContinuation<Void, any Error>)] = [:]
@@ -41,9 +42,43 @@ actor ClusterBackend: TaskBackend {
         return stream
     }
 
-    init(system: ClusterSystem) { self.system = system }
+    init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init()) {
+        self.system = system
+        self.tracker = TaskSetTracker(settings: settings)
+    }
 
-    func attach(_ dag: DAGScheduler) { self.dag = dag }
+    func attach(_ dag: DAGScheduler) {
+        self.dag = dag
+        guard tracker.settings.speculation, speculationLoop == nil else { return }
+        speculationLoop = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(50))
+                await self?.speculate()
+            }
+        }
+    }
+
+    /// Ends the speculation loop.
+    func stop() {
+        speculationLoop?.cancel()
+        speculationLoop = nil
+    }
+
+    /// Speculative copies launched and copies that finished first; workers excluded from jobs.
+    var speculationAndExclusion: (launched: Int, won: Int, excluded: [Int: Set<NodeIdentity>]) {
+        (tracker.copiesLaunched, tracker.copiesWon, tracker.excluded)
+    }
+
+    private func speculate() {
+        var slots: [NodeIdentity] = []
+        for worker in workers.values where worker.running < worker.cores {
+            slots += Array(repeating: worker.node, count: worker.cores - worker.running)
+        }
+        for (launch, node) in tracker.copiesToLaunch(at: .now, freeSlots: slots) {
+            system.settings.logger?("[\(system.identity)] speculative copy of \(launch.spec) on \(node)")
+            start(launch, on: node, isCopy: true)
+        }
+    }
 
     // MARK: Workers
 
@@ -133,6 +168,7 @@ actor ClusterBackend: TaskBackend {
     // MARK: TaskBackend
 
     func submit(_ launches: [TaskLaunch]) async {
+        tracker.submitted(launches)
         queue += launches
         if workers.isEmpty { await failQueued() } else { dispatch() }
     }
@@ -142,22 +178,38 @@ actor ClusterBackend: TaskBackend {
     }
 
     /// Tasks queued or running.
-    var isIdle: Bool { queue.isEmpty && running == 0 }
+    var isIdle: Bool { queue.isEmpty && tracker.runs.isEmpty }
 
+    /// Starts queued tasks on free cores, least-loaded worker first, skipping
+    /// workers excluded from a task's job; a task every worker is excluded from fails.
     private func dispatch() {
-        while !queue.isEmpty {
-            guard let node = workers.values.filter({ $0.running < $0.cores })
-                .min(by: { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores })?.node else { return }
-            let launch = queue.removeFirst()
-            workers[node]!.running += 1
-            running += 1
-            start(launch, on: workers[node]!)
+        var index = 0
+        while index < queue.count {
+            let launch = queue[index]
+            let jobId = launch.spec.jobId
+            if !workers.isEmpty, workers.keys.allSatisfy({ tracker.isExcluded($0, from: jobId) }) {
+                queue.remove(at: index)
+                let error = EngineError.noWorkers(reason: "every worker is excluded from job \(jobId) after repeated task failures")
+                let dag = dag
+                Task { await dag?.taskEnded(launch.spec, .failed(error), accumulators: []) }
+                continue
+            }
+            guard let node = workers.values.filter({ $0.running < $0.cores && !tracker.isExcluded($0.node, from: jobId) })
+                .min(by: { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores })?.node else {
+                index += 1
+                continue
+            }
+            queue.remove(at: index)
+            start(launch, on: node, isCopy: false)
         }
     }
 
-    private func start(_ launch: TaskLaunch, on worker: Worker) {
+    private func start(_ launch: TaskLaunch, on node: NodeIdentity, isCopy: Bool) {
+        guard let worker = workers[node] else { return }
+        workers[node]!.running += 1
+        let run = tracker.started(launch, on: node, at: .now, isCopy: isCopy)
         let descriptor = describe(launch)
-        let node = worker.node, service = worker.service
+        let service = worker.service
         Task {
             let outcome: SchedulerState.TaskOutcome
             do {
@@ -169,7 +221,7 @@ actor ClusterBackend: TaskBackend {
             } catch {
                 outcome = .failed(error)
             }
-            await self.finished(launch, on: node, outcome)
+            await self.finished(run, on: node, outcome)
         }
     }
 
@@ -211,9 +263,16 @@ actor ClusterBackend: TaskBackend {
         }
     }
 
-    private func finished(_ launch: TaskLaunch, on node: NodeIdentity, _ outcome: SchedulerState.TaskOutcome) async {
-        running -= 1
+    private func finished(_ run: Int, on node: NodeIdentity, _ outcome: SchedulerState.TaskOutcome) async {
         workers[node]?.running -= 1
+        var taskFailed = false
+        if case .failed(let error) = outcome, !(error is EngineError) || !Self.isWorkerLoss(error) { taskFailed = true }
+        guard let (ended, report) = tracker.ended(run, succeeded: outcome.succeeded, taskFailed: taskFailed, at: .now) else { return }
+        let launch = ended.launch
+        guard report else {
+            dispatch()
+            return
+        }
         if case .mapOutput = outcome, case .shuffleMap(let dependency) = launch.work, workers[node] != nil {
             locations[dependency.shuffleId, default: [:]][launch.spec.partition] = node
         }
@@ -223,6 +282,12 @@ actor ClusterBackend: TaskBackend {
         }
         await dag?.taskEnded(launch.spec, outcome, accumulators: [])
         dispatch()
+    }
+
+    /// True for the errors that say the worker was lost, not that the task failed.
+    private static func isWorkerLoss(_ error: any Error) -> Bool {
+        if case .workerFailed = error as? EngineError { return true }
+        return false
     }
 
     private func failQueued() async {

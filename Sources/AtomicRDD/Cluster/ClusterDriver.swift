@@ -45,7 +45,10 @@ final class ClusterDriver: Sendable {
         }
         let system = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
                                                    listenOn: listen, settings: settings)
-        let backend = ClusterBackend(system: system)
+        var tracking = TaskSetTracker.Settings()
+        tracking.speculation = config.speculation
+        tracking.maxFailuresPerWorker = max(1, config.maxFailuresPerWorker)
+        let backend = ClusterBackend(system: system, settings: tracking)
         let service = system.withPath(WellKnownPath.atomicDriver) {
             DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint,
                           expected: config.expectedWorkers)
@@ -95,6 +98,7 @@ final class ClusterDriver: Sendable {
     /// Stops the worker processes and the driver's node.
     func stop() async {
         watcher.cancel()
+        await backend.stop()
         let children = self.children.withLock { children in
             defer { children = [] }
             return children

@@ -34,6 +34,12 @@ public struct Config: Sendable {
     /// The addresses (HOST:PORT) of the workers a cluster expects; others are
     /// refused at registration. Nil accepts any worker.
     public var expectedWorkers: [String]?
+    /// On a cluster: launch a copy of a task that runs much longer than its
+    /// stage's finished tasks on another worker; the first to finish wins.
+    public var speculation = false
+    /// On a cluster: a worker on which this many tasks of a job failed runs no
+    /// more tasks of that job.
+    public var maxFailuresPerWorker = 2
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
 
