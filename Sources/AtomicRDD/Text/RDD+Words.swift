@@ -3,9 +3,8 @@ extension RDD where Element == String {
     /// whitespace, as `flatMap(\.words)` gives them and in the same order.
     ///
     /// On the lines of ``Context/textFile(_:minPartitions:)`` the words are
-    /// scanned straight from the file's bytes, with no `String` or array per line
-    /// (about twice as fast as `flatMap(\.words)`); on any other RDD of strings
-    /// each line is split with ``Swift/String/words``.
+    /// scanned straight from the file's bytes, with no `String` or array per line;
+    /// on any other RDD of strings each line is split with ``Swift/String/words``.
     ///
     /// ```swift
     /// let counts = try await sc.textFile("corpus.txt")
