@@ -93,6 +93,55 @@ final class LineCursor {
         }
     }
 
+    /// The next run of whole lines of the split, newlines included (the file's
+    /// last line may lack one), or nil at the end of the split: every line the
+    /// buffer holds that the split owns, so a word scanner sees few calls.
+    ///
+    /// The bytes are a view of the cursor's buffer, valid until the next call.
+    ///
+    /// - Throws: ``InputError/unreadable(path:reason:)``.
+    /// - Complexity: O(bytes handed out), amortized over the chunks read.
+    func nextBlock() throws -> UnsafeBufferPointer<UInt8>? {
+        switch state {
+        case .finished: return nil
+        case .unopened: try open()
+        case .reading: break
+        }
+        guard state == .reading else { return nil }
+        guard bufferOffset + head < split.end else {
+            finish()
+            return nil
+        }
+        while true {
+            guard let bytes = buffer else { preconditionFailure("Internal inconsistency: LineCursor reading without a buffer") }
+            // The buffer index of the split's end: the line holding the byte
+            // before it is the split's last, ending at the next newline.
+            let limit = split.end - bufferOffset
+            let end: Int?
+            if limit - 1 < tail {
+                end = Self.firstNewline(in: bytes, from: Swift.max(head, limit - 1), to: tail)
+            } else {
+                end = Self.lastNewline(in: bytes, from: head, to: tail)
+            }
+            if let end {
+                let start = head
+                head = end + 1
+                return UnsafeBufferPointer(start: bytes + start, count: end + 1 - start)
+            }
+            if atEndOfFile {
+                // The file's last line, with no newline; the next call ends the split.
+                guard head < tail else {
+                    finish()
+                    return nil
+                }
+                let start = head
+                head = tail
+                return UnsafeBufferPointer(start: bytes + start, count: tail - start)
+            }
+            try fill()
+        }
+    }
+
     // MARK: - Reading
 
     private func open() throws {
@@ -181,6 +230,16 @@ final class LineCursor {
         while index < end {
             if bytes[index] == 0x0A { return index }
             index += 1
+        }
+        return nil
+    }
+
+    /// The last `\n` in `bytes[from..<end]`.
+    static func lastNewline(in bytes: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+        var index = end - 1
+        while index >= from {
+            if bytes[index] == 0x0A { return index }
+            index -= 1
         }
         return nil
     }

@@ -5,7 +5,7 @@
 /// `String` per line. When every file is empty there is one empty partition.
 final class TextFileRDD: RDD<String>, @unchecked Sendable {
     // `@unchecked Sendable`: `splits` is immutable (see RDD for the rest).
-    private let splits: [FileSplit]
+    let splits: [FileSplit]
 
     init(context: Context, splits: [FileSplit]) {
         self.splits = splits

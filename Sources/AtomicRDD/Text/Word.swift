@@ -15,38 +15,55 @@ import AtomicTransport
 /// ```
 public struct Word: ShuffleKey, Comparable, CustomStringConvertible, ExpressibleByStringLiteral, Sendable {
     // Bytes 0..<8 and 8..<16, little-endian, zero-padded; longer words keep
-    // their bytes in `spill` and a hash prefix inline.
+    // their bytes in `tail` and a hash inline. 24 bytes in all, so a
+    // `(Word, Int)` pair is 32: half a cache line in a combine table.
     private let low: UInt64
     private let high: UInt64
+    private let tail: Tail
+
+    private enum Tail {
+        /// A word of at most 16 bytes, all of them in `low` and `high`.
+        case inline(length: UInt8)
+        /// A longer word's bytes.
+        case spilled([UInt8])
+    }
+
     /// The number of UTF-8 bytes.
-    public let byteCount: Int
-    private let spill: [UInt8]?
+    public var byteCount: Int {
+        switch tail {
+        case .inline(let length): Int(length)
+        case .spilled(let bytes): bytes.count
+        }
+    }
 
     /// The word made of these bytes.
     public init(bytes: UnsafeBufferPointer<UInt8>) {
-        byteCount = bytes.count
-        if bytes.count <= 16 {
-            var low: UInt64 = 0, high: UInt64 = 0
-            let raw = UnsafeRawBufferPointer(bytes)
-            if bytes.count >= 8 {
-                low = raw.loadUnaligned(as: UInt64.self)
-                if bytes.count == 16 {
-                    high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                } else {
-                    for i in 8..<bytes.count { high |= UInt64(bytes[i]) << UInt64((i - 8) * 8) }
-                }
-            } else {
-                for i in 0..<bytes.count { low |= UInt64(bytes[i]) << UInt64(i * 8) }
-            }
-            self.low = low
-            self.high = high
-            spill = nil
-        } else {
-            let hash = StableHash.bytes(bytes)
-            low = hash
-            high = hash >> 32
-            spill = Array(bytes)
+        let count = bytes.count
+        guard count > 0, let base = bytes.baseAddress else {
+            (low, high, tail) = (0, 0, .inline(length: 0))
+            return
         }
+        guard count <= 16 else {
+            let hash = StableHash.bytes(bytes)
+            (low, high, tail) = (hash, hash >> 32, .spilled(Array(bytes)))
+            return
+        }
+        let raw = UnsafeRawPointer(base)
+        // Overlapping loads that stay inside the buffer: the bytes two loads
+        // share are equal, so or-ing them in place is exact.
+        if count >= 8 {
+            low = raw.loadUnaligned(as: UInt64.self)
+            high = count == 8 ? 0 : raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) >> UInt64((16 - count) * 8)
+        } else if count >= 4 {
+            let first = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let last = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            low = first | last << UInt64((count - 4) * 8)
+            high = 0
+        } else {
+            low = UInt64(base[0]) | UInt64(base[count >> 1]) << UInt64((count >> 1) * 8) | UInt64(base[count - 1]) << UInt64((count - 1) * 8)
+            high = 0
+        }
+        tail = .inline(length: UInt8(count))
     }
 
     /// The word spelled by `string`'s UTF-8 bytes.
@@ -60,9 +77,13 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
 
     /// Calls `body` with the word's bytes.
     public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        if let spill { return try spill.withUnsafeBufferPointer(body) }
-        return try withUnsafeBytes(of: (low, high)) { raw in
-            try body(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: byteCount))
+        switch tail {
+        case .spilled(let bytes):
+            return try bytes.withUnsafeBufferPointer(body)
+        case .inline(let length):
+            return try withUnsafeBytes(of: (low, high)) { raw in
+                try body(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress, count: Int(length)))
+            }
         }
     }
 
@@ -73,7 +94,8 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
     @inlinable public var stableHash: UInt64 { stableHashValue }
 
     @usableFromInline var stableHashValue: UInt64 {
-        spill != nil ? low : StableHash.mix(low ^ StableHash.mix(high ^ UInt64(byteCount)))
+        guard case .inline(let length) = tail else { return low }
+        return StableHash.mix(low ^ StableHash.mix(high ^ UInt64(length)))
     }
 
     /// Feeds the stable hash to the hasher: one word, whatever the length.
@@ -81,16 +103,21 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
 
     /// Equal bytes.
     public static func == (a: Word, b: Word) -> Bool {
-        guard a.byteCount == b.byteCount, a.low == b.low, a.high == b.high else { return false }
-        return a.spill == b.spill
+        guard a.low == b.low, a.high == b.high else { return false }
+        // Inline words first, without touching a spilled word's array.
+        switch (a.tail, b.tail) {
+        case (.inline(let x), .inline(let y)): return x == y
+        case (.spilled(let x), .spilled(let y)): return x == y
+        default: return false
+        }
     }
 
     /// Byte-wise (UTF-8) order, shorter first on a common prefix.
     public static func < (a: Word, b: Word) -> Bool {
-        if a.spill == nil && b.spill == nil {
+        if case .inline(let x) = a.tail, case .inline(let y) = b.tail {
             if a.low != b.low { return a.low.byteSwapped < b.low.byteSwapped }
             if a.high != b.high { return a.high.byteSwapped < b.high.byteSwapped }
-            return a.byteCount < b.byteCount
+            return x < y
         }
         return a.withBytes { x in b.withBytes { y in x.lexicographicallyPrecedes(y) } }
     }
@@ -124,20 +151,26 @@ extension Word {
     public static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
         var result: [Word] = []
         result.reserveCapacity(bytes.count / 6 + 1)
-        var start = -1
-        for i in 0..<bytes.count {
-            let byte = bytes[i]
-            let isSpace = WordCounts.isSpace(byte)
-            if isSpace {
-                if start >= 0 {
-                    result.append(Word(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i])))
-                    start = -1
-                }
-            } else if start < 0 {
-                start = i
-            }
-        }
-        if start >= 0 { result.append(Word(bytes: UnsafeBufferPointer(rebasing: bytes[start...]))) }
+        var index = 0
+        while let word = next(in: bytes, from: &index) { result.append(word) }
         return result
+    }
+
+    /// The first word of `bytes` at or after `index`, moving `index` past it;
+    /// nil when only whitespace is left.
+    @inline(__always)
+    static func next(in bytes: UnsafeBufferPointer<UInt8>, from index: inout Int) -> Word? {
+        let count = bytes.count
+        var i = index
+        while i < count && WordCounts.isSpace(bytes[i]) { i += 1 }
+        guard i < count else {
+            index = i
+            return nil
+        }
+        let start = i
+        i += 1
+        while i < count && !WordCounts.isSpace(bytes[i]) { i += 1 }
+        index = i
+        return Word(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i]))
     }
 }

@@ -50,6 +50,37 @@ extension EngineSuite {
             }
         }
 
+        /// Every block of every split, in order.
+        func blocks(_ splits: [FileSplit], chunkSize: Int) throws -> [[UInt8]] {
+            var blocks: [[UInt8]] = []
+            for split in splits {
+                let cursor = LineCursor(split: split, chunkSize: chunkSize)
+                while let block = try cursor.nextBlock() { blocks.append(Array(block)) }
+                #expect(try cursor.nextBlock() == nil, "a finished cursor stays finished")
+            }
+            return blocks
+        }
+
+        @Test func the_blocks_of_all_splits_put_together_are_the_file() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            var generator = SystemRandomNumberGenerator()
+            let texts = TextFixtures.tricky + (0..<3).map { _ in TextFixtures.random(lines: 30, &generator) }
+            for (i, text) in texts.enumerated() {
+                let file = try folder.write("b\(i).txt", text)
+                for splitBytes in [1, 2, 3, 5, 8, 64, 1 << 20] {
+                    let splits = try FileSplitter.splits(of: [file], minPartitions: 1, maxSplitBytes: splitBytes)
+                    for chunkSize in [1, 2, 3, 7, 4096] {
+                        let read = try blocks(splits, chunkSize: chunkSize)
+                        #expect(read.joined().elementsEqual(text.utf8), "text \(i), splits of \(splitBytes), chunks of \(chunkSize)")
+                        #expect(read.allSatisfy { !$0.isEmpty }, "no empty block")
+                        // Whole lines only: a block ends at a newline, except the file's last line.
+                        #expect(read.dropLast().allSatisfy { $0.last == 0x0A })
+                    }
+                }
+            }
+        }
+
         @Test func a_line_longer_than_the_buffer_is_read_whole() throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }

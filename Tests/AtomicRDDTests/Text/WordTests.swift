@@ -24,6 +24,29 @@ extension EngineSuite {
             #expect(distinct.count == Self.samples.count)
         }
 
+        @Test func wordsOfEveryLengthHoldExactlyTheirBytes() {
+            // Bytes around the word differ from it, so a load past either end would show.
+            let bytes: [UInt8] = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) } + [0, 0xFF, 0, 0xFF]
+            bytes.withUnsafeBufferPointer { all in
+                for start in [0, 1, 7, 30] {
+                    for length in 0...(all.count - start) {
+                        let slice = UnsafeBufferPointer(rebasing: all[start..<(start + length)])
+                        let word = Word(bytes: slice)
+                        let copy = Array(slice)
+                        let again = copy.withUnsafeBufferPointer { Word(bytes: $0) }
+                        #expect(word.byteCount == length)
+                        #expect(word.withBytes { Array($0) } == copy, "start \(start), length \(length)")
+                        #expect(word == again && word.stableHash == again.stableHash)
+                        if length > 0 {
+                            let shorter = Word(bytes: UnsafeBufferPointer(rebasing: slice.dropLast()))
+                            #expect(word != shorter && (shorter < word))
+                        }
+                    }
+                }
+            }
+            #expect(MemoryLayout<Word>.size == 24, "a (Word, Int) pair fills half a cache line")
+        }
+
         @Test func stringWordsSplitOnAsciiWhitespace() {
             #expect("  the quick\tbrown\r\nfox  ".words == ["the", "quick", "brown", "fox"])
             #expect("".words.isEmpty && "   \n".words.isEmpty)

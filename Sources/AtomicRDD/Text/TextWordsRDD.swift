@@ -1,0 +1,60 @@
+/// The words of a text file's lines, read straight from the file's bytes: what
+/// `textFile(path).words()` runs.
+///
+/// Each partition scans the blocks of whole lines that a ``LineCursor`` hands
+/// out and makes a ``Word`` of each run of non-whitespace bytes: no `String`
+/// per line and no array per line, which is what `flatMap(\.words)` pays. A
+/// word never spans lines, so the words are exactly those of `flatMap(\.words)`
+/// over the same lines, in the same order.
+///
+/// When the text file is persisted or checkpointed, its stored lines are split
+/// instead, so the cache is used.
+final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
+    // `@unchecked Sendable`: `textFile` is immutable (see RDD for the rest).
+    private let textFile: TextFileRDD
+
+    init(textFile: TextFileRDD) {
+        self.textFile = textFile
+        super.init(context: textFile.context, partitionCount: textFile.partitionCount,
+                   dependencies: [NarrowDependency.oneToOne(textFile)], operatorName: "words")
+        setCodec(.wire(Word.self))
+    }
+
+    override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<Word> {
+        if textFile.storageLevel != .none || textFile.isCheckpointed {
+            return Self.words(of: try await textFile.iterator(split, task))
+        }
+        guard split < textFile.splits.count else { return .empty }
+        let cursor = LineCursor(split: textFile.splits[split])
+        let cancellation = task.cancellation
+        var block = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var index = 0
+        var words = 0
+        return Records {
+            words &+= 1
+            if words & 4095 == 0, cancellation.isSet { throw CancellationError() }
+            while true {
+                if let word = Word.next(in: block, from: &index) { return word }
+                guard let next = try cursor.nextBlock() else { return nil }
+                block = next
+                index = 0
+            }
+        }
+    }
+
+    /// The words of each line of `lines`, in order.
+    static func words(of lines: Records<String>) -> Records<Word> {
+        var lines = lines
+        var line: [Word] = []
+        var index = 0
+        return Records {
+            while index == line.count {
+                guard let next = try lines.next() else { return nil }
+                line = next.words
+                index = 0
+            }
+            defer { index += 1 }
+            return line[index]
+        }
+    }
+}
