@@ -44,7 +44,7 @@ struct ClusterBenchmark: Benchmark {
         }
         if let path = data.path("text.txt", for: name) {
             try await compare("wordcount-file", target: 1.3, &report) { sc in
-                let counts = try await sc.textFile(path, minPartitions: 4).flatMap(S.Words()).map(S.WithOne())
+                let counts = try await sc.textFile(path, minPartitions: 4).words().map(S.WithOne())
                     .reduceByKey(S.SumInts()).collect()
                 return "\(counts.count) distinct, \(counts.reduce(0) { $0 + $1.1 }) words"
             }

@@ -85,6 +85,7 @@ enum OperatorCatalog {
         "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,
         "sortByKey": sortByKey, "sampleKeys": sampleKeys, "union": union, "keys": keys, "values": values,
         "flatMapValues": flatMapValues, "binaryRecords": binaryRecords,
+        "words": { input in try input.parent(as: String.self).words() },
     ]
 
     private static func binaryRecords(_ input: Input) throws -> AnyRDD {

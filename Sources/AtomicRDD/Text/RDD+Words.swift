@@ -17,9 +17,11 @@ extension RDD where Element == String {
     /// - Complexity: O(bytes) per partition; no allocation but for words longer
     ///   than 16 bytes.
     public func words() -> RDD<Word> {
-        if let textFile = self as? TextFileRDD { return TextWordsRDD(textFile: textFile) }
-        return MapPartitionsRDD(parent: self, operatorName: "words", runsUserClosure: false) { _, _, lines in
-            TextWordsRDD.words(of: lines)
+        context.recording("words", parents: [self]) {
+            if let textFile = self as? TextFileRDD { return TextWordsRDD(textFile: textFile) }
+            return MapPartitionsRDD(parent: self, operatorName: "words", runsUserClosure: false) { _, _, lines in
+                TextWordsRDD.words(of: lines)
+            }
         }
     }
 }

@@ -18,8 +18,7 @@ extension WordCountExample {
     /// ``count(_:path:top:partitions:)`` with the standard registered functions;
     /// the counts come back to the driver, which ranks them.
     static func countOnCluster(_ sc: Context, path: String, top k: Int, partitions: Int?) async throws -> Result {
-        let counts = try await sc.textFile(path, minPartitions: partitions)
-            .flatMap(StandardFunctions.Words()).map(StandardFunctions.WithOne())
+        let counts = try await sc.textFile(path, minPartitions: partitions).words().map(StandardFunctions.WithOne())
             .reduceByKey(StandardFunctions.SumInts()).collect()
         let top = counts.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.prefix(k)
         return Result(top: top.map { WordCount(word: $0.0.description, count: $0.1) },
