@@ -54,9 +54,16 @@ enum ProcessStats {
         return (ticks.reduce(0, +) - ticks[3] - ticks[4]) / 100
     }
 
-    /// The fields of `/proc/self/stat` after the command name: index 0 is field 3 (state).
-    private static func statFields() -> [Substring]? {
-        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+    /// CPU seconds (user + system) process `pid` has used so far (clock-tick resolution).
+    static func cpuSeconds(of pid: Int32) -> Double? {
+        guard let fields = statFields("/proc/\(pid)/stat"), fields.count > 12, let user = Double(fields[11]),
+              let system = Double(fields[12]) else { return nil }
+        return (user + system) / 100
+    }
+
+    /// The fields of a `/proc/PID/stat` after the command name: index 0 is field 3 (state).
+    private static func statFields(_ path: String = "/proc/self/stat") -> [Substring]? {
+        guard let stat = try? String(contentsOfFile: path, encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return nil }
         return stat[stat.index(after: close)...].split(separator: " ")
     }

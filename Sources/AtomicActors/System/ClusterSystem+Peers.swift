@@ -137,8 +137,7 @@ extension ClusterSystem {
         }
         var decoder = WireInvocationDecoder(envelope: envelope, types: types)
         do {
-            try await executeDistributedTarget(on: actor, target: RemoteCallTarget(envelope.target),
-                                               invocationDecoder: &decoder, handler: handler)
+            try await execute(envelope, on: actor, decoder: &decoder, handler: handler)
         } catch {
             let reason = (error as? RemoteCallError)?.description ?? "\(error)"
             try? await handler.reply(.failed(.invocationFailed(target: envelope.target, reason: reason)))

@@ -47,6 +47,7 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     public let transport: any Transport
     let listener: any Listener
     let types = TypeNameCache()
+    let targets = DistributedTargetCache()
     let correlation = Atomic<UInt64>(0)
     let state: Mutex<State>
 

@@ -1,0 +1,54 @@
+import Distributed
+
+// Running an incoming call's target on a local actor.
+
+extension ClusterSystem {
+    /// Runs the call in `envelope` on `actor` and reports its outcome through
+    /// `handler`, as `executeDistributedTarget` does, but with the target's
+    /// signature resolved once per name (``DistributedTargetCache``) instead of
+    /// demangled on every call. Generic and unknown targets take the standard
+    /// library's path.
+    ///
+    /// - Throws: only what the standard library's path throws (the target
+    ///   cannot be found or prepared); the target's own errors, and errors
+    ///   decoding its arguments, go to `handler`.
+    func execute(_ envelope: CallEnvelope, on actor: any DistributedActor, decoder: inout WireInvocationDecoder,
+                 handler: WireResultHandler) async throws {
+        guard envelope.genericSubstitutions.isEmpty, let target = targets.target(envelope.target) else {
+            try await executeDistributedTarget(on: actor, target: RemoteCallTarget(envelope.target), invocationDecoder: &decoder,
+                                               handler: handler)
+            return
+        }
+        do {
+            switch target.result {
+            case .void:
+                let result = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+                defer { result.deallocate() }
+                try await Self.run(target, on: actor, decoder: &decoder, into: UnsafeRawPointer(result))
+                try await handler.onReturnVoid()
+            case let .value(type):
+                try await Self.run(target, returning: type, on: actor, decoder: &decoder, handler: handler)
+            }
+        } catch {
+            try await handler.onThrow(error: error)
+        }
+    }
+
+    private static func run<Value: WireCodable>(_ target: DistributedTargetCache.Target, returning: Value.Type,
+                                                on actor: any DistributedActor, decoder: inout WireInvocationDecoder,
+                                                handler: WireResultHandler) async throws {
+        let result = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+        defer { result.deallocate() }
+        try await run(target, on: actor, decoder: &decoder, into: UnsafeRawPointer(result))
+        // The executor initialized the buffer when it returned without throwing.
+        try await handler.onReturn(value: result.move())
+    }
+
+    private static func run(_ target: DistributedTargetCache.Target, on actor: any DistributedActor,
+                            decoder: inout WireInvocationDecoder, into result: UnsafeRawPointer) async throws {
+        try await _executeDistributedTargetAccessor(
+            on: actor, target.name.baseAddress!, UInt(target.name.count), argumentDecoder: &decoder,
+            argumentTypes: UnsafeRawPointer(target.parameterTypes.baseAddress!), resultBuffer: result,
+            substitutions: nil, witnessTables: nil, numWitnessTables: 0)
+    }
+}
