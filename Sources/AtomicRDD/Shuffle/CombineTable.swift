@@ -11,8 +11,9 @@
 struct CombineTable<K: ShuffleKey, C> {
     /// The entries, in insertion order.
     private(set) var entries: [(key: K, value: C)] = []
-    // Kept for growing only, so probes never read it.
-    private var hashes: [UInt64] = []
+    /// The stable hash of each entry's key, in the order of `entries`. Probes
+    /// never read it: it serves growing and spilling in hash order.
+    private(set) var hashes: [UInt64] = []
     // Slot: (upper 32 bits of the hash) << 32 | (entry index + 1); 0 = empty.
     private var slots: [UInt64]
     private var mask: Int
@@ -26,6 +27,11 @@ struct CombineTable<K: ShuffleKey, C> {
         shift = 64 - bits
     }
 
+    /// Bytes a table spends on an entry beyond the entry itself, for memory
+    /// accounting: its hash (8) and its share of the slots (16 to 32 at a load
+    /// between 1/4 and 1/2).
+    static var overheadPerEntry: Int { 8 + 24 }
+
     /// The number of keys.
     var count: Int { entries.count }
     /// True when empty.
@@ -36,9 +42,10 @@ struct CombineTable<K: ShuffleKey, C> {
     @inline(__always)
     private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift) }
 
-    /// Merges `value` into the combiner of `key`, or creates one.
-    @inline(__always)
-    mutating func upsert<V>(_ key: K, hash: UInt64, _ value: V, create: (V) throws -> C, merge: (inout C, V) throws -> Void) rethrows {
+    /// Merges `value` into the combiner of `key`, or creates one; returns true
+    /// when `key` is new.
+    @inline(__always) @discardableResult
+    mutating func upsert<V>(_ key: K, hash: UInt64, _ value: V, create: (V) throws -> C, merge: (inout C, V) throws -> Void) rethrows -> Bool {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = home(hash)
         while true {
@@ -48,13 +55,13 @@ struct CombineTable<K: ShuffleKey, C> {
                 hashes.append(hash)
                 slots[slot] = tag | UInt64(entries.count)
                 if entries.count * 2 > slots.count { grow() }
-                return
+                return true
             }
             if packed & 0xFFFF_FFFF_0000_0000 == tag {
                 let index = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF) - 1
                 if entries[index].key == key {
                     try merge(&entries[index].value, value)
-                    return
+                    return false
                 }
             }
             slot = (slot + 1) & mask
@@ -63,6 +70,17 @@ struct CombineTable<K: ShuffleKey, C> {
 
     /// The entries as pairs, in insertion order.
     func pairs() -> [(K, C)] { entries.map { ($0.key, $0.value) } }
+
+    /// Appends the entries as pairs to `pairs`, in insertion order.
+    func appendPairs(to pairs: inout [(K, C)]) {
+        for entry in entries { pairs.append((entry.key, entry.value)) }
+    }
+
+    /// Moves the entries out, in insertion order, leaving the table empty.
+    mutating func takeEntries() -> [(key: K, value: C)] {
+        defer { self = CombineTable() }
+        return entries
+    }
 
     private mutating func grow() {
         let size = slots.count * 2

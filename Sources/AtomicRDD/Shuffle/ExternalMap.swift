@@ -1,10 +1,19 @@
 /// The reduce side of an aggregating shuffle: merges combiners of equal keys in
-/// a hash map and, when the executor's memory budget refuses more room, spills
-/// the map to disk as a run sorted by key hash. Draining merges the runs by
-/// hash, combining equal keys, so data several times the budget aggregates
-/// correctly (Spark's `ExternalAppendOnlyMap`).
+/// ``CombineTable``s and, when the executor's memory budget refuses more room,
+/// spills the tables to disk as a run sorted by the keys' stable hash. Draining
+/// merges the runs by hash, combining equal keys, so data several times the
+/// budget aggregates correctly (Spark's `ExternalAppendOnlyMap`).
+///
+/// Once the keys outgrow the cache, they are split into 64 tables by the high
+/// bits of their hash. A map task that combined many keys wrote its buckets in
+/// that order (see ``RangeCombiner``), so while one bucket is read only one
+/// small table is written at a time, and it stays in the cache.
 struct ExternalMap<K: ShuffleKey, C: Sendable> {
-    private var map: [K: C] = [:]
+    // The keys whose hash has high bits i are in tables[i]; one table while `shift` is 64.
+    private var tables = [CombineTable<K, C>()]
+    private var shift: UInt64 = 64
+    private var count = 0
+    private var lastTable = 0
     private let merge: @Sendable (inout C, C) throws -> Void
     private var runs: SpilledRuns<(K, C)>
     private var inserts = 0
@@ -12,52 +21,61 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     init(merge: @escaping @Sendable (inout C, C) throws -> Void, codec: RecordCodec<(K, C)>,
          budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext) {
         self.merge = merge
-        self.runs = SpilledRuns(codec: codec, budget: budget, scratch: scratch, task: task, prefix: "aggregate")
+        self.runs = SpilledRuns(codec: codec, budget: budget, scratch: scratch, task: task, prefix: "aggregate",
+                                overheadPerEntry: CombineTable<K, C>.overheadPerEntry)
     }
 
+    /// The number of keys beyond which the table is split by hash range.
+    private static var splitThreshold: Int { 1 << 15 }
+    /// The high hash bits that choose a table once split.
+    private static var rangeBits: Int { 6 }
+
     /// Adds a combiner for `key`.
+    @inline(__always)
     mutating func insert(_ key: K, _ combiner: C) throws {
-        if let index = map.index(forKey: key) {
-            try merge(&map.values[index], combiner)
-        } else {
-            map[key] = combiner
-        }
-        inserts += 1
-        if inserts & 1023 == 0, !runs.fits(entries: map.count, sample: (key, combiner)) {
-            try spill()
-        }
+        try insert(key, value: combiner, createCombiner: { $0 }, mergeValue: merge)
     }
 
     /// Adds one value for `key`: merged into the key's combiner, or made into its
     /// first one, so a value never costs a combiner of its own (cogroup's reduce side).
+    @inline(__always)
     mutating func insert<V>(_ key: K, value: V, createCombiner: (V) throws -> C,
                             mergeValue: (inout C, V) throws -> Void) throws {
-        if let index = map.index(forKey: key) {
-            try mergeValue(&map.values[index], value)
-        } else {
-            map[key] = try createCombiner(value)
+        let hash = key.stableHash, index = Int(truncatingIfNeeded: hash >> shift)
+        if try tables[index].upsert(key, hash: hash, value, create: createCombiner, merge: mergeValue) {
+            count += 1
+            lastTable = index
+            if count == Self.splitThreshold && tables.count == 1 { split() }
         }
         inserts += 1
-        if inserts & 1023 == 0, let combiner = map[key],
-           !runs.fits(entries: map.count, sample: (key, combiner)) {
-            try spill()
-        }
+        if inserts & 1023 == 0 { try checkMemory() }
     }
 
     /// The merged records, one per key.
     mutating func drain() throws -> Records<(K, C)> {
         if runs.isEmpty {
-            var iterator = map.makeIterator()
-            map = [:]
-            return Records { iterator.next() }
+            var tables = tables
+            self.tables = [CombineTable()]
+            count = 0
+            var entries: [(key: K, value: C)] = [], table = 0, index = 0
+            return Records {
+                while index == entries.count {
+                    guard table < tables.count else { return nil }
+                    entries = tables[table].takeEntries()
+                    table += 1
+                    index = 0
+                }
+                defer { index += 1 }
+                return (entries[index].key, entries[index].value)
+            }
         }
-        if !map.isEmpty { try spill() }
+        if count > 0 { try spill() }
         var sources = try runs.readers()
         // Equal hashes come out in run order, so a key's combiners merge in the
         // order they were inserted (a cogroup's values keep their arrival order).
-        var heap = MergeHeap<(hash: Int, run: Int, key: K, value: C)> { ($0.hash, $0.run) < ($1.hash, $1.run) }
+        var heap = MergeHeap<(hash: UInt64, run: Int, key: K, value: C)> { ($0.hash, $0.run) < ($1.hash, $1.run) }
         for i in sources.indices {
-            if let (k, c) = try sources[i].next() { heap.push((k.hashValue, i, k, c), source: i) }
+            if let (k, c) = try sources[i].next() { heap.push((k.stableHash, i, k, c), source: i) }
         }
         var group: [(K, C)] = []
         var groupIndex = 0
@@ -78,7 +96,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
                     group.append((top.item.key, top.item.value))
                 }
                 if let (k, c) = try sources[top.source].next() {
-                    heap.push((k.hashValue, top.source, k, c), source: top.source)
+                    heap.push((k.stableHash, top.source, k, c), source: top.source)
                 }
             }
             groupIndex = 1
@@ -86,10 +104,34 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         }
     }
 
+    private mutating func checkMemory() throws {
+        guard let last = tables[lastTable].entries.last else { return }
+        if !runs.fits(entries: count, sample: (last.key, last.value)) { try spill() }
+    }
+
+    /// Splits the one table into one per hash range.
+    private mutating func split() {
+        shift = UInt64(64 - Self.rangeBits)
+        let hashes = tables[0].hashes, entries = tables[0].takeEntries()
+        tables = Array(repeating: CombineTable(), count: 1 << Self.rangeBits)
+        for (entry, hash) in zip(entries, hashes) {
+            tables[Int(truncatingIfNeeded: hash >> shift)]
+                .upsert(entry.key, hash: hash, entry.value, create: { $0 }, merge: { _, _ in })
+        }
+    }
+
     private mutating func spill() throws {
-        // Hash each key once, not at every comparison.
-        let sorted = map.map { (hash: $0.key.hashValue, record: $0) }.sorted { $0.hash < $1.hash }
-        map = [:]
-        try runs.spill(sorted.lazy.map(\.record))
+        // The tables are in hash-range order; each is sorted by the hashes it
+        // kept, so no key is hashed again.
+        var sorted: [(hash: UInt64, key: K, value: C)] = []
+        sorted.reserveCapacity(count)
+        for index in tables.indices {
+            let hashes = tables[index].hashes, entries = tables[index].takeEntries()
+            let start = sorted.count
+            for (entry, hash) in zip(entries, hashes) { sorted.append((hash, entry.key, entry.value)) }
+            sorted[start...].sort { $0.hash < $1.hash }
+        }
+        count = 0
+        try runs.spill(sorted.lazy.map { ($0.key, $0.value) })
     }
 }

@@ -1,13 +1,20 @@
 /// The record loop of a map task: buckets records by reduce partition, combines
-/// values of a key when the shuffle has an aggregator, and spills the buckets to
-/// a run file whenever the executor's memory budget refuses more room.
+/// values of a key when the shuffle has an aggregator (in a ``RangeCombiner``),
+/// and spills the buckets to a run file whenever the executor's memory budget
+/// refuses more room.
+///
+/// Memory is counted as it is spent: a combined key costs its record and its
+/// hash table's overhead (``CombineTable/overheadPerEntry``), a plain bucket's
+/// record only its record. The output kept in memory holds exactly its records'
+/// bytes against the budget until the shuffle is removed.
 struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     private let dependency: ShuffleDependency<K, V, C>
     private let task: TaskContext
     private let reducers: Int
-    private var combined: [CombineTable<K, C>] = []
+    private var combiner: RangeCombiner<K, V, C>?
     private var buckets: [[(K, C)]] = []
-    private var entries = 0
+    // Records in `buckets` (plain shuffles only; the combiner counts its own keys).
+    private var bucketed = 0
     private let memory: MemoryTracker
     private var segments: [[RunSegment]]
     private var files: [String] = []
@@ -17,32 +24,35 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         self.dependency = dependency
         self.task = task
         reducers = dependency.reduceCount
-        memory = MemoryTracker(budget: task.environment.memory)
         segments = Array(repeating: [], count: reducers)
         bytesPerReducer = Array(repeating: 0, count: reducers)
-        if dependency.aggregator != nil {
-            combined = Array(repeating: CombineTable(), count: reducers)
+        if let aggregator = dependency.aggregator {
+            combiner = RangeCombiner(reducers: reducers, aggregator: aggregator, budget: task.environment.memory)
+            memory = MemoryTracker(budget: task.environment.memory, overheadPerEntry: CombineTable<K, C>.overheadPerEntry)
         } else {
             buckets = Array(repeating: [], count: reducers)
+            memory = MemoryTracker(budget: task.environment.memory, overheadPerEntry: 0)
         }
     }
+
+    /// The records held in memory: combined keys, or bucketed records.
+    private var entries: Int { combiner?.count ?? bucketed }
 
     /// Writes every record of `input`; returns the output to register and its status.
     mutating func write(_ input: inout Records<(K, V)>) throws -> (MapOutput, MapStatus) {
         var records = 0
         let hashPartitions = UInt64((dependency.partitioner as? HashPartitioner)?.partitionCount ?? 0)
-        if let aggregator = dependency.aggregator {
+        if combiner != nil {
+            let partition = dependency.partition
             while let (key, value) = try input.next() {
                 let hash = key.stableHash
-                let r = hashPartitions > 0 ? Int(hash % hashPartitions) : try dependency.partition(key)
-                let before = combined[r].count
-                try combined[r].upsert(key, hash: hash, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
-                entries += combined[r].count - before
+                let r = hashPartitions > 0 ? Int(hash % hashPartitions) : try partition(key)
+                try combiner!.add(key, hash: hash, reducer: r, value)
                 records += 1
-                if records & 1023 == 0, let last = combined[r].entries.last {
-                    try checkMemory(sample: (last.key, last.value))
-                }
+                if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
             }
+            try combiner!.flushAll()
+            combiner!.stopStaging()
         } else {
             // Read once, not per record: each read of a closure stored in the
             // dependency costs a retain and a release.
@@ -51,7 +61,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                 let r = hashPartitions > 0 ? Int(key.stableHash % hashPartitions) : try partition(key)
                 let record = (key, passValue(value))
                 buckets[r].append(record)
-                entries += 1
+                bucketed += 1
                 records += 1
                 if records & 1023 == 0 { try checkMemory(sample: record) }
             }
@@ -61,48 +71,48 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         // task leaves no memory held behind it.
         if !files.isEmpty && entries > 0 { try spill() }
         var memoryBuckets: [(any Sendable)?] = Array(repeating: nil, count: reducers)
+        var kept = 0
         if entries > 0 {
             for r in 0..<reducers {
-                var bucket: [(K, C)]
-                if dependency.aggregator != nil {
-                    bucket = combined[r].pairs()
-                } else {
-                    // Moved out, so a sort does not copy it.
-                    bucket = buckets[r]
-                    buckets[r] = []
-                }
+                var bucket = takeBucket(r)
                 dependency.keyOrdering?.sort(&bucket)
                 if !bucket.isEmpty {
                     memoryBuckets[r] = bucket
-                    bytesPerReducer[r] += bucket.count * memory.bytesPerEntry
+                    bytesPerReducer[r] += bucket.count * memory.bytesPerRecord
+                    kept += bucket.count
                 }
             }
         }
+        // The kept buckets are arrays of records: they hold their records'
+        // bytes, not what the tables that made them spent.
         let output = MapOutput(memory: memoryBuckets, segments: segments,
-                               memoryBytes: memory.takeHeld(), files: files)
+                               memoryBytes: memory.handOver(kept * memory.bytesPerRecord), files: files)
         let status = MapStatus(executorId: task.environment.executorId,
                                bytesPerReducer: bytesPerReducer, records: records)
         return (output, status)
     }
 
+    /// Moves reducer `r`'s records out (its combined keys, or its bucket as is).
+    private mutating func takeBucket(_ r: Int) -> [(K, C)] {
+        if combiner != nil { return combiner!.takeBucket(r) }
+        defer { buckets[r] = [] }
+        return buckets[r]
+    }
+
     private mutating func checkMemory(sample: (K, C)) throws {
         if !memory.fits(entries: entries, sample: sample, codec: dependency.codec) { try spill() }
+        combiner?.heapBytesPerRecord = memory.bytesPerRecord - MemoryLayout<(K, C)>.stride
     }
 
     private mutating func spill() throws {
+        try combiner?.flushAll()
         let path = task.environment.scratch.newFile("shuffle-\(dependency.shuffleId)-map-\(task.partition)")
         var writer = try RunFileWriter(path: path, codec: dependency.codec)
         files.append(path)
         for r in 0..<reducers {
-            if dependency.aggregator != nil {
-                let table = combined[r]
-                for entry in table.entries { try writer.append((entry.key, entry.value)) }
-                combined[r] = CombineTable()
-            } else {
-                dependency.keyOrdering?.sort(&buckets[r])
-                for record in buckets[r] { try writer.append(record) }
-                buckets[r].removeAll()
-            }
+            var bucket = takeBucket(r)
+            dependency.keyOrdering?.sort(&bucket)
+            for record in bucket { try writer.append(record) }
             let segment = try writer.endSegment()
             bytesPerReducer[r] += segment.count
             segments[r].append(RunSegment(path: path, range: segment))
@@ -110,7 +120,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         try writer.close()
         task.metrics.spilledBytes += writer.written
         task.metrics.spillCount += 1
-        entries = 0
+        bucketed = 0
         memory.releaseAll()
     }
 }

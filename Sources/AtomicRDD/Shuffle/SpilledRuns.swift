@@ -12,9 +12,12 @@ struct SpilledRuns<Record> {
     private let prefix: String
     private(set) var segments: [RunSegment] = []
 
-    init(codec: RecordCodec<Record>, budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext, prefix: String) {
+    /// Runs of a buffer that spends `overheadPerEntry` bytes per record beyond
+    /// the record itself (see ``MemoryTracker``).
+    init(codec: RecordCodec<Record>, budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext, prefix: String,
+         overheadPerEntry: Int) {
         self.codec = codec
-        self.memory = MemoryTracker(budget: budget)
+        self.memory = MemoryTracker(budget: budget, overheadPerEntry: overheadPerEntry)
         self.scratch = scratch
         self.task = task
         self.prefix = prefix

@@ -1,0 +1,238 @@
+/// The map-side combining of one map task: a ``CombineTable`` per reducer
+/// and, once the keys outgrow the cache, per hash range within each reducer,
+/// with records staged per range so that each table is updated while it sits
+/// in the cache.
+///
+/// A map task over a large key set (a million distinct keys) combines into
+/// tables far larger than the cache, so every record of one plain table per
+/// reducer waits on two or more cache misses (its slot, its entry, and the
+/// page walks of both). Once the tables hold more than `stagingThreshold`
+/// keys, the combiner splits each reducer's keys into `rangesPerReducer`
+/// ranges by the high bits of their hash, each range with its own table, and
+/// appends records to a small buffer per range (appends to a few hundred
+/// buffers stay in the cache); a buffer that fills is combined into its
+/// range's table in one go, while that table, a few thousand keys, sits in L2.
+///
+/// ```
+/// record ──hash──▶ reducer r, range s ──append──▶ staged[r·S + s]
+///                                                   │ full: combine all at once
+///                                                   ▼
+///                                              tables[r·S + s]   (cache-sized)
+/// bucket of reducer r = tables[r·S] ++ tables[r·S + 1] ++ … ++ tables[r·S + S − 1]
+/// ```
+///
+/// The staging buffers are taken from the memory budget, without evicting
+/// cached blocks, when staging begins; when the budget refuses them the
+/// records keep being combined directly. The values of a key are merged in
+/// arrival order either way (a key's records all go to one range's buffer).
+///
+/// - Complexity: amortized O(1) per record; the tables hold one entry per
+///   distinct key and reducer.
+struct RangeCombiner<K: ShuffleKey, V, C> {
+    /// A record waiting in its range's buffer, with its key's hash.
+    typealias Staged = (key: K, value: V, hash: UInt64)
+
+    let reducers: Int
+    private let aggregator: Aggregator<V, C>
+    /// The number of keys in the tables.
+    private(set) var count = 0
+    /// Reducer r's keys are in tables r·S ..< (r + 1)·S, where S is 1 until staging begins.
+    private var tables: [CombineTable<K, C>]
+    private var rangesPerReducer = 1
+    // The range within a reducer is `hash >> rangeShift` (64: always range 0).
+    private var rangeShift: UInt64 = 64
+    private var staged: StagingBuffers<Staged>?
+    // Records per staging buffer; 0 while not staging.
+    private var stageCapacity = 0
+    private var stagingRefused = false
+    private let staging: MemoryTracker
+    private let stagingThreshold: Int
+    private let maxRanges: Int
+    private let stagingBytes: Int
+    // The table last written, for a sample entry.
+    private var lastTable = 0
+    /// The heap bytes a record holds beyond its inline size (a long string's
+    /// bytes), as the caller's memory estimates find them; staging buffers are
+    /// sized with it.
+    var heapBytesPerRecord = 0
+
+    /// A combiner for `reducers` reduce partitions.
+    ///
+    /// - Parameters:
+    ///   - stagingThreshold: the number of keys beyond which records are staged
+    ///     by range (a little more than the L2 cache holds).
+    ///   - maxRanges: the most ranges across all reducers (buffers written at once).
+    ///   - stagingBytes: the memory to ask for the staging buffers.
+    init(reducers: Int, aggregator: Aggregator<V, C>, budget: MemoryBudget,
+         stagingThreshold: Int = 1 << 15, maxRanges: Int = 512, stagingBytes: Int? = nil) {
+        self.reducers = reducers
+        self.aggregator = aggregator
+        tables = Array(repeating: CombineTable(), count: reducers)
+        staging = MemoryTracker(budget: budget, overheadPerEntry: 0)
+        self.stagingThreshold = stagingThreshold
+        self.maxRanges = maxRanges
+        // An eighth of the budget at most, so that staging never crowds out the tables.
+        self.stagingBytes = stagingBytes ?? min(32 << 20, budget.capacity / 8)
+    }
+
+    /// True while records are staged by range.
+    var isStaging: Bool { stageCapacity > 0 }
+    /// The number of hash ranges each reducer's keys are split into.
+    var rangeCount: Int { rangesPerReducer }
+
+    /// Adds a record whose key hashes to `hash` and belongs to reducer `reducer`.
+    ///
+    /// - Throws: what the aggregator's functions throw.
+    @inline(__always)
+    mutating func add(_ key: K, hash: UInt64, reducer: Int, _ value: V) throws {
+        if stageCapacity == 0 {
+            if try tables[reducer].upsert(key, hash: hash, value, create: aggregator.createCombiner,
+                                          merge: aggregator.mergeValue) {
+                count += 1
+                lastTable = reducer
+                if count > stagingThreshold && !stagingRefused { startStaging() }
+            }
+            return
+        }
+        let range = reducer &* rangesPerReducer &+ Int(truncatingIfNeeded: hash >> rangeShift)
+        if staged.unsafelyUnwrapped.append((key, value, hash), to: range) == stageCapacity { try flush(range) }
+    }
+
+    /// A key with its combiner from the table written last, as a sample for memory estimates.
+    var sample: (K, C)? {
+        guard let entry = tables[lastTable].entries.last else { return nil }
+        return (entry.key, entry.value)
+    }
+
+    /// Combines every staged record into the tables.
+    ///
+    /// - Throws: what the aggregator's functions throw.
+    mutating func flushAll() throws {
+        guard let staged else { return }
+        for range in 0..<staged.buffers where staged.count(of: range) > 0 { try flush(range) }
+    }
+
+    /// Gives the staging buffers and their memory back; records are combined
+    /// directly from here on. Call ``flushAll()`` first.
+    mutating func stopStaging() {
+        if let staged {
+            precondition((0..<staged.buffers).allSatisfy { staged.count(of: $0) == 0 },
+                         "Internal inconsistency: staging stopped with records staged")
+        }
+        staged = nil
+        stageCapacity = 0
+        stagingRefused = true
+        staging.releaseAll()
+    }
+
+    /// Moves the combined keys of reducer `r` out, leaving its tables empty.
+    /// Staged records are not included: call ``flushAll()`` first.
+    mutating func takeBucket(_ r: Int) -> [(K, C)] {
+        let ranges = r * rangesPerReducer ..< (r + 1) * rangesPerReducer
+        var bucket: [(K, C)] = []
+        bucket.reserveCapacity(ranges.reduce(0) { $0 + tables[$1].count })
+        for range in ranges {
+            tables[range].appendPairs(to: &bucket)
+            count -= tables[range].count
+            tables[range] = CombineTable()
+        }
+        return bucket
+    }
+
+    private mutating func flush(_ range: Int) throws {
+        let staged = staged.unsafelyUnwrapped
+        let create = aggregator.createCombiner, merge = aggregator.mergeValue
+        // Through the array's buffer, so that no record pays for a uniqueness check of `tables`.
+        let added = try tables.withUnsafeMutableBufferPointer { tables in
+            var added = 0
+            try staged.drain(range) { record in
+                if try tables[range].upsert(record.key, hash: record.hash, record.value, create: create, merge: merge) {
+                    added += 1
+                }
+            }
+            return added
+        }
+        count += added
+        lastTable = range
+    }
+
+    /// Splits the tables by hash range and allocates a buffer per range, if
+    /// the budget grants the buffers.
+    private mutating func startStaging() {
+        var ranges = 1
+        while reducers * ranges * 2 <= maxRanges { ranges *= 2 }
+        let recordBytes = MemoryLayout<Staged>.stride + max(0, heapBytesPerRecord)
+        let capacity = stagingBytes / (recordBytes * reducers * ranges)
+        // Buffers of a few records would reload a table for every few records.
+        guard capacity >= 16, staging.tryHold(capacity * recordBytes * reducers * ranges) else {
+            stagingRefused = true
+            return
+        }
+        rangeShift = UInt64(64 - ranges.trailingZeroBitCount)
+        rangesPerReducer = ranges
+        stageCapacity = capacity
+        var split = Array(repeating: CombineTable<K, C>(), count: reducers * ranges)
+        for r in 0..<reducers {
+            let hashes = tables[r].hashes, entries = tables[r].takeEntries()
+            for (entry, hash) in zip(entries, hashes) {
+                split[r * ranges + Int(truncatingIfNeeded: hash >> rangeShift)]
+                    .upsert(entry.key, hash: hash, entry.value, create: { $0 }, merge: { _, _ in })
+            }
+        }
+        tables = split
+        staged = StagingBuffers(buffers: reducers * ranges, capacity: capacity)
+    }
+}
+
+/// Fixed-capacity buffers of records in one allocation, for ``RangeCombiner``:
+/// appending costs a store and a count, with no array's uniqueness or capacity checks.
+///
+/// A class so that records still staged when a task fails are released with it.
+private final class StagingBuffers<Record> {
+    /// The number of buffers.
+    let buffers: Int
+    private let capacity: Int
+    private let records: UnsafeMutablePointer<Record>
+    private let counts: UnsafeMutablePointer<Int>
+
+    init(buffers: Int, capacity: Int) {
+        self.buffers = buffers
+        self.capacity = capacity
+        records = .allocate(capacity: buffers * capacity)
+        counts = .allocate(capacity: buffers)
+        counts.initialize(repeating: 0, count: buffers)
+    }
+
+    /// The number of records in buffer `buffer`.
+    func count(of buffer: Int) -> Int { counts[buffer] }
+
+    /// Appends `record` to `buffer`, which must not be full; returns the buffer's new count.
+    @inline(__always)
+    func append(_ record: Record, to buffer: Int) -> Int {
+        let count = counts[buffer]
+        (records + (buffer &* capacity &+ count)).initialize(to: record)
+        counts[buffer] = count &+ 1
+        return count &+ 1
+    }
+
+    /// Moves every record of `buffer` out to `body`, in the order appended, leaving it empty.
+    /// If `body` throws, the records not yet moved are released.
+    @inline(__always)
+    func drain(_ buffer: Int, _ body: (Record) throws -> Void) rethrows {
+        let start = records + buffer &* capacity, count = counts[buffer]
+        counts[buffer] = 0
+        var index = 0
+        defer { if index < count { (start + index).deinitialize(count: count - index) } }
+        while index < count {
+            let record = (start + index).move()
+            index += 1
+            try body(record)
+        }
+    }
+
+    deinit {
+        for buffer in 0..<buffers { (records + buffer * capacity).deinitialize(count: counts[buffer]) }
+        records.deallocate()
+        counts.deallocate()
+    }
+}
