@@ -6,6 +6,16 @@ enum BenchFunctions {
     /// Every function the benchmarks' cluster jobs name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [PiHits.self, SortSummary.self, JoinTotals.self])
 
+    /// The standard specializations and the shapes of the workloads' own functions.
+    static let specializations: OperatorSpecializations = {
+        var specializations = OperatorSpecializations.standard
+        specializations.mapPartitions((Int, Int).self, [[Int]].self)
+        specializations.mapPartitions((Int, (Int, String)).self, [[Int]].self)
+        specializations.results([[Int]].self)
+        specializations.results((Int, (Int, String)).self)
+        return specializations
+    }()
+
     /// A partition index → the pi hits of its samples (see ``PiBenchmark/hits(partition:samples:)``).
     struct PiHits: MapFunction {
         static let name = "bench.piHits"

@@ -41,7 +41,9 @@ let groups: [String: [String]] = [
 ]
 var arguments = Array(CommandLine.arguments.dropFirst())
 // A worker process of the cluster benchmark's local cluster.
-if let status = await Worker.main(arguments, registry: BenchFunctions.registry) { exit(status) }
+if let status = await Worker.main(arguments, registry: BenchFunctions.registry, specializations: BenchFunctions.specializations) {
+    exit(status)
+}
 // The callee process of the actor benchmark.
 if arguments.first == "serve-node", arguments.count == 2, let seed = Endpoint(parsing: arguments[1]) {
     do { try await ChildNode.serve(seed: seed) } catch {

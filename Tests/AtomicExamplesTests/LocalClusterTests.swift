@@ -308,5 +308,18 @@ extension ExampleSuite {
             #expect(excluded.values.contains { $0.contains(badNodes[0]) })
             await sc.stop()
         }
+    
+        @Test func tasksMayRunLongerThanTheControlCallTimeout() async throws {
+            var config = try Self.clusterConfig()
+            config.controlCallTimeout = .milliseconds(200)
+            let sc = try await Context(config: config)
+            defer { Task { await sc.stop() } }
+            let pids = try #require(sc.cluster?.workerProcessIds)
+            // Each task sleeps 600 ms on whichever worker runs it.
+            var rdd = sc.parallelize([1, 2], numPartitions: 2)
+            for pid in pids { rdd = rdd.map(F.SlowOnProcess(processId: pid, milliseconds: 600)) }
+            #expect(try await rdd.collect() == [1, 2])
+            await sc.stop()
+        }
     }
 }

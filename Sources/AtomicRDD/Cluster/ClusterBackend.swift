@@ -42,6 +42,9 @@ actor ClusterBackend: TaskBackend {
         return stream
     }
 
+    /// The timeout of a task's remote call: in effect none.
+    static let taskCallTimeout: Duration = .seconds(30 * 24 * 3600)
+
     init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init()) {
         self.system = system
         self.tracker = TaskSetTracker(settings: settings)
@@ -214,7 +217,12 @@ actor ClusterBackend: TaskBackend {
             let outcome: SchedulerState.TaskOutcome
             do {
                 guard let descriptor = try descriptor.get() else { throw EngineError.noWorkers(reason: "internal: no plan") }
-                outcome = try Self.outcome(await service.runTask(descriptor), launch: launch, node: node)
+                // A task may run for hours: a lost worker is noticed by its
+                // connection and heartbeats, not by a call timeout.
+                let report = try await ClusterSystem.$callTimeout.withValue(Self.taskCallTimeout) {
+                    try await service.runTask(descriptor)
+                }
+                outcome = try Self.outcome(report, launch: launch, node: node)
             } catch let error as RemoteCallError {
                 outcome = .failed(EngineError.workerFailed(worker: "\(node.endpoint)", reason: "\(error)"))
                 await self.workerLost(node, reason: "\(error)")

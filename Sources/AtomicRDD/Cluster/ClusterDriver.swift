@@ -28,6 +28,7 @@ final class ClusterDriver: Sendable {
     /// Starts the driver's node and, in local-cluster mode, the worker processes.
     static func start(config: Config) async throws -> ClusterDriver {
         var settings = ClusterSettings()
+        settings.callTimeout = config.controlCallTimeout
         if let secretFile = config.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
         let listen: Endpoint, expected: Int
         switch config.deployment {

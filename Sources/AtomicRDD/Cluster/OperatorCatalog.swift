@@ -58,6 +58,17 @@ enum OperatorCatalog {
             return typed
         }
 
+        /// Parent `index`, untyped.
+        func anyParent(_ index: Int) throws -> AnyRDD {
+            guard index < parents.count else { throw failure("expected \(index + 1) parents") }
+            return parents[index]
+        }
+
+        /// The node's first `count` types, as a specialization key.
+        func typeKey(_ count: Int) throws -> OperatorSpecializations.Key {
+            try (0..<count).map { ObjectIdentifier(try type($0)) }
+        }
+
         /// The node's registered function.
         func function() throws -> any RegisteredFunction {
             guard let descriptor = node.function else { throw failure("no registered function") }
@@ -75,6 +86,9 @@ enum OperatorCatalog {
         var arguments: WireReader { WireReader(node.arguments) }
 
         func failure(_ reason: String) -> EngineError { .lineageNotRebuilt(operator: name, reason: reason) }
+
+        /// The operators compiled for concrete types.
+        var specialized: OperatorSpecializations { context.config.specializations }
     }
 
     private typealias Builder = @Sendable (Input) throws -> AnyRDD
@@ -92,7 +106,11 @@ enum OperatorCatalog {
         var arguments = input.arguments
         let path: String = try arguments.read(), minPartitions: Int = try arguments.read()
         func build<F: RecordDecodeFunction>(_ decode: F) throws -> AnyRDD {
-            try input.context.binaryRecords(path, minPartitions: minPartitions < 0 ? nil : minPartitions, decode)
+            let count = minPartitions < 0 ? nil : minPartitions
+            let closure: @Sendable (UnsafeRawBufferPointer) throws -> F.Output = { try decode($0) }
+            if let entry = input.specialized.records[OperatorSpecializations.key(F.Output.self)],
+               let rdd = try entry(input.context, path, F.recordLength, count, closure) { return rdd }
+            return try input.context.binaryRecords(path, minPartitions: count, decode)
         }
         return try build(try input.function(as: (any RecordDecodeFunction).self))
     }
@@ -200,18 +218,39 @@ enum OperatorCatalog {
 
     // MARK: Narrow operators
 
+    // Each builder first looks for a form compiled for the concrete types (see
+    // OperatorSpecializations), giving it the function as a closure of those types.
+
     private static func map(_ input: Input) throws -> AnyRDD {
-        func build<F: MapFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).map(function) }
+        func build<F: MapFunction>(_ function: F) throws -> AnyRDD {
+            let parent = try input.parent(as: F.Input.self)
+            let closure: @Sendable (F.Input) throws -> F.Output = { try function($0) }
+            if let entry = input.specialized.maps[OperatorSpecializations.key(F.Input.self, F.Output.self)],
+               let rdd = entry(parent, closure) { return rdd }
+            return parent.map(function)
+        }
         return try build(try input.function(as: (any MapFunction).self))
     }
 
     private static func flatMap(_ input: Input) throws -> AnyRDD {
-        func build<F: FlatMapFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).flatMap(function) }
+        func build<F: FlatMapFunction>(_ function: F) throws -> AnyRDD {
+            let parent = try input.parent(as: F.Input.self)
+            let closure: @Sendable (F.Input) throws -> F.Output = { try function($0) }
+            if let entry = input.specialized.flatMaps[OperatorSpecializations.key(F.Input.self, F.Output.self)],
+               let rdd = entry(parent, closure) { return rdd }
+            return parent.flatMap(function)
+        }
         return try build(try input.function(as: (any FlatMapFunction).self))
     }
 
     private static func filter(_ input: Input) throws -> AnyRDD {
-        func build<F: FilterFunction>(_ function: F) throws -> AnyRDD { try input.parent(as: F.Input.self).filter(function) }
+        func build<F: FilterFunction>(_ function: F) throws -> AnyRDD {
+            let parent = try input.parent(as: F.Input.self)
+            let closure: @Sendable (F.Input) throws -> Bool = { try function($0) }
+            if let entry = input.specialized.filters[OperatorSpecializations.key(F.Input.self)],
+               let rdd = entry(parent, closure) { return rdd }
+            return parent.filter(function)
+        }
         return try build(try input.function(as: (any FilterFunction).self))
     }
 
@@ -219,7 +258,11 @@ enum OperatorCatalog {
         var arguments = input.arguments
         let preserves: Bool = try arguments.read()
         func build<F: PartitionFunction>(_ function: F) throws -> AnyRDD {
-            try input.parent(as: F.Input.self).mapPartitions(preservesPartitioning: preserves, function)
+            let parent = try input.parent(as: F.Input.self)
+            let closure: @Sendable (Int, PartitionIterator<F.Input>) throws -> F.Output = { try function($0, $1) }
+            if let entry = input.specialized.partitions[OperatorSpecializations.key(F.Input.self, F.Output.self)],
+               let rdd = entry(parent, preserves, closure) { return rdd }
+            return parent.mapPartitions(preservesPartitioning: preserves, function)
         }
         return try build(try input.function(as: (any PartitionFunction).self))
     }
@@ -265,6 +308,9 @@ enum OperatorCatalog {
         let function = try input.function(as: (any ReduceFunction).self)
         func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
         let combine = closure(function)
+        let types = [try input.type(0), try input.type(1)]
+        if let entry = input.specialized.reductions[types.map(ObjectIdentifier.init)],
+           let rdd = entry(try input.anyParent(0), count, combine) { return rdd }
         return try withKeyAndValue(input) { key, value in
             func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
@@ -281,6 +327,9 @@ enum OperatorCatalog {
 
     private static func groupByKey(_ input: Input) throws -> AnyRDD {
         let count = try numPartitions(input)
+        if let entry = input.specialized.groupings[try input.typeKey(2)], let rdd = entry(try input.anyParent(0), count, nil) {
+            return rdd
+        }
         return try withKeyAndValue(input) { key, value in
             func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
@@ -294,6 +343,8 @@ enum OperatorCatalog {
 
     private static func join(_ input: Input) throws -> AnyRDD {
         let count = try numPartitions(input)
+        if let entry = input.specialized.joins[try input.typeKey(3)],
+           let rdd = entry(try input.anyParent(0), try input.anyParent(1), count) { return rdd }
         guard let other = try input.type(2) as? any (WireCodable & Sendable).Type else {
             throw input.failure("the right value type is not WireCodable")
         }
@@ -330,6 +381,9 @@ enum OperatorCatalog {
         var arguments = input.arguments
         let ascending: Bool = try arguments.read(), count: Int = try arguments.read()
         let partitions = count < 0 ? nil : count
+        if let entry = input.specialized.sorts[try input.typeKey(2)], let rdd = entry(try input.anyParent(0), ascending, partitions) {
+            return try installBounds(rdd, input)
+        }
         return try withOrderedKeyAndValue(input) { key, value in
             // The radix form when the key has one, as the driver's call chose.
             if let radix = key as? any (ShuffleKey & RadixSortableKey).Type {

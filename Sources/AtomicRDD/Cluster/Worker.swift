@@ -20,7 +20,8 @@ public enum Worker {
     /// Runs as a worker when `arguments` start with `--worker` (or `worker`) and
     /// returns the exit status (0 when the driver went away, 2 for bad flags,
     /// 3 when the driver refused or could not be reached); nil otherwise.
-    public static func main(_ arguments: some Collection<String>, registry: FunctionRegistry) async -> Int32? {
+    public static func main(_ arguments: some Collection<String>, registry: FunctionRegistry,
+                            specializations: OperatorSpecializations = .standard) async -> Int32? {
         guard let first = arguments.first, first == "--worker" || first == "worker" else { return nil }
         let options: Options
         do { options = try Options(parsing: Array(arguments.dropFirst())) } catch {
@@ -29,7 +30,7 @@ public enum Worker {
         }
         if options.exitWithParent { ProcessLifetime.exitWhenStandardInputCloses() }
         do {
-            try await run(options, registry: registry)
+            try await run(options, registry: registry, specializations: specializations)
             return 0
         } catch {
             FileHandle.standardError.write(Data("atomic worker: \(error)\n".utf8))
@@ -98,13 +99,14 @@ public enum Worker {
         }
     }
 
-    static func run(_ options: Options, registry: FunctionRegistry) async throws {
+    static func run(_ options: Options, registry: FunctionRegistry, specializations: OperatorSpecializations) async throws {
         var settings = ClusterSettings()
         if let secretFile = options.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
         let system = try await join(options, settings: settings)
         let events = system.membershipEvents()
         var config = Config.local(cores: options.cores, memory: options.memoryMB << 20, appName: "atomic-worker")
         config.registry = registry
+        config.specializations = specializations
         let context = try Context(workerConfig: config, executorId: "\(system.identity.endpoint)")
         let runtime = WorkerRuntime(context: context, system: system)
         let service = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }

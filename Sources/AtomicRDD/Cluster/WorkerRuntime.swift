@@ -23,7 +23,10 @@ final class WorkerRuntime: Sendable {
         let system = system
         var source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
             let peer = try WorkerService.resolve(id: ActorAddress(node: node, path: WellKnownPath.atomicWorker), using: system)
-            return try await peer.fetchBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
+            // A large bucket of spilled records may take a while to read and send.
+            return try await ClusterSystem.$callTimeout.withValue(.seconds(600)) {
+                try await peer.fetchBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
+            }
         }
         source.statistics = fetchStatistics
         let task = TaskContext(stageId: descriptor.stageId, partition: descriptor.partition, attempt: descriptor.attempt,
@@ -44,8 +47,13 @@ final class WorkerRuntime: Sendable {
                 }
                 return .mapOutput(bytesPerReducer: status.bytesPerReducer, records: status.records)
             }
+            let specialized = context.config.specializations.results[OperatorSpecializations.key(root.elementType)]
             let value = try await TaskContext.$asyncCurrent.withValue(task) {
-                try await root.remoteResult(descriptor.result, function: descriptor.resultFunction, descriptor.partition, task)
+                if let specialized,
+                   let value = try await specialized(descriptor.result, descriptor.resultFunction, root, descriptor.partition, task) {
+                    return value
+                }
+                return try await root.remoteResult(descriptor.result, function: descriptor.resultFunction, descriptor.partition, task)
             }
             return .result(value)
         } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {

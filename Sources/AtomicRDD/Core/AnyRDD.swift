@@ -61,6 +61,9 @@ public class AnyRDD: @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
     }
 
+    /// The element type (overridden by `RDD`).
+    var elementType: Any.Type { preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD") }
+
     /// On a worker: the union with `other` (overridden by `RDD`); nil when the element types differ.
     func unionShipped(with other: AnyRDD) -> AnyRDD? {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")

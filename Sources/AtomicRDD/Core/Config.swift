@@ -40,6 +40,12 @@ public struct Config: Sendable {
     /// On a cluster: a worker on which this many tasks of a job failed runs no
     /// more tasks of that job.
     public var maxFailuresPerWorker = 2
+    /// On a worker: the operators compiled for concrete element types (see ``OperatorSpecializations``).
+    public var specializations: OperatorSpecializations = .standard
+    /// On a cluster: the timeout of the driver's control calls (registration,
+    /// shuffle clean-up). Task calls have none: a task may run for hours, and a
+    /// lost worker is noticed by its connection and heartbeats.
+    public var controlCallTimeout: Duration = .seconds(10)
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
 

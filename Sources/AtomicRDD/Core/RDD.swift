@@ -36,6 +36,9 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
         try await RemoteResult<Element>.compute(kind, function: function, of: self, split, task)
     }
 
+    /// The element type, for code that holds the RDD untyped.
+    override final var elementType: Any.Type { Element.self }
+
     /// On a worker: the union with `other`, when it holds the same elements.
     override final func unionShipped(with other: AnyRDD) -> AnyRDD? {
         (other as? RDD<Element>).map { union($0) }
