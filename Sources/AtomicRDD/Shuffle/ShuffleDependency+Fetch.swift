@@ -15,10 +15,7 @@ extension ShuffleDependency {
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
     func fetchBlocks(_ split: Int, _ task: TaskContext) async throws -> [ShuffleBlock] {
         if let source = task.shuffleSource {
-            let codec = codec
-            return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task) { bytes in
-                try codec.decodeAll(bytes)
-            }
+            return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task, decode: decodeBucket)
         }
         return try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
     }

@@ -17,6 +17,10 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     /// (a class override) could only run the generic version, which pays for
     /// metadata lookups on every record.
     private let writeMap: @Sendable (ShuffleDependency, inout Records<(K, V)>, TaskContext) throws -> (MapOutput, MapStatus)
+    /// On a cluster: encodes a map output's buckets for other workers, and
+    /// decodes the buckets fetched from them; made here for the same reason.
+    private let makeBucketEncoder: @Sendable (MapOutput) -> @Sendable (Int) throws -> [UInt8]
+    let decodeBucket: @Sendable ([UInt8]) throws -> any Sendable
 
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int,
          aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>,
@@ -31,6 +35,8 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
             var writer = ShuffleWriter(dependency: dependency, task: task)
             return try writer.write(&input)
         }
+        self.makeBucketEncoder = { output in Self.bucketEncoder(output, codec: codec) }
+        self.decodeBucket = { bytes in try codec.decodeAll(bytes) }
         super.init(parent: rdd, shuffleId: rdd.context.nextShuffleId(), partitioner: partitioner)
     }
 
@@ -41,7 +47,7 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
             var input = records.value
             return try writeMap(self, &input, task)
         }
-        if task.shuffleSource != nil { output.encodeBucket = Self.bucketEncoder(output, codec: codec) }
+        if task.shuffleSource != nil { output.encodeBucket = makeBucketEncoder(output) }
         await environment.shuffleManager.register(shuffleId: shuffleId, mapIndex: split, output: output)
         return status
     }
