@@ -7,7 +7,7 @@ import Foundation
 enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
-        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self,
+        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -123,5 +123,18 @@ enum ClusterFunctions {
         }
         func encode(to writer: inout WireWriter) { writer.write(processId) }
         init(from reader: inout WireReader) throws(WireError) { processId = try reader.read() }
+    }
+
+    /// Passes integers through, adding 1 to an accumulator for each even one.
+    struct CountEvens: MapFunction {
+        static let name = "atomic.countEvens"
+        var evens: AccumulatorHandle<SumAccumulator<Int>>
+        init(evens: AccumulatorHandle<SumAccumulator<Int>>) { self.evens = evens }
+        func callAsFunction(_ x: Int) -> Int {
+            if x % 2 == 0 { evens.add(1) }
+            return x
+        }
+        func encode(to writer: inout WireWriter) { writer.write(evens) }
+        init(from reader: inout WireReader) throws(WireError) { evens = try reader.read() }
     }
 }

@@ -321,5 +321,24 @@ extension ExampleSuite {
             #expect(try await rdd.collect() == [1, 2])
             await sc.stop()
         }
+    
+        @Test func accumulatorsCountEachPartitionOnceThroughRetriesAndSpeculativeCopies() async throws {
+            // Local mode, a local cluster, and a cluster where one worker is slow (speculation on)
+            // and every task's first attempt fails on its poison element.
+            var speculating = try Self.clusterConfig()
+            speculating.speculation = true
+            for config in [Config.local(cores: 2).registering(F.registry), try Self.clusterConfig(), speculating] {
+                let sc = try await Context(config: config)
+                let evens = sc.longAccumulator()
+                var rdd = sc.parallelize(Array(0..<400), numPartitions: 8).map(F.CountEvens(evens: evens.handle))
+                    .map(F.FailOnce(poison: 50))
+                if config.speculation, let slow = sc.cluster?.workerProcessIds.first {
+                    rdd = rdd.map(F.SlowOnProcess(processId: slow, milliseconds: 20))
+                }
+                #expect(try await rdd.count() == 400)
+                #expect(evens.value == 200)
+                await sc.stop()
+            }
+        }
     }
 }

@@ -45,8 +45,11 @@ actor ClusterBackend: TaskBackend {
     /// The timeout of a task's remote call: in effect none.
     static let taskCallTimeout: Duration = .seconds(30 * 24 * 3600)
 
-    init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init()) {
+    private let accumulators: AccumulatorRegistry
+
+    init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init(), accumulators: AccumulatorRegistry = AccumulatorRegistry()) {
         self.system = system
+        self.accumulators = accumulators
         self.tracker = TaskSetTracker(settings: settings)
     }
 
@@ -215,21 +218,23 @@ actor ClusterBackend: TaskBackend {
         let service = worker.service
         Task {
             let outcome: SchedulerState.TaskOutcome
+            var updates: [Int: [UInt8]] = [:]
             do {
                 guard let descriptor = try descriptor.get() else { throw EngineError.noWorkers(reason: "internal: no plan") }
                 // A task may run for hours: a lost worker is noticed by its
                 // connection and heartbeats, not by a call timeout.
-                let report = try await ClusterSystem.$callTimeout.withValue(Self.taskCallTimeout) {
+                let reply = try await ClusterSystem.$callTimeout.withValue(Self.taskCallTimeout) {
                     try await service.runTask(descriptor)
                 }
-                outcome = try Self.outcome(report, launch: launch, node: node)
+                updates = reply.accumulators
+                outcome = try Self.outcome(reply.report, launch: launch, node: node)
             } catch let error as RemoteCallError {
                 outcome = .failed(EngineError.workerFailed(worker: "\(node.endpoint)", reason: "\(error)"))
                 await self.workerLost(node, reason: "\(error)")
             } catch {
                 outcome = .failed(error)
             }
-            await self.finished(run, on: node, outcome)
+            await self.finished(run, on: node, outcome, accumulatorUpdates: updates)
         }
     }
 
@@ -271,7 +276,8 @@ actor ClusterBackend: TaskBackend {
         }
     }
 
-    private func finished(_ run: Int, on node: NodeIdentity, _ outcome: SchedulerState.TaskOutcome) async {
+    private func finished(_ run: Int, on node: NodeIdentity, _ outcome: SchedulerState.TaskOutcome,
+                          accumulatorUpdates: [Int: [UInt8]]) async {
         workers[node]?.running -= 1
         var taskFailed = false
         if case .failed(let error) = outcome, !(error is EngineError) || !Self.isWorkerLoss(error) { taskFailed = true }
@@ -288,7 +294,8 @@ actor ClusterBackend: TaskBackend {
             observer.yield(TaskEnd(stageId: launch.spec.stageId, partition: launch.spec.partition, worker: node,
                                    succeeded: outcome.succeeded))
         }
-        await dag?.taskEnded(launch.spec, outcome, accumulators: [])
+        let updates = accumulatorUpdates.map { accumulators.update(id: $0.key, bytes: $0.value) }
+        await dag?.taskEnded(launch.spec, outcome, accumulators: updates)
         dispatch()
     }
 

@@ -131,3 +131,25 @@ extension WellKnownPath {
     /// A worker's ``WorkerService``, which runs tasks and serves shuffle buckets.
     static let atomicWorker = "/system/atomic-worker"
 }
+
+/// What a worker sends back for a task: how it ended, and on success the
+/// partial values of the accumulators its functions added to, by id.
+struct TaskReply: Sendable, WireCodable {
+    var report: TaskReport
+    var accumulators: [Int: [UInt8]]
+
+    init(report: TaskReport, accumulators: [Int: [UInt8]]) {
+        self.report = report
+        self.accumulators = accumulators
+    }
+
+    func encode(to writer: inout WireWriter) {
+        writer.write(report)
+        writer.write(accumulators)
+    }
+
+    init(from reader: inout WireReader) throws(WireError) {
+        report = try reader.read()
+        accumulators = try reader.read()
+    }
+}

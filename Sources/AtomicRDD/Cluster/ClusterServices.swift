@@ -46,7 +46,7 @@ distributed actor WorkerService {
     }
 
     /// Runs a task to its end.
-    distributed func runTask(_ task: TaskDescriptor) async -> TaskReport {
+    distributed func runTask(_ task: TaskDescriptor) async -> TaskReply {
         await runtime.run(task)
     }
 

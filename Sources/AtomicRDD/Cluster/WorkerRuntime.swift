@@ -19,7 +19,19 @@ final class WorkerRuntime: Sendable {
     }
 
     /// Runs a shipped task and reports how it ended.
-    func run(_ descriptor: TaskDescriptor) async -> TaskReport {
+    func run(_ descriptor: TaskDescriptor) async -> TaskReply {
+        let (report, task) = await execute(descriptor)
+        guard case .failed = report else {
+            var updates: [Int: [UInt8]] = [:]
+            for case let update as EncodedAccumulatorSource in task.accumulatorUpdates.values {
+                updates[update.encoded.id] = update.encoded.value
+            }
+            return TaskReply(report: report, accumulators: updates)
+        }
+        return TaskReply(report: report, accumulators: [:])
+    }
+
+    private func execute(_ descriptor: TaskDescriptor) async -> (TaskReport, TaskContext) {
         let system = system
         var source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
             let peer = try WorkerService.resolve(id: ActorAddress(node: node, path: WellKnownPath.atomicWorker), using: system)
@@ -45,7 +57,7 @@ final class WorkerRuntime: Sendable {
                 let status = try await TaskContext.$asyncCurrent.withValue(task) {
                     try await dependency.runMapTask(descriptor.partition, task)
                 }
-                return .mapOutput(bytesPerReducer: status.bytesPerReducer, records: status.records)
+                return (.mapOutput(bytesPerReducer: status.bytesPerReducer, records: status.records), task)
             }
             let specialized = context.config.specializations.results[OperatorSpecializations.key(root.elementType)]
             let value = try await TaskContext.$asyncCurrent.withValue(task) {
@@ -55,11 +67,11 @@ final class WorkerRuntime: Sendable {
                 }
                 return try await root.remoteResult(descriptor.result, function: descriptor.resultFunction, descriptor.partition, task)
             }
-            return .result(value)
+            return (.result(value), task)
         } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
-            return .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
+            return (.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex), task)
         } catch {
-            return .failed(type: String(reflecting: type(of: error)), message: "\(error)")
+            return (.failed(type: String(reflecting: type(of: error)), message: "\(error)"), task)
         }
     }
 

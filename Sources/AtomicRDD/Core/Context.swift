@@ -24,6 +24,8 @@ public final class Context: Sendable {
     /// True for a worker's Context: it runs shipped tasks and owns no shuffles.
     let isWorker: Bool
     let broadcastRegistry = BroadcastRegistry()
+    /// The accumulators whose handles travel to tasks.
+    let accumulatorRegistry = AccumulatorRegistry()
     private let counters = Mutex(Counters())
     private let stopped = Atomic<Bool>(false)
     private let pendingCleanups = Mutex<[Task<Void, Never>]>([])
@@ -40,7 +42,7 @@ public final class Context: Sendable {
         self.config = config
         scratch = try ScratchSpace(parent: config.scratchDirectory, appName: config.appName)
         environment = ExecutorEnvironment(executorId: "driver", cores: config.cores,
-                                          memory: config.executorMemory, scratch: scratch)
+                                          memory: config.executorMemory, scratch: scratch, accumulators: accumulatorRegistry)
         broadcastRegistry.add(environment.broadcasts)
         executor = Executor(environment: environment)
         taskScheduler = TaskScheduler(executor: executor, slots: config.cores)
@@ -49,7 +51,7 @@ public final class Context: Sendable {
             cluster = nil
             dagScheduler = DAGScheduler(backend: taskScheduler, maxTaskFailures: config.maxTaskFailures)
         } else {
-            let cluster = try await ClusterDriver.start(config: config)
+            let cluster = try await ClusterDriver.start(config: config, accumulators: accumulatorRegistry)
             self.cluster = cluster
             dagScheduler = DAGScheduler(backend: cluster.backend, maxTaskFailures: config.maxTaskFailures)
             await cluster.backend.attach(dagScheduler)
@@ -204,7 +206,7 @@ public final class Context: Sendable {
     /// An accumulator of the given kind.
     public func accumulator<Kind: AccumulatorKind>(_ kind: Kind) -> Accumulator<Kind> {
         let id = counters.withLock { $0.accumulator += 1; return $0.accumulator }
-        return Accumulator(id: id, kind: kind)
+        return Accumulator(id: id, kind: kind, registry: accumulatorRegistry)
     }
 
     /// An accumulator adding up integers.

@@ -10,14 +10,17 @@ final class ExecutorEnvironment: Sendable {
     let blockManager: BlockManager
     let shuffleManager: ShuffleManager
     let broadcasts: BroadcastCache
+    /// The driver's accumulators, on the driver's own executor (nil on a worker).
+    let accumulators: AccumulatorRegistry?
     let threads: TaskThreadPool
     let scratch: ScratchSpace
     /// Spills to disk made by the tasks that ended on this executor (shuffle
     /// writers, aggregations, sorts), added up when each task ends.
     let spillCount = Atomic<Int>(0)
 
-    init(executorId: String, cores: Int, memory: Int, scratch: ScratchSpace) {
+    init(executorId: String, cores: Int, memory: Int, scratch: ScratchSpace, accumulators: AccumulatorRegistry? = nil) {
         self.executorId = executorId
+        self.accumulators = accumulators
         self.memory = MemoryBudget(capacity: memory)
         self.blockManager = BlockManager(executorId: executorId, budget: self.memory)
         self.shuffleManager = ShuffleManager(executorId: executorId, budget: self.memory)

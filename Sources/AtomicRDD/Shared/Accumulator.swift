@@ -79,11 +79,14 @@ public final class Accumulator<Kind: AccumulatorKind>: Sendable {
     /// What it accumulates.
     public let kind: Kind
     private let total: Mutex<Kind.Value>
+    /// Where handles' partial values find this accumulator (see ``AccumulatorHandle``).
+    let registry: AccumulatorRegistry?
 
-    init(id: Int, kind: Kind) {
+    init(id: Int, kind: Kind, registry: AccumulatorRegistry? = nil) {
         self.id = id
         self.kind = kind
         self.total = Mutex(kind.zero)
+        self.registry = registry
     }
 
     /// Adds `input`: to the running task's partial value, or to the total outside tasks.
