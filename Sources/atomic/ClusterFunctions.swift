@@ -7,7 +7,7 @@ import Foundation
 enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
-        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self,
+        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self, AddFromTable.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -136,5 +136,18 @@ enum ClusterFunctions {
         }
         func encode(to writer: inout WireWriter) { writer.write(evens) }
         init(from reader: inout WireReader) throws(WireError) { evens = try reader.read() }
+    }
+
+    /// `x` → `x + table[x mod table.count]`, the table a broadcast variable.
+    struct AddFromTable: MapFunction {
+        static let name = "atomic.addFromTable"
+        var table: BroadcastHandle<[Int]>
+        init(table: BroadcastHandle<[Int]>) { self.table = table }
+        func callAsFunction(_ x: Int) throws -> Int {
+            let values = try table.value()
+            return x + values[x % values.count]
+        }
+        func encode(to writer: inout WireWriter) { writer.write(table) }
+        init(from reader: inout WireReader) throws(WireError) { table = try reader.read() }
     }
 }

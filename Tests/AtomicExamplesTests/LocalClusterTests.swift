@@ -340,5 +340,20 @@ extension ExampleSuite {
                 await sc.stop()
             }
         }
+    
+        @Test func broadcastValuesReachWorkersOncePerWorker() async throws {
+            let table = (0..<7).map { $0 * 100 }
+            for config in [Config.local(cores: 2).registering(F.registry), try Self.clusterConfig()] {
+                let sc = try await Context(config: config)
+                let broadcast = sc.broadcast(table)
+                let rdd = sc.parallelize(Array(0..<300), numPartitions: 8).map(F.AddFromTable(table: broadcast.handle))
+                #expect(try await rdd.collect() == (0..<300).map { $0 + table[$0 % 7] })
+                // One fetch per executor: the driver's own in local mode, each worker's on the cluster.
+                let executors = config.deployment == .local ? 1 : 2
+                #expect(sc.broadcastRegistry.published.fetchCount <= executors)
+                #expect(sc.broadcastRegistry.published.fetchCount >= 1)
+                await sc.stop()
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ final class ClusterDriver: Sendable {
     }
 
     /// Starts the driver's node and, in local-cluster mode, the worker processes.
-    static func start(config: Config, accumulators: AccumulatorRegistry) async throws -> ClusterDriver {
+    static func start(config: Config, accumulators: AccumulatorRegistry, broadcasts: BroadcastValues) async throws -> ClusterDriver {
         var settings = ClusterSettings()
         settings.callTimeout = config.controlCallTimeout
         if let secretFile = config.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
@@ -52,7 +52,7 @@ final class ClusterDriver: Sendable {
         let backend = ClusterBackend(system: system, settings: tracking, accumulators: accumulators)
         let service = system.withPath(WellKnownPath.atomicDriver) {
             DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint,
-                          expected: config.expectedWorkers)
+                          expected: config.expectedWorkers, broadcasts: broadcasts)
         }
         let events = system.membershipEvents()
         let watcher = Task {

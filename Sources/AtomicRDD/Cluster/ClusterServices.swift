@@ -7,12 +7,19 @@ distributed actor DriverService {
     private let backend: ClusterBackend
     private let fingerprint: UInt64
     private let expected: [String]?
+    private let broadcasts: BroadcastValues
 
-    init(actorSystem: ClusterSystem, backend: ClusterBackend, fingerprint: UInt64, expected: [String]?) {
+    init(actorSystem: ClusterSystem, backend: ClusterBackend, fingerprint: UInt64, expected: [String]?, broadcasts: BroadcastValues) {
         self.actorSystem = actorSystem
         self.backend = backend
         self.fingerprint = fingerprint
         self.expected = expected
+        self.broadcasts = broadcasts
+    }
+
+    /// The encoded value of a broadcast, for a worker's first use of it.
+    distributed func broadcastValue(_ id: Int) throws -> [UInt8] {
+        try broadcasts.bytes(of: id)
     }
 
     /// Adds a worker with its cores and memory.

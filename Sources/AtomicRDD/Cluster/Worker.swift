@@ -107,15 +107,17 @@ public enum Worker {
         var config = Config.local(cores: options.cores, memory: options.memoryMB << 20, appName: "atomic-worker")
         config.registry = registry
         config.specializations = specializations
-        let context = try Context(workerConfig: config, executorId: "\(system.identity.endpoint)")
-        let runtime = WorkerRuntime(context: context, system: system)
-        let service = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }
-        defer { withExtendedLifetime(service) {} }
         guard let driverNode = system.members.first(where: { $0.endpoint == options.driver }) else {
             await system.shutdown()
             throw EngineError.workerFailed(worker: "\(system.identity)", reason: "joined \(options.driver) but it is not a member")
         }
         let driver = try DriverService.resolve(id: ActorAddress(node: driverNode, path: WellKnownPath.atomicDriver), using: system)
+        let context = try Context(workerConfig: config, executorId: "\(system.identity.endpoint)") { id in
+            try BlockingCall.run { try await driver.broadcastValue(id) }
+        }
+        let runtime = WorkerRuntime(context: context, system: system)
+        let service = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }
+        defer { withExtendedLifetime(service) {} }
         do {
             try await driver.register(WorkerRegistration(node: system.identity, cores: options.cores, memory: options.memoryMB << 20,
                                                          fingerprint: registry.fingerprint,

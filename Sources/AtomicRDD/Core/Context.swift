@@ -41,8 +41,10 @@ public final class Context: Sendable {
     public init(config: Config = .local()) async throws {
         self.config = config
         scratch = try ScratchSpace(parent: config.scratchDirectory, appName: config.appName)
+        let published = broadcastRegistry.published
         environment = ExecutorEnvironment(executorId: "driver", cores: config.cores,
-                                          memory: config.executorMemory, scratch: scratch, accumulators: accumulatorRegistry)
+                                          memory: config.executorMemory, scratch: scratch, accumulators: accumulatorRegistry,
+                                          broadcastSource: { try published.bytes(of: $0) })
         broadcastRegistry.add(environment.broadcasts)
         executor = Executor(environment: environment)
         taskScheduler = TaskScheduler(executor: executor, slots: config.cores)
@@ -51,7 +53,8 @@ public final class Context: Sendable {
             cluster = nil
             dagScheduler = DAGScheduler(backend: taskScheduler, maxTaskFailures: config.maxTaskFailures)
         } else {
-            let cluster = try await ClusterDriver.start(config: config, accumulators: accumulatorRegistry)
+            let cluster = try await ClusterDriver.start(config: config, accumulators: accumulatorRegistry,
+                                                        broadcasts: broadcastRegistry.published)
             self.cluster = cluster
             dagScheduler = DAGScheduler(backend: cluster.backend, maxTaskFailures: config.maxTaskFailures)
             await cluster.backend.attach(dagScheduler)
@@ -64,11 +67,11 @@ public final class Context: Sendable {
     }
 
     /// A worker's Context: it rebuilds and runs the tasks the driver ships.
-    init(workerConfig config: Config, executorId: String) throws {
+    init(workerConfig config: Config, executorId: String, broadcastSource: @escaping @Sendable (Int) throws -> [UInt8]) throws {
         self.config = config
         scratch = try ScratchSpace(parent: config.scratchDirectory, appName: config.appName)
         environment = ExecutorEnvironment(executorId: executorId, cores: config.cores,
-                                          memory: config.executorMemory, scratch: scratch)
+                                          memory: config.executorMemory, scratch: scratch, broadcastSource: broadcastSource)
         broadcastRegistry.add(environment.broadcasts)
         executor = Executor(environment: environment)
         taskScheduler = TaskScheduler(executor: executor, slots: config.cores)

@@ -12,15 +12,20 @@ final class ExecutorEnvironment: Sendable {
     let broadcasts: BroadcastCache
     /// The driver's accumulators, on the driver's own executor (nil on a worker).
     let accumulators: AccumulatorRegistry?
+    /// Where ``BroadcastHandle``s find encoded values: the driver's own table,
+    /// or on a worker a (blocking) fetch from the driver.
+    let broadcastSource: (@Sendable (Int) throws -> [UInt8])?
     let threads: TaskThreadPool
     let scratch: ScratchSpace
     /// Spills to disk made by the tasks that ended on this executor (shuffle
     /// writers, aggregations, sorts), added up when each task ends.
     let spillCount = Atomic<Int>(0)
 
-    init(executorId: String, cores: Int, memory: Int, scratch: ScratchSpace, accumulators: AccumulatorRegistry? = nil) {
+    init(executorId: String, cores: Int, memory: Int, scratch: ScratchSpace, accumulators: AccumulatorRegistry? = nil,
+         broadcastSource: (@Sendable (Int) throws -> [UInt8])? = nil) {
         self.executorId = executorId
         self.accumulators = accumulators
+        self.broadcastSource = broadcastSource
         self.memory = MemoryBudget(capacity: memory)
         self.blockManager = BlockManager(executorId: executorId, budget: self.memory)
         self.shuffleManager = ShuffleManager(executorId: executorId, budget: self.memory)

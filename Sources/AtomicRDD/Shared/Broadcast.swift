@@ -10,7 +10,7 @@ public final class Broadcast<Value: Sendable>: Sendable {
     /// The broadcast's id within its Context.
     public let id: Int
     private let source: Value
-    private let registry: BroadcastRegistry
+    let registry: BroadcastRegistry
 
     init(id: Int, value: Value, registry: BroadcastRegistry) {
         self.id = id
@@ -27,6 +27,9 @@ public final class Broadcast<Value: Sendable>: Sendable {
 
     /// Drops the executors' copies; they fetch it again if a task needs it.
     public func unpersist() { registry.forget(id) }
+
+    /// The value the driver holds.
+    var sourceValue: Value { source }
 }
 
 /// Keeps the broadcast values materialized on one executor.
@@ -35,9 +38,9 @@ final class BroadcastCache: Sendable {
     private let materializations = Mutex(0)
 
     /// The executor's copy of broadcast `id`, fetched with `fetch` on first use.
-    func value(of id: Int, fetch: () -> any Sendable) -> any Sendable {
+    func value(of id: Int, fetch: () throws -> any Sendable) rethrows -> any Sendable {
         if let cached = values.withLock({ $0[id] }) { return cached }
-        let fetched = fetch()
+        let fetched = try fetch()
         return values.withLock { values in
             if let raced = values[id] { return raced }
             values[id] = fetched
@@ -56,6 +59,12 @@ final class BroadcastCache: Sendable {
 /// The executors' caches of a Context, so `unpersist` reaches them all.
 final class BroadcastRegistry: Sendable {
     private let caches = Mutex<[BroadcastCache]>([])
+    /// The values handles were made for, served to workers.
+    let published = BroadcastValues()
     func add(_ cache: BroadcastCache) { caches.withLock { $0.append(cache) } }
-    func forget(_ id: Int) { for cache in caches.withLock({ $0 }) { cache.remove(id) } }
+    func forget(_ id: Int) {
+        published.forget(id)
+        for cache in caches.withLock({ $0 }) { cache.remove(id) }
+    }
+    func publish<Value: WireCodable & Sendable>(id: Int, value: Value) { published.publish(id: id, value: value) }
 }
