@@ -355,5 +355,20 @@ extension ExampleSuite {
                 await sc.stop()
             }
         }
+    
+        @Test func largeResultsTravelAsBlocksFetchedInPieces() async throws {
+            var config = try Self.clusterConfig()
+            config.resultInlineLimit = 1024
+            let sc = try await Context(config: config)
+            defer { Task { await sc.stop() } }
+            let backend = try #require(sc.cluster?.backend)
+            let squares = sc.parallelize(Array(0..<50_000), numPartitions: 4).map(F.Square())
+            #expect(try await squares.collect() == (0..<50_000).map { $0 * $0 })
+            #expect(await backend.resultBlocksFetched == 4)
+            // Small results still ride in the reply.
+            #expect(try await squares.count() == 50_000)
+            #expect(await backend.resultBlocksFetched == 4)
+            await sc.stop()
+        }
     }
 }

@@ -46,9 +46,13 @@ actor ClusterBackend: TaskBackend {
     static let taskCallTimeout: Duration = .seconds(30 * 24 * 3600)
 
     private let accumulators: AccumulatorRegistry
+    /// Result bytes above this size travel as blocks.
+    private let resultInlineLimit: Int
 
-    init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init(), accumulators: AccumulatorRegistry = AccumulatorRegistry()) {
+    init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init(), accumulators: AccumulatorRegistry = AccumulatorRegistry(),
+         resultInlineLimit: Int = 1 << 20) {
         self.system = system
+        self.resultInlineLimit = resultInlineLimit
         self.accumulators = accumulators
         self.tracker = TaskSetTracker(settings: settings)
     }
@@ -227,7 +231,13 @@ actor ClusterBackend: TaskBackend {
                     try await service.runTask(descriptor)
                 }
                 updates = reply.accumulators
-                outcome = try Self.outcome(reply.report, launch: launch, node: node)
+                var report = reply.report
+                if case let .resultBlock(token, size) = report {
+                    let piece = min(4 << 20, max(1024, self.resultInlineLimit))
+                    report = .result(try await Self.fetchResult(token: token, size: size, piece: piece, from: service))
+                    self.countResultBlock()
+                }
+                outcome = try Self.outcome(report, launch: launch, node: node)
             } catch let error as RemoteCallError {
                 outcome = .failed(EngineError.workerFailed(worker: "\(node.endpoint)", reason: "\(error)"))
                 await self.workerLost(node, reason: "\(error)")
@@ -236,6 +246,20 @@ actor ClusterBackend: TaskBackend {
             }
             await self.finished(run, on: node, outcome, accumulatorUpdates: updates)
         }
+    }
+
+    /// Results fetched as blocks so far.
+    private(set) var resultBlocksFetched = 0
+    private func countResultBlock() { resultBlocksFetched += 1 }
+
+    /// A large result, fetched in pieces (at most 4 MiB) so no single message is huge.
+    private static func fetchResult(token: Int, size: Int, piece: Int, from service: WorkerService) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        while bytes.count < size {
+            bytes += try await service.fetchResult(token: token, offset: bytes.count, length: min(piece, size - bytes.count))
+        }
+        return bytes
     }
 
     private func describe(_ launch: TaskLaunch) -> Result<TaskDescriptor?, any Error> {
@@ -255,6 +279,7 @@ actor ClusterBackend: TaskBackend {
         descriptor.resultFunction = remote.resultFunction
         descriptor.plan = remote.plan
         descriptor.rootId = remote.rootId
+        descriptor.resultInlineLimit = resultInlineLimit
         for (shuffleId, maps) in locations {
             let count = (maps.keys.max() ?? -1) + 1
             descriptor.locations[shuffleId] = (0..<count).map { maps[$0] }
@@ -266,6 +291,8 @@ actor ClusterBackend: TaskBackend {
         switch report {
         case let .mapOutput(bytes, records):
             return .mapOutput(MapStatus(executorId: "\(node.endpoint)", bytesPerReducer: bytes, records: records))
+        case .resultBlock:
+            throw EngineError.noWorkers(reason: "internal: a result block was not fetched")
         case .result(let value):
             guard let remote = launch.remote else { throw EngineError.noWorkers(reason: "internal: no decoder") }
             return .result(try remote.decode(value))

@@ -49,7 +49,8 @@ final class ClusterDriver: Sendable {
         var tracking = TaskSetTracker.Settings()
         tracking.speculation = config.speculation
         tracking.maxFailuresPerWorker = max(1, config.maxFailuresPerWorker)
-        let backend = ClusterBackend(system: system, settings: tracking, accumulators: accumulators)
+        let backend = ClusterBackend(system: system, settings: tracking, accumulators: accumulators,
+                                     resultInlineLimit: max(1, config.resultInlineLimit))
         let service = system.withPath(WellKnownPath.atomicDriver) {
             DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint,
                           expected: config.expectedWorkers, broadcasts: broadcasts)

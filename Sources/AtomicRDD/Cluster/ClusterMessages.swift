@@ -50,6 +50,8 @@ struct TaskDescriptor: Sendable, WireCodable {
     var rootId = 0
     /// For each shuffle the task may read: the node holding each map output.
     var locations: [Int: [NodeIdentity?]] = [:]
+    /// Result bytes above this size stay on the worker as a block the driver fetches.
+    var resultInlineLimit = 1 << 20
 
     init() {}
 
@@ -59,6 +61,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         writer.write(resultFunction)
         writer.write(plan)
         writer.write(locations)
+        writer.write(resultInlineLimit)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -74,6 +77,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         resultFunction = try reader.read()
         plan = try reader.read()
         locations = try reader.read()
+        resultInlineLimit = try reader.read()
     }
 }
 
@@ -83,6 +87,9 @@ enum TaskReport: Sendable, WireCodable {
     case mapOutput(bytesPerReducer: [Int], records: Int)
     /// A result task's encoded value.
     case result([UInt8])
+    /// A result task's value, too large to travel in the reply: a block of
+    /// `size` bytes the driver fetches from the worker under `token`.
+    case resultBlock(token: Int, size: Int)
     /// A map output could not be fetched.
     case fetchFailed(shuffleId: Int, mapIndex: Int)
     /// The task threw: the error's type and description.
@@ -98,6 +105,8 @@ enum TaskReport: Sendable, WireCodable {
             writer.write(UInt8(2)); writer.write(shuffleId); writer.write(mapIndex)
         case let .failed(type, message):
             writer.write(UInt8(3)); writer.write(type); writer.write(message)
+        case let .resultBlock(token, size):
+            writer.write(UInt8(4)); writer.write(token); writer.write(size)
         }
     }
 
@@ -107,6 +116,7 @@ enum TaskReport: Sendable, WireCodable {
         case 1: self = .result(try reader.read())
         case 2: self = .fetchFailed(shuffleId: try reader.read(), mapIndex: try reader.read())
         case 3: self = .failed(type: try reader.read(), message: try reader.read())
+        case 4: self = .resultBlock(token: try reader.read(), size: try reader.read())
         case let tag: throw .unknownTag(offset: reader.offset, tag: UInt64(tag), type: "TaskReport")
         }
     }

@@ -66,6 +66,11 @@ distributed actor WorkerService {
     /// fetches took, and their number.
     distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
 
+    /// A piece of a result kept as a block (see ``TaskReport/resultBlock(token:size:)``).
+    distributed func fetchResult(token: Int, offset: Int, length: Int) throws -> [UInt8] {
+        try runtime.resultChunk(token: token, offset: offset, length: length)
+    }
+
     /// Deletes a shuffle's outputs held here.
     distributed func removeShuffle(_ shuffleId: Int) async {
         await runtime.context.environment.shuffleManager.remove(shuffleId: shuffleId)

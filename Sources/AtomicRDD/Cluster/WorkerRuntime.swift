@@ -67,11 +67,40 @@ final class WorkerRuntime: Sendable {
                 }
                 return try await root.remoteResult(descriptor.result, function: descriptor.resultFunction, descriptor.partition, task)
             }
+            if value.count > descriptor.resultInlineLimit {
+                return (.resultBlock(token: keepResult(value), size: value.count), task)
+            }
             return (.result(value), task)
         } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
             return (.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex), task)
         } catch {
             return (.failed(type: String(reflecting: type(of: error)), message: "\(error)"), task)
+        }
+    }
+
+    /// Large results kept for the driver to fetch, by token.
+    private let results = Mutex<(next: Int, blocks: [Int: [UInt8]])>((0, [:]))
+
+    private func keepResult(_ bytes: [UInt8]) -> Int {
+        results.withLock { state in
+            state.next += 1
+            state.blocks[state.next] = bytes
+            return state.next
+        }
+    }
+
+    /// Up to `length` bytes of a kept result from `offset`; the block is dropped
+    /// once its last bytes are read.
+    ///
+    /// - Throws: ``EngineError/invalidArgument(operation:reason:)`` for an unknown token or a bad range.
+    func resultChunk(token: Int, offset: Int, length: Int) throws -> [UInt8] {
+        try results.withLock { state in
+            guard let bytes = state.blocks[token], offset >= 0, length > 0, offset <= bytes.count else {
+                throw EngineError.invalidArgument(operation: "fetchResult", reason: "no result \(token) at \(offset)")
+            }
+            let end = min(bytes.count, offset + length)
+            if end == bytes.count { state.blocks[token] = nil }
+            return Array(bytes[offset..<end])
         }
     }
 

@@ -46,6 +46,9 @@ public struct Config: Sendable {
     /// shuffle clean-up). Task calls have none: a task may run for hours, and a
     /// lost worker is noticed by its connection and heartbeats.
     public var controlCallTimeout: Duration = .seconds(10)
+    /// On a cluster: task results larger than this (bytes) stay on the worker as
+    /// a block that the driver fetches in pieces, instead of riding in the reply.
+    public var resultInlineLimit = 1 << 20
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
 
