@@ -370,5 +370,17 @@ extension ExampleSuite {
             #expect(await backend.resultBlocksFetched == 4)
             await sc.stop()
         }
+    
+        @Test func tasksRunOnTheWorkerThatCachesTheirInput() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
+            let backend = try #require(sc.cluster?.backend)
+            let squares = sc.parallelize(Array(0..<8000), numPartitions: 8).map(F.Square()).cache()
+            #expect(try await squares.count() == 8000)
+            let before = await backend.localLaunches
+            #expect(try await squares.filter(F.IsEven()).count() == 4000)
+            #expect(await backend.localLaunches - before == 8)
+            await sc.stop()
+        }
     }
 }

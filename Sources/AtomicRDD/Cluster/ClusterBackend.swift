@@ -18,6 +18,16 @@ actor ClusterBackend: TaskBackend {
     private weak var dag: DAGScheduler?
     private var workers: [NodeIdentity: Worker] = [:]
     private var queue: [TaskLaunch] = []
+    /// When each queued task (by task id) was queued: a task waits up to
+    /// ``localityWait`` for the worker that caches its input.
+    private var queuedAt: [Int: ContinuousClock.Instant] = [:]
+    /// Which worker cached each partition, as far as the driver knows.
+    private var cachedAt: [BlockId: NodeIdentity] = [:]
+    private var localityWake: Task<Void, Never>?
+    /// How long a task waits for the worker that caches its input.
+    static let localityWait: Duration = .milliseconds(300)
+    /// Tasks started on the worker caching their input.
+    private(set) var localLaunches = 0
     private var tracker: TaskSetTracker
     private var speculationLoop: Task<Void, Never>?
     /// For each shuffle: the worker holding each map output.
@@ -72,6 +82,8 @@ actor ClusterBackend: TaskBackend {
     func stop() {
         speculationLoop?.cancel()
         speculationLoop = nil
+        localityWake?.cancel()
+        localityWake = nil
     }
 
     /// Speculative copies launched and copies that finished first; workers excluded from jobs.
@@ -147,6 +159,7 @@ actor ClusterBackend: TaskBackend {
     /// the queued tasks fail at once.
     func workerLost(_ node: NodeIdentity, reason: String) async {
         guard workers.removeValue(forKey: node) != nil else { return }
+        cachedAt = cachedAt.filter { $0.value != node }
         system.settings.logger?("[\(system.identity)] worker \(node) lost: \(reason)")
         lostWorkers.append("\(node.endpoint) (\(reason))")
         for (shuffleId, maps) in locations {
@@ -179,38 +192,83 @@ actor ClusterBackend: TaskBackend {
 
     func submit(_ launches: [TaskLaunch]) async {
         tracker.submitted(launches)
+        let now = ContinuousClock.now
+        for launch in launches { queuedAt[launch.spec.taskId] = now }
         queue += launches
         if workers.isEmpty { await failQueued() } else { dispatch() }
     }
 
     func cancelJob(_ jobId: Int) async {
+        for launch in queue where launch.spec.jobId == jobId { queuedAt[launch.spec.taskId] = nil }
         queue.removeAll { $0.spec.jobId == jobId }
     }
 
     /// Tasks queued or running.
     var isIdle: Bool { queue.isEmpty && tracker.runs.isEmpty }
 
-    /// Starts queued tasks on free cores, least-loaded worker first, skipping
-    /// workers excluded from a task's job; a task every worker is excluded from fails.
+    /// Starts queued tasks on free cores. A worker takes the first task whose
+    /// input it caches; otherwise the first task that prefers no live worker or
+    /// has waited ``localityWait`` for its own; workers excluded from a task's job
+    /// are skipped, and a task every worker is excluded from fails.
     private func dispatch() {
-        var index = 0
-        while index < queue.count {
-            let launch = queue[index]
+        failTasksEveryWorkerRefuses()
+        let now = ContinuousClock.now
+        var delayed = false
+        var progress = true
+        while progress, !queue.isEmpty {
+            progress = false
+            let free = workers.values.filter { $0.running < $0.cores }
+                .sorted { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores }
+            for worker in free {
+                let node = worker.node
+                let allowed = queue.indices.filter { !tracker.isExcluded(node, from: queue[$0].spec.jobId) }
+                let preferring = allowed.first { preferredNode(of: queue[$0]) == node }
+                let other = allowed.first { index in
+                    guard let preferred = preferredNode(of: queue[index]), preferred != node else { return true }
+                    let waited = now - (queuedAt[queue[index].spec.taskId] ?? now)
+                    if waited >= Self.localityWait { return true }
+                    delayed = true
+                    return false
+                }
+                guard let index = preferring ?? other else { continue }
+                let launch = queue.remove(at: index)
+                queuedAt[launch.spec.taskId] = nil
+                if preferring != nil { localLaunches += 1 }
+                start(launch, on: node, isCopy: false)
+                progress = true
+                break
+            }
+        }
+        if delayed, localityWake == nil {
+            localityWake = Task { [weak self] in
+                try? await Task.sleep(for: Self.localityWait)
+                await self?.wakeForLocality()
+            }
+        }
+    }
+
+    private func wakeForLocality() {
+        localityWake = nil
+        dispatch()
+    }
+
+    /// The live worker caching the first of a task's cached inputs.
+    private func preferredNode(of launch: TaskLaunch) -> NodeIdentity? {
+        for key in launch.cacheKeys {
+            if let node = cachedAt[key], workers[node] != nil { return node }
+        }
+        return nil
+    }
+
+    private func failTasksEveryWorkerRefuses() {
+        guard !workers.isEmpty else { return }
+        queue.removeAll { launch in
             let jobId = launch.spec.jobId
-            if !workers.isEmpty, workers.keys.allSatisfy({ tracker.isExcluded($0, from: jobId) }) {
-                queue.remove(at: index)
-                let error = EngineError.noWorkers(reason: "every worker is excluded from job \(jobId) after repeated task failures")
-                let dag = dag
-                Task { await dag?.taskEnded(launch.spec, .failed(error), accumulators: []) }
-                continue
-            }
-            guard let node = workers.values.filter({ $0.running < $0.cores && !tracker.isExcluded($0.node, from: jobId) })
-                .min(by: { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores })?.node else {
-                index += 1
-                continue
-            }
-            queue.remove(at: index)
-            start(launch, on: node, isCopy: false)
+            guard workers.keys.allSatisfy({ tracker.isExcluded($0, from: jobId) }) else { return false }
+            let error = EngineError.noWorkers(reason: "every worker is excluded from job \(jobId) after repeated task failures")
+            let dag = dag
+            Task { await dag?.taskEnded(launch.spec, .failed(error), accumulators: []) }
+            return true
         }
     }
 
@@ -314,6 +372,10 @@ actor ClusterBackend: TaskBackend {
             dispatch()
             return
         }
+        if outcome.succeeded, workers[node] != nil {
+            // The task read or cached these partitions there.
+            for key in launch.cacheKeys { cachedAt[key] = node }
+        }
         if case .mapOutput = outcome, case .shuffleMap(let dependency) = launch.work, workers[node] != nil {
             locations[dependency.shuffleId, default: [:]][launch.spec.partition] = node
         }
@@ -335,6 +397,7 @@ actor ClusterBackend: TaskBackend {
     private func failQueued() async {
         let failed = queue
         queue = []
+        queuedAt = [:]
         var reason = lostWorkers.isEmpty ? "the cluster has no workers" : "every worker was lost: \(lostWorkers.joined(separator: ", "))"
         if !exitedWorkerOutput.isEmpty { reason += "; their last output: \(exitedWorkerOutput.joined(separator: " | "))" }
         for launch in failed {

@@ -69,8 +69,12 @@ actor DAGScheduler {
             case .launch(let specs):
                 let launches = specs.compactMap { spec -> TaskLaunch? in
                     guard let job = jobs[spec.jobId] ?? jobs.values.first else { return nil }
-                    return TaskLaunch(spec: spec, work: work(for: spec, job: job), cancellation: job.cancellation,
-                                      remote: job.remote)
+                    var launch = TaskLaunch(spec: spec, work: work(for: spec, job: job), cancellation: job.cancellation,
+                                            remote: job.remote)
+                    if job.remote != nil, let rdd = state.rdd(ofStage: spec.stageId) {
+                        launch.cacheKeys = Self.persistedPartitions(of: rdd, partition: spec.partition)
+                    }
+                    return launch
                 }
                 await backend.submit(launches)
             case .deliver(let jobId, let index, let value):
@@ -87,6 +91,22 @@ actor DAGScheduler {
                 job.continuation.resume(throwing: error)
             }
         }
+    }
+
+    /// The persisted partitions a task of `rdd`'s `partition` reads, through
+    /// narrow dependencies (the nearest first).
+    static func persistedPartitions(of rdd: AnyRDD, partition: Int) -> [BlockId] {
+        var found: [BlockId] = []
+        var pending = [(rdd, partition)]
+        var visited = 0
+        while let (next, split) = pending.popLast(), visited < 64 {
+            visited += 1
+            if next.storageLevel != .none { found.append(BlockId(rddId: next.id, partition: split)) }
+            for case let narrow as NarrowDependency in next.dependencies {
+                for parentSplit in narrow.parentPartitions(split) { pending.insert((narrow.parent, parentSplit), at: 0) }
+            }
+        }
+        return found
     }
 
     private func work(for spec: TaskSpec, job: Job) -> TaskWork {

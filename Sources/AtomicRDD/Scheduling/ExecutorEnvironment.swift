@@ -50,6 +50,8 @@ struct TaskLaunch: Sendable {
     let cancellation: CancellationFlag
     /// What a worker needs to run the task (multi-process cluster only).
     var remote: RemoteJob? = nil
+    /// The cached partitions the task reads (or caches) first: where it would rather run.
+    var cacheKeys: [BlockId] = []
 }
 
 /// Runs tasks on task slots. ``TaskScheduler`` is the real one; scheduler

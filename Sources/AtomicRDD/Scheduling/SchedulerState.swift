@@ -164,6 +164,9 @@ struct SchedulerState {
     /// The shuffle that stage `stageId` writes, if it is a shuffle-map stage.
     func shuffleDependency(ofStage stageId: Int) -> ShuffleDependencyBase? { stages[stageId]?.shuffle }
 
+    /// The RDD whose partitions a stage's tasks compute.
+    func rdd(ofStage stageId: Int) -> AnyRDD? { stages[stageId]?.rdd }
+
     /// Forgets a shuffle whose outputs were deleted.
     mutating func forgetShuffle(_ shuffleId: Int) {
         availableOutputs[shuffleId] = nil
