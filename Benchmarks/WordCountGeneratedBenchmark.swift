@@ -2,7 +2,7 @@ import AtomicRDD
 import Foundation
 
 /// Atomic's word count: 3M words, `word{(line * 20 + w) % 5000}`, 20 a line,
-/// the lines generated in the tasks, then `flatMap(\.words)` → `(word, 1)` →
+/// the lines generated in the tasks, then `words()` → `(word, 1)` →
 /// `reduceByKey(+)` → `collect()`: 5,000 distinct words, 600 each.
 struct WordCountGeneratedBenchmark: Benchmark {
     let name = "wordcount"
@@ -16,14 +16,14 @@ struct WordCountGeneratedBenchmark: Benchmark {
         let (counts, seconds) = try await report.job(target: 0.15) {
             try await sc.range(0, lines, numPartitions: partitions)
                 .map { Self.line($0) }
-                .flatMap(\.words)
+                .words()
                 .map { ($0, 1) }
                 .reduceByKey(+)
                 .collect()
         }
         report.budgetPeak(of: sc)
         try await report.inputStage("map side: lines → words → pairs", jobSeconds: seconds) {
-            try await sc.range(0, lines, numPartitions: partitions).map { Self.line($0) }.flatMap(\.words).map { ($0, 1) }.count()
+            try await sc.range(0, lines, numPartitions: partitions).map { Self.line($0) }.words().map { ($0, 1) }.count()
         }
         await sc.stop()
         let words = lines * 20
@@ -48,27 +48,39 @@ struct WordCountGeneratedBenchmark: Benchmark {
     }
 
     /// Line `line`: "word{(line * 20 + w) % 5000}" for w in 0..<20, single spaces.
+    ///
+    /// Written as a user should build a string from bytes: straight into the
+    /// string's own storage (one allocation), not into an array then copied.
     static func line(_ line: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20 * 9)
-        for w in 0..<20 {
-            if w > 0 { bytes.append(0x20) }
-            bytes.append(contentsOf: "word".utf8)
-            appendDecimal((line * 20 + w) % 5000, to: &bytes)
+        String(unsafeUninitializedCapacity: 20 * 9) { buffer in
+            var count = 0
+            for w in 0..<20 {
+                if w > 0 {
+                    buffer[count] = 0x20
+                    count += 1
+                }
+                for byte in "word".utf8 {
+                    buffer[count] = byte
+                    count += 1
+                }
+                count = appendDecimal((line * 20 + w) % 5000, to: buffer, at: count)
+            }
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0, rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(48 + rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0 && count < 8
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+    /// Writes `value` (below 10^8) in decimal at `index`, returning the index after it.
+    private static func appendDecimal(_ value: Int, to buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        var digits = 1, power = 10
+        while power <= value && digits < 8 {
+            digits += 1
+            power *= 10
         }
+        var rest = value
+        for i in stride(from: index + digits - 1, through: index, by: -1) {
+            buffer[i] = UInt8(48 + rest % 10)
+            rest /= 10
+        }
+        return index + digits
     }
 }

@@ -80,19 +80,18 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
     private let task: TaskContext
     private let keepLeft: Bool, keepRight: Bool
     private var table = JoinTable<K, W>()
-    /// For right outer joins: whether a left record matched the key whose
-    /// first value is at each index of the table's values.
+    /// For right outer joins: whether a left record matched each entry of the table.
     private var matched: [Bool] = []
     private let memory: MemoryTracker
     /// Left records read ahead and looked up together (see ``JoinTable/find(_:into:)``),
-    /// the first value of each one's key (-1: none), and the next one to pair.
-    private var batchKeys: [K] = [], batchValues: [V] = [], batchFirst: [Int] = []
+    /// the table entry of each one's key (-1: none), and the next one to pair.
+    private var batchKeys: [K] = [], batchValues: [V] = [], batchEntries: [Int] = []
     private var batchIndex = 0
-    /// The record whose matches are being returned, and the index in the
-    /// table's values of the next one (-1: none left). `current.1` is nil
+    /// The record whose matches are being returned, and the indices in the
+    /// table's values of the ones left (`cursor..<end`). `current.1` is nil
     /// when walking an unmatched right key.
     private var current: (K, V?)?
-    private var cursor = -1
+    private var cursor = 0, end = 0
     private var pairs = JoinedPairs<K, V, W>()
     private static var batchSize: Int { 64 }
 
@@ -112,9 +111,9 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
     @inline(__always)
     mutating func next() throws -> (K, V?, W?)? {
         while true {
-            if cursor >= 0, let (key, value) = current {
+            if cursor < end, let (key, value) = current {
                 let w = table.value(at: cursor)
-                cursor = table.value(after: cursor)
+                cursor += 1
                 return (key, value, w)
             }
             switch phase {
@@ -128,11 +127,11 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
                 }
                 let i = batchIndex
                 batchIndex += 1
-                let first = batchFirst[i]
-                if first >= 0 {
-                    if keepRight { matched[first] = true }
+                let entry = batchEntries[i]
+                if entry >= 0 {
+                    if keepRight { matched[entry] = true }
                     current = (batchKeys[i], batchValues[i])
-                    cursor = first
+                    (cursor, end) = table.valueRange(of: entry).bounds
                 } else if keepLeft {
                     return (batchKeys[i], batchValues[i], nil)
                 }
@@ -144,10 +143,9 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
                     continue
                 }
                 phase = .unmatched(entry: entry + 1)
-                let first = table.firstValue(of: entry)
-                if !matched[first] {
+                if !matched[entry] {
                     current = (table.key(of: entry), nil)
-                    cursor = first
+                    (cursor, end) = table.valueRange(of: entry).bounds
                 }
             case .grouped(var groups):
                 if let row = pairs.next() { return row }
@@ -172,7 +170,7 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
             batchKeys.append(key)
             batchValues.append(value)
         }
-        table.find(batchKeys, into: &batchFirst)
+        table.find(batchKeys, into: &batchEntries)
     }
 
     /// Loads the right side into the table, or groups both sides when the
@@ -193,15 +191,17 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
             finish()
             return
         }
-        if keepRight { matched = Array(repeating: false, count: table.valueCount) }
+        table.seal()
+        if keepRight { matched = Array(repeating: false, count: table.keyCount) }
         phase = .probing
     }
 
     /// Gives up on the table: its keys and values seed an ``ExternalMap`` that
     /// groups the rest of both sides and spills as the budget requires.
     private mutating func groupBothSides() throws {
-        let loaded = table
+        var loaded = table
         table = JoinTable()
+        loaded.seal()
         memory.releaseAll()
         let groups = try CoGroupBuffers.group(&probe, &build, task) { map in
             for entry in 0..<loaded.keyCount {
@@ -251,4 +251,9 @@ struct JoinedPairs<K, V, W> {
         }
         return pair
     }
+}
+
+private extension Range<Int> {
+    /// The lower and upper bound.
+    var bounds: (Int, Int) { (lowerBound, upperBound) }
 }

@@ -3,41 +3,43 @@
 ///
 /// Open addressing with linear probing on ``ShuffleKey/stableHash``, laid out
 /// like ``CombineTable``: a slot packs 32 bits of the key's hash with the key's
-/// index, so a probe touches one slot and, when the bits match, one entry (the
-/// key with its first and last value). The values of a key form a list in
-/// insertion order (each node holds a value and the index of the next one), so
-/// adding a value never moves the others and no key owns an array of its own.
+/// index, so a probe touches one slot and, when the bits match, one entry.
+///
+/// Two phases. While loading, values are appended in arrival order, each with
+/// the index of its key's entry, and each entry counts its values. ``seal()``
+/// then places every key's values side by side, in arrival order (a counting
+/// sort by entry), so a probe that matches walks consecutive memory: on a
+/// table larger than the cache, a linked list of values would cost a cache
+/// miss per joined row.
 ///
 /// ```
 /// slots    [ tag|2 ][   0   ][ tag|1 ] ...
-/// entries  [ (k0, first 0, last 2) ][ (k1, first 1, last 1) ]
-/// nodes    [ (w0, next 2) ][ (w1, next -1) ][ (w2, next -1) ]     k0: w0, w2; k1: w1
+/// entries  [ k0 ][ k1 ]                     loading: values w0 w1 w2, of entries 0 1 0
+/// offsets  [ 0, 2, 3 ]                      sealed:  values w0 w2 | w1
 /// ```
 ///
-/// On a table larger than the cache each of the three is a cache miss, so
 /// ``find(_:into:)`` looks up a batch of keys in stages, each stage's loads
 /// independent of one another, letting the processor overlap their misses.
 ///
-/// - Complexity: amortized O(1) per insert and per lookup; a key's values are
-///   walked in O(their count).
+/// - Complexity: amortized O(1) per insert and per lookup; ``seal()`` is O(values).
 struct JoinTable<K: ShuffleKey, W> {
-    /// A key with the indices of its first and last value in `nodes`.
-    private typealias Entry = (key: K, first: Int, last: Int)
-    /// The keys with their values' ends, in order of first insertion.
-    private var entries: [Entry] = []
+    /// The keys in order of first insertion.
+    private var keys: [K] = []
     // Kept for growing only, so lookups never read it.
     private var hashes: [UInt64] = []
     // Slot: (upper 32 bits of the hash) << 32 | (entry index + 1); 0 = empty.
     private var slots: [UInt64]
     private var mask: Int
     private var shift: UInt64
-    /// A value with the index of the next value of its key (-1: none).
-    private struct Node {
-        var value: W
-        var next: Int
-    }
-    // The values in insertion order.
-    private var nodes: [Node] = []
+    /// Loading: the values in arrival order and the entry of each; the number of values of each entry.
+    private var arrived: [W] = []
+    private var arrivedEntries: [UInt32] = []
+    private var counts: [Int] = []
+    /// Sealed: every entry's values, side by side in entry order, and where
+    /// each entry's start (`offsets[entry]..<offsets[entry + 1]`).
+    private var values: [W] = []
+    private var offsets: [Int] = []
+    private(set) var isSealed = false
     // The hashes of the batch being looked up by `find(_:into:)`.
     private var batchHashes: [UInt64] = []
     // Written by the stages of `find(_:into:)` so that their loads are not optimized away.
@@ -50,40 +52,75 @@ struct JoinTable<K: ShuffleKey, W> {
     }
 
     /// The number of distinct keys.
-    var keyCount: Int { entries.count }
+    var keyCount: Int { keys.count }
     /// The number of values.
-    var valueCount: Int { nodes.count }
+    var valueCount: Int { isSealed ? values.count : arrived.count }
 
     // As in CombineTable: the slot comes from the high bits of a multiplication,
     // so it does not correlate with `hash % partitions`, which chose this partition.
     @inline(__always)
     private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift) }
 
-    /// Adds `value` after the values `key` already has.
+    /// Adds `value` after the values `key` already has (before ``seal()`` only).
     @inline(__always)
     mutating func insert(_ key: K, hash: UInt64, _ value: W) {
-        let index = nodes.count
-        nodes.append(Node(value: value, next: -1))
+        precondition(!isSealed, "Internal inconsistency: insert into a sealed join table")
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = home(hash)
         while true {
             let packed = slots[slot]
             if packed == 0 {
-                entries.append((key, index, index))
+                let entry = keys.count
+                keys.append(key)
                 hashes.append(hash)
-                slots[slot] = tag | UInt64(entries.count)
-                if entries.count * 2 > slots.count { grow() }
+                counts.append(1)
+                arrived.append(value)
+                arrivedEntries.append(UInt32(truncatingIfNeeded: entry))
+                slots[slot] = tag | UInt64(entry + 1)
+                if keys.count * 2 > slots.count { grow() }
                 return
             }
             if packed & 0xFFFF_FFFF_0000_0000 == tag {
                 let entry = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF) - 1
-                if entries[entry].key == key {
-                    nodes[entries[entry].last].next = index
-                    entries[entry].last = index
+                if keys[entry] == key {
+                    counts[entry] += 1
+                    arrived.append(value)
+                    arrivedEntries.append(UInt32(truncatingIfNeeded: entry))
                     return
                 }
             }
             slot = (slot + 1) & mask
+        }
+    }
+
+    /// Places every key's values side by side, in arrival order; after this
+    /// the table takes no inserts and its values can be read.
+    mutating func seal() {
+        guard !isSealed else { return }
+        isSealed = true
+        var starts = [Int](repeating: 0, count: keys.count + 1)
+        var total = 0
+        for entry in counts.indices {
+            starts[entry] = total
+            total += counts[entry]
+        }
+        starts[keys.count] = total
+        offsets = starts
+        counts = []
+        let arrived = self.arrived, entries = self.arrivedEntries
+        self.arrived = []
+        self.arrivedEntries = []
+        guard total > 0 else { return }
+        // Every slot of `values` is written exactly once: `starts` walks each
+        // entry's range from its beginning, and the counts sum to `total`.
+        values = [W](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            for index in arrived.indices {
+                let entry = Int(entries[index])
+                (base + starts[entry]).initialize(to: arrived[index])
+                starts[entry] += 1
+            }
+            initialized = total
         }
     }
 
@@ -102,70 +139,63 @@ struct JoinTable<K: ShuffleKey, W> {
             if packed == 0 { return -1 }
             if packed & 0xFFFF_FFFF_0000_0000 == tag {
                 let entry = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF) - 1
-                if entries[entry].key == key { return entry }
+                if keys[entry] == key { return entry }
             }
             slot = (slot + 1) & mask
         }
     }
 
-    /// Sets `found[i]` to the first value (an index for ``value(at:)``) of
-    /// `keys[i]`, or -1 when it has none, for every key of the batch.
+    /// Sets `found[i]` to the entry of `keys[i]`, or -1 when it has none, for
+    /// every key of the batch (a sealed table only).
     ///
     /// Stages: hash every key and read its home slot; then resolve every key
-    /// to its entry; then read every entry's first value. The loads of one
-    /// stage do not depend on each other, so their cache misses overlap.
-    mutating func find(_ keys: [K], into found: inout [Int]) {
+    /// to its entry; then read where every entry's values start, and the first
+    /// of them. The loads of one stage do not depend on each other, so their
+    /// cache misses overlap.
+    mutating func find(_ batch: [K], into found: inout [Int]) {
+        precondition(isSealed, "Internal inconsistency: lookups in a join table that is not sealed")
         found.removeAll(keepingCapacity: true)
         batchHashes.removeAll(keepingCapacity: true)
         var touched = 0
-        for key in keys {
+        for key in batch {
             let hash = key.stableHash
             let slot = home(hash)
             touched &+= Int(truncatingIfNeeded: slots[slot])
             batchHashes.append(hash)
             found.append(slot)
         }
-        for i in keys.indices {
-            let entry = find(keys[i], hash: batchHashes[i], from: found[i])
-            found[i] = entry < 0 ? -1 : entries[entry].first
+        for i in batch.indices {
+            let entry = find(batch[i], hash: batchHashes[i], from: found[i])
+            found[i] = entry
+            if entry >= 0 { touched &+= offsets[entry] }
         }
-        // Reads each first node's `next` field through raw memory, so that no
-        // value is copied (a copy of a string would retain it).
-        let stride = MemoryLayout<Node>.stride, offset = MemoryLayout<Node>.offset(of: \Node.next) ?? 0
-        nodes.withUnsafeBytes { raw in
-            for first in found where first >= 0 {
-                touched &+= raw.load(fromByteOffset: first * stride + offset, as: Int.self)
+        // Reads the first byte of each entry's first value through raw memory,
+        // so that no value is copied (a copy of a string would retain it).
+        let stride = MemoryLayout<W>.stride
+        if stride > 0 {
+            values.withUnsafeBytes { raw in
+                for entry in found where entry >= 0 {
+                    touched &+= Int(raw.load(fromByteOffset: offsets[entry] * stride, as: UInt8.self))
+                }
             }
         }
         sink &+= touched
     }
 
-    /// The value at `index` (from ``find(_:into:)`` or ``firstValue(of:)``).
+    /// The indices of the values of entry `entry`, for ``value(at:)`` (a sealed table only).
     @inline(__always)
-    func value(at index: Int) -> W { nodes[index].value }
+    func valueRange(of entry: Int) -> Range<Int> { offsets[entry]..<offsets[entry + 1] }
 
-    /// The index of the value after the one at `index` for the same key, or -1.
+    /// The value at `index` (in a range from ``valueRange(of:)``).
     @inline(__always)
-    func value(after index: Int) -> Int { nodes[index].next }
+    func value(at index: Int) -> W { values[index] }
 
     /// The key of entry `entry`.
     @inline(__always)
-    func key(of entry: Int) -> K { entries[entry].key }
+    func key(of entry: Int) -> K { keys[entry] }
 
-    /// The index of the first value of entry `entry`.
-    @inline(__always)
-    func firstValue(of entry: Int) -> Int { entries[entry].first }
-
-    /// The values of entry `entry`, in insertion order.
-    func values(of entry: Int) -> [W] {
-        var result: [W] = []
-        var index = entries[entry].first
-        while index >= 0 {
-            result.append(nodes[index].value)
-            index = nodes[index].next
-        }
-        return result
-    }
+    /// The values of entry `entry`, in insertion order (a sealed table only).
+    func values(of entry: Int) -> [W] { Array(values[valueRange(of: entry)]) }
 
     private mutating func grow() {
         let size = slots.count * 2

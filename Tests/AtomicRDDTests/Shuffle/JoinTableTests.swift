@@ -3,8 +3,8 @@ import Testing
 
 extension EngineSuite {
 /// The build side of the hash join, without an engine: every key finds its
-/// values in insertion order, absent keys find none, single and batched
-/// lookups agree.
+/// values in insertion order once sealed, absent keys find none, single and
+/// batched lookups agree, lookups before sealing find the same entries.
 @Suite struct JoinTableTests {
     /// Keys with a skew (key 7 holds most values), duplicates, negatives and
     /// enough distinct keys to make the table grow several times.
@@ -16,6 +16,9 @@ extension EngineSuite {
         var table = JoinTable<Int, String>()
         for (key, value) in Self.pairs { table.insert(key, hash: key.stableHash, value) }
         let expected = Expected.grouped(Self.pairs)
+        let entriesBeforeSealing = expected.keys.map { table.find($0, hash: $0.stableHash) }
+        table.seal()
+        #expect(expected.keys.map { table.find($0, hash: $0.stableHash) } == entriesBeforeSealing)
         #expect(table.keyCount == expected.count)
         #expect(table.valueCount == Self.pairs.count)
         for (key, values) in expected {
@@ -33,20 +36,17 @@ extension EngineSuite {
     @Test func batchedLookupsWalkTheSameValuesAsSingleOnes() {
         var table = JoinTable<Int, String>()
         for (key, value) in Self.pairs { table.insert(key, hash: key.stableHash, value) }
+        table.seal()
         let expected = Expected.grouped(Self.pairs)
         let probes = Array(-700...700) + [7, 7, Int.max]
-        var firsts: [Int] = []
+        var entries: [Int] = []
         for start in stride(from: 0, to: probes.count, by: 64) {
             let batch = Array(probes[start..<min(start + 64, probes.count)])
-            table.find(batch, into: &firsts)
-            #expect(firsts.count == batch.count)
-            for (key, first) in zip(batch, firsts) {
-                var walked: [String] = []
-                var index = first
-                while index >= 0 {
-                    walked.append(table.value(at: index))
-                    index = table.value(after: index)
-                }
+            table.find(batch, into: &entries)
+            #expect(entries.count == batch.count)
+            for (key, entry) in zip(batch, entries) {
+                #expect(entry == table.find(key, hash: key.stableHash), "key \(key)")
+                let walked = entry < 0 ? [] : table.valueRange(of: entry).map { table.value(at: $0) }
                 #expect(walked == (expected[key] ?? []), "key \(key)")
             }
         }
@@ -54,13 +54,15 @@ extension EngineSuite {
 
     @Test func anEmptyTableFindsNothing() {
         var table = JoinTable<String, Int>()
+        table.seal()
         #expect(table.keyCount == 0)
+        #expect(table.valueCount == 0)
         #expect(table.find("a", hash: "a".stableHash) == -1)
-        var firsts: [Int] = [5]
-        table.find(["a", "", "b"], into: &firsts)
-        #expect(firsts == [-1, -1, -1])
-        table.find([], into: &firsts)
-        #expect(firsts.isEmpty)
+        var entries: [Int] = [5]
+        table.find(["a", "", "b"], into: &entries)
+        #expect(entries == [-1, -1, -1])
+        table.find([], into: &entries)
+        #expect(entries.isEmpty)
     }
 }
 }
