@@ -10,7 +10,10 @@ final class RecordCursor {
     private let recordLength: Int
     private let chunkRecords: Int
     private var handle: FileHandle?
-    private var chunk: [UInt8] = []
+    /// The chunk read: the first `filled` bytes of memory this cursor owns,
+    /// allocated at the first read, reused by every later one, freed at the end.
+    private var buffer: UnsafeMutableRawPointer?
+    private var filled = 0
     private var index = 0
     /// The file offset of the next record.
     private var offset: Int
@@ -24,7 +27,10 @@ final class RecordCursor {
         self.offset = split.start
     }
 
-    deinit { try? handle?.close() }
+    deinit {
+        try? handle?.close()
+        buffer?.deallocate()
+    }
 
     /// The next record, or nil at the end of the split.
     ///
@@ -43,16 +49,15 @@ final class RecordCursor {
             close()
             return nil
         }
-        if index == chunk.count { try read() }
+        if index == filled { try read() }
         let start = index
         index += recordLength
         offset += recordLength
-        return try chunk.withUnsafeBytes { bytes in
-            try decode(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + recordLength)]))
-        }
+        // A plain pointer into the buffer: no retain a record, as a view of an array would cost.
+        return try decode(UnsafeRawBufferPointer(start: buffer! + start, count: recordLength))
     }
 
-    /// Reads the next whole records of the split into `chunk`.
+    /// Reads the next whole records of the split into the buffer.
     private func read() throws {
         if !opened {
             opened = true
@@ -65,20 +70,23 @@ final class RecordCursor {
             }
         }
         let wanted = min(chunkRecords, (split.end - offset) / recordLength) * recordLength
+        let target = buffer ?? UnsafeMutableRawPointer.allocate(byteCount: chunkRecords * recordLength, alignment: 16)
+        buffer = target
+        var got = 0
         do {
-            var data = try handle?.read(upToCount: wanted) ?? Data()
             // A read may return less than asked for; only the end of the file stops it.
-            while data.count < wanted, let more = try handle?.read(upToCount: wanted - data.count), !more.isEmpty {
-                data.append(more)
+            // One copy a chunk, into the reused buffer.
+            while got < wanted, let data = try handle?.read(upToCount: wanted - got), !data.isEmpty {
+                data.copyBytes(to: (target + got).assumingMemoryBound(to: UInt8.self), count: data.count)
+                got += data.count
             }
-            // One copy a chunk buys a plain array to read records from.
-            chunk = [UInt8](data)
         } catch {
             throw InputError.unreadable(path: split.path, reason: "\(error)")
         }
+        filled = got
         index = 0
-        if chunk.count < wanted {
-            throw InputError.unreadable(path: split.path, reason: "the file ends at byte \(offset + chunk.count), "
+        if got < wanted {
+            throw InputError.unreadable(path: split.path, reason: "the file ends at byte \(offset + got), "
                                         + "inside its split \(split.start)..<\(split.end): it changed since it was listed")
         }
     }
@@ -86,6 +94,9 @@ final class RecordCursor {
     private func close() {
         try? handle?.close()
         handle = nil
-        chunk = []
+        buffer?.deallocate()
+        buffer = nil
+        filled = 0
+        index = 0
     }
 }

@@ -84,7 +84,7 @@ extension RDD {
         return context.recording("sortByKey", types: [K.self, V.self], arguments: arguments, parents: [self]) {
             let placement: KeyPlacement<K> = count == 1
                 ? .keyed(RangePartitioner<K>(bounds: [], descending: !ascending))
-                : .keyed(SampledRangePartitioner(keysOf: self, partitions: count, descending: !ascending))
+                : SampledRangePartitioner(keysOf: self, partitions: count, descending: !ascending).placement
             return shuffled(placement: placement, name: "sortByKey", ordering: ordering)
         }
     }

@@ -76,7 +76,8 @@ struct KeyPlacement<K: ShuffleKey>: Sendable {
         return .hash(HashPartitioner(partitions: rdds.map(\.partitionCount).max() ?? 1))
     }
 
-    private init(partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int) {
+    /// Places keys with `partition`, which must give indices below the partitioner's count.
+    init(partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int) {
         self.partitioner = partitioner
         self.partition = partition
     }

@@ -22,18 +22,38 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
     private final class BoundsSlot: Sendable {
         /// Owns the bounds; set once, never replaced.
         let bounds = AtomicLazyReference<Bounds>()
-        /// The address of the object in `bounds` once it is set (0 before), read by
-        /// `partition(of:)` without a retain: every map task places every key, and a
-        /// retain per key on one object shared by all task threads costs more than
-        /// the binary search.
+        /// The address of the first of the bounds' keys in the object in `bounds`
+        /// once it is set (0 before), read by `partition(of:)` without a retain:
+        /// every map task places every key, and a retain per key on one object
+        /// shared by all task threads costs more than the binary search.
         let address = Atomic<UInt>(0)
+        /// How many bounds there are; stored before `address`.
+        let count = Atomic<Int>(0)
+        /// True when partitions go from the greatest keys down; stored before `address`.
+        let descending = Atomic<Bool>(false)
         let sample: @Sendable () async throws -> RangePartitioner<K>
         init(sample: @escaping @Sendable () async throws -> RangePartitioner<K>) { self.sample = sample }
     }
 
-    private final class Bounds: Sendable {
+    /// The sampled partitioner, and a copy of its bounds in memory of its own
+    /// that `partition(of:)` searches through a plain pointer.
+    private final class Bounds: @unchecked Sendable {
+        // Sendable although it holds a pointer: `keys` is written once, in
+        // init, and only read after; it is freed in deinit, when no copy of the
+        // partitioner (which holds the slot that holds this object) remains.
         let partitioner: RangePartitioner<K>
-        init(_ partitioner: RangePartitioner<K>) { self.partitioner = partitioner }
+        let keys: UnsafeMutablePointer<K>
+
+        init(_ partitioner: RangePartitioner<K>) {
+            self.partitioner = partitioner
+            keys = UnsafeMutablePointer<K>.allocate(capacity: max(1, partitioner.bounds.count))
+            keys.initialize(from: partitioner.bounds, count: partitioner.bounds.count)
+        }
+
+        deinit {
+            keys.deinitialize(count: partitioner.bounds.count)
+            keys.deallocate()
+        }
     }
 
     /// A partitioner of `rdd`'s keys into `partitions` ranges, sampled when prepared.
@@ -53,28 +73,45 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
     /// Sets the bounds once; a racing prepare may have stored first: both publish the winner.
     private func publish(_ partitioner: RangePartitioner<K>) {
         let stored = slot.bounds.storeIfNil(Bounds(partitioner))
-        slot.address.store(UInt(bitPattern: Unmanaged.passUnretained(stored).toOpaque()), ordering: .releasing)
+        slot.count.store(stored.partitioner.bounds.count, ordering: .relaxed)
+        slot.descending.store(stored.partitioner.descending, ordering: .relaxed)
+        slot.address.store(UInt(bitPattern: stored.keys), ordering: .releasing)
     }
 
     /// The partition of `key`. Only map tasks place keys, and their jobs prepare
     /// the partitioner first.
-    func partition(of key: K) -> Int {
-        guard let pointer = UnsafeRawPointer(bitPattern: slot.address.load(ordering: .acquiring)) else {
+    func partition(of key: K) -> Int { Self.partition(of: key, in: slot) }
+
+    /// How `sortByKey`'s map tasks place keys: ``partition(of:)`` in a closure
+    /// that holds only the bounds' slot, with no range check (the index is at
+    /// most the number of bounds, which is below `partitionCount`).
+    var placement: KeyPlacement<K> {
+        let slot = self.slot
+        return KeyPlacement(partitioner: self, partition: { key in Self.partition(of: key, in: slot) })
+    }
+
+    /// The partition of `key` by the bounds in `slot`: a binary search without
+    /// branches on the keys (keys in random order would mispredict half of
+    /// them), over the bounds' own copy.
+    @inline(__always)
+    private static func partition(of key: K, in slot: BoundsSlot) -> Int {
+        // `slot.bounds` holds the object owning the keys for as long as the slot
+        // lives (the caller keeps the slot) and never replaces it; the count and
+        // direction were stored before the address this load acquires.
+        guard let keys = UnsafePointer<K>(bitPattern: slot.address.load(ordering: .acquiring)) else {
             preconditionFailure("Internal inconsistency: sortByKey's range bounds used before sampling")
         }
-        // `slot.bounds` holds the object strongly for as long as the slot lives
-        // (this partitioner keeps the slot) and never replaces it.
-        return Unmanaged<Bounds>.fromOpaque(pointer)._withUnsafeGuaranteedRef { bounds in
-            // RangePartitioner.partition(of:), written out: called here it stayed
-            // generic (unspecialized) in release builds.
-            let upper = bounds.partitioner.bounds
-            var low = 0, high = upper.count
-            while low < high {
-                let mid = (low + high) / 2
-                if upper[mid] < key { low = mid + 1 } else { high = mid }
-            }
-            return bounds.partitioner.descending ? upper.count - low : low
+        let count = slot.count.load(ordering: .relaxed)
+        // The number of bounds below `key` (RangePartitioner.partition(of:)) lies
+        // in base...base + length; each step halves the length.
+        var base = 0, length = count
+        while length > 1 {
+            let half = length / 2
+            base += keys[base + half - 1] < key ? half : 0
+            length -= half
         }
+        if length == 1, keys[base] < key { base += 1 }
+        return slot.descending.load(ordering: .relaxed) ? count - base : base
     }
 
     /// True for a copy of this partitioner (the same sort), whose bounds are the same.

@@ -1,15 +1,21 @@
 /// Sorting and merging of key-value records by the 64-bit image of their keys
 /// (``RadixSortableKey``): what a sorting shuffle uses for integer and `Double` keys.
 enum RadixSort {
-    /// Below this many records a comparison sort is quicker than eight histograms.
+    /// Below this many records a comparison sort is quicker than counting digits.
     static let smallCount = 64
 
+    /// The widest digit a pass sorts on: 2,048 counters (16 KiB) stay in the
+    /// L1 cache while a pass scatters records to as many places.
+    static let maxDigitBits = 11
+
     /// Sorts `records` by their keys' `radixImage ^ flip` (`flip` all ones sorts
-    /// descending), stably: a least-significant-digit radix sort, 8 bits a pass,
-    /// that skips the passes where every image has the same digit (the high
-    /// bytes of small integers), so 32-bit keys take four passes.
+    /// descending), stably: a least-significant-digit radix sort over only the
+    /// bits that vary between keys (the high bits of small integers and of the
+    /// keys of one range partition do not), cut into the fewest digits of at
+    /// most ``maxDigitBits`` bits, so 30-bit keys take three passes.
     ///
-    /// - Complexity: O(n) a pass, at most 8 passes; n records of scratch memory.
+    /// - Complexity: two reads of every key, then O(n) a pass, at most 6 passes;
+    ///   n records of scratch memory.
     static func sort<K: RadixSortableKey, C>(_ records: inout [(K, C)], flip: UInt64 = 0) {
         let n = records.count
         guard n > 1 else { return }
@@ -17,21 +23,34 @@ enum RadixSort {
             records.sort { $0.0.radixImage ^ flip < $1.0.radixImage ^ flip }
             return
         }
-        // One read of every key counts the digits of all eight passes.
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8 * 256)
-        counts.initialize(repeating: 0, count: 8 * 256)
+        // The bits in which some key differs from the first (`flip` changes none of them).
+        let varying = records.withUnsafeBufferPointer { buffer in
+            let first = buffer[0].0.radixImage
+            var varying: UInt64 = 0
+            for record in buffer { varying |= record.0.radixImage ^ first }
+            return varying
+        }
+        guard varying != 0 else { return }
+        let lowest = varying.trailingZeroBitCount
+        let span = 64 - varying.leadingZeroBitCount - lowest
+        let passes = (span + maxDigitBits - 1) / maxDigitBits
+        let width = (span + passes - 1) / passes
+        let radix = 1 << width, mask = UInt64(radix - 1)
+        // One more read of every key counts the digits of all passes.
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: passes * radix)
+        counts.initialize(repeating: 0, count: passes * radix)
         defer { counts.deallocate() }
         records.withUnsafeBufferPointer { buffer in
             for record in buffer {
-                let bits = record.0.radixImage ^ flip
-                for digit in 0..<8 { counts[digit << 8 | Int(truncatingIfNeeded: bits >> UInt64(digit << 3)) & 255] += 1 }
+                let bits = (record.0.radixImage ^ flip) >> UInt64(lowest)
+                for pass in 0..<passes {
+                    counts[pass * radix + Int(truncatingIfNeeded: (bits >> UInt64(pass * width)) & mask)] += 1
+                }
             }
         }
-        let passes = (0..<8).filter { digit in !(0..<256).contains { counts[digit << 8 | $0] == n } }
-        guard !passes.isEmpty else { return }
         let scratch = UnsafeMutablePointer<(K, C)>.allocate(capacity: n)
         defer { scratch.deallocate() }
-        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+        let offsets = UnsafeMutablePointer<Int>.allocate(capacity: radix)
         defer { offsets.deallocate() }
         records.withUnsafeMutableBufferPointer { buffer in
             // Records move between the array's storage and the scratch space, each
@@ -39,15 +58,15 @@ enum RadixSort {
             // slot of the array is initialized again before this closure returns.
             let storage = buffer.baseAddress!
             var source = storage, target = scratch
-            for digit in passes {
+            for pass in 0..<passes {
                 var sum = 0
-                for value in 0..<256 {
+                for value in 0..<radix {
                     offsets[value] = sum
-                    sum += counts[digit << 8 | value]
+                    sum += counts[pass * radix + value]
                 }
-                let shift = UInt64(digit << 3)
+                let shift = UInt64(lowest + pass * width)
                 for i in 0..<n {
-                    let value = Int(truncatingIfNeeded: (source[i].0.radixImage ^ flip) >> shift) & 255
+                    let value = Int(truncatingIfNeeded: ((source[i].0.radixImage ^ flip) >> shift) & mask)
                     (target + offsets[value]).moveInitialize(from: source + i, count: 1)
                     offsets[value] += 1
                 }
@@ -89,18 +108,22 @@ enum RadixSort {
         }
     }
 
-    /// Restores the heap order below `index`.
+    /// Restores the heap order below `index`: the entry there moves down into
+    /// a hole, each smaller child moving up once (no swaps).
     private static func siftDown<Record>(_ heap: inout [(image: UInt64, source: Int, record: Record)], from index: Int) {
-        let count = heap.count
-        var parent = index
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < count, heap[left].image < heap[smallest].image { smallest = left }
-            if right < count, heap[right].image < heap[smallest].image { smallest = right }
-            if smallest == parent { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
+        heap.withUnsafeMutableBufferPointer { heap in
+            let count = heap.count
+            let moving = heap[index]
+            var parent = index
+            while true {
+                let left = 2 * parent + 1
+                guard left < count else { break }
+                let child = left + 1 < count && heap[left + 1].image < heap[left].image ? left + 1 : left
+                guard heap[child].image < moving.image else { break }
+                heap[parent] = heap[child]
+                parent = child
+            }
+            heap[parent] = moving
         }
     }
 }

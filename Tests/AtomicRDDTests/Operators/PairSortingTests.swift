@@ -1,3 +1,4 @@
+import AtomicTransport
 import Testing
 @testable import AtomicRDD
 
@@ -99,6 +100,33 @@ extension EngineSuite {
                     for (index, part) in descending.enumerated() {
                         #expect(part.map(\.0) == part.map(\.0).sorted(by: >), "\(data)")
                         #expect(part.allSatisfy { ($0.0 % 2 + 2) % 2 == index }, "\(data)")
+                    }
+                }
+            }
+        }
+
+        /// The sampled partitioner searches its own copy of the bounds: it must
+        /// place every key where a plain RangePartitioner of the same bounds does.
+        @Test(arguments: EngineSetup.all)
+        func installedBoundsPlaceKeysAsRangePartitionerDoes(setup: EngineSetup) async throws {
+            try await setup.run { sc in
+                let rdd = sc.parallelize([("a", 1)], numPartitions: 1)
+                let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
+                let keys = [""] + letters + letters.map { $0 + "m" }
+                // Every count of bounds up to 9 (the search halves odd and even lengths differently).
+                let boundSets = (0...9).map { count in (0..<count).map { letters[2 * $0 + 3] } }
+                for bounds in boundSets {
+                    for descending in [false, true] {
+                        let sampled = SampledRangePartitioner(keysOf: rdd, partitions: bounds.count + 1, descending: descending)
+                        #expect(!sampled.isPrepared)
+                        try sampled.install(encodedBounds: WireWriter.bytes { $0.write(bounds); $0.write(descending) })
+                        #expect(sampled.isPrepared)
+                        let plain = RangePartitioner(bounds: bounds, descending: descending)
+                        #expect(keys.map { sampled.partition(of: $0) } == keys.map { plain.partition(of: $0) },
+                                "bounds \(bounds), descending \(descending)")
+                        let placement = sampled.placement
+                        #expect(try keys.map { try placement.partition($0) } == keys.map { plain.partition(of: $0) },
+                                "placement, bounds \(bounds), descending \(descending)")
                     }
                 }
             }

@@ -23,6 +23,10 @@ extension EngineSuite {
                 ("all equal", Array(repeating: 42, count: 500)),
                 ("extremes", (0..<700).map { extremes[$0 % extremes.count] }),
                 ("one byte differs", (0..<900).map { 0x1234_5600_0000 | ($0 * 31 % 256) }),
+                ("low bits all equal", (0..<2000).map { ($0 * 7919 % 1000) << 20 | 0x5 }),
+                ("30-bit keys, three 10-bit digits", random.map { abs($0 % 1_000_000_000) }),
+                ("33-bit keys, three 11-bit digits", random.map { $0 & ((1 << 33) - 1) }),
+                ("one bit differs", (0..<300).map { $0 % 3 == 0 ? 1 << 40 : 0 }),
             ]
         }()
 
