@@ -9,7 +9,7 @@
 /// page walks of both). Once the tables hold more than `stagingThreshold`
 /// keys, the combiner splits each reducer's keys into `rangesPerReducer`
 /// ranges by the high bits of their hash, each range with its own table, and
-/// appends records to a small buffer per range (appends to a few hundred
+/// appends records to a small buffer per range (appends to a few dozen
 /// buffers stay in the cache); a buffer that fills is combined into its
 /// range's table in one go, while that table, a few thousand keys, sits in L2.
 ///
@@ -61,10 +61,15 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     /// - Parameters:
     ///   - stagingThreshold: the number of keys beyond which records are staged
     ///     by range (a little more than the L2 cache holds).
-    ///   - maxRanges: the most ranges across all reducers (buffers written at once).
+    ///   - maxRanges: the most ranges across all reducers (buffers written at
+    ///     once). 64 by default: the line each buffer is appended to then stays
+    ///     in L1, and each buffer holds more records per line of its table when
+    ///     it is flushed. Measured against 512 (the earlier default): 7 of 8
+    ///     paired runs faster, about 12% less CPU on word count of a Zipf-like
+    ///     text (4 reducers) and 5% on a million uniform keys (6 reducers).
     ///   - stagingBytes: the memory to ask for the staging buffers.
     init(reducers: Int, aggregator: Aggregator<V, C>, budget: MemoryBudget,
-         stagingThreshold: Int = 1 << 15, maxRanges: Int = 512, stagingBytes: Int? = nil) {
+         stagingThreshold: Int = 1 << 15, maxRanges: Int = 64, stagingBytes: Int? = nil) {
         self.reducers = reducers
         self.aggregator = aggregator
         tables = Array(repeating: CombineTable(), count: reducers)

@@ -83,6 +83,31 @@ extension EngineSuite {
         #expect(budget.usedBytes == 0)
     }
 
+    @Test(arguments: [4, 6, 100])
+    func theDefaultsStageAtMost64RangesAndCombineEveryValue(reducers: Int) throws {
+        // 40 000 distinct keys (past the default threshold), each seen twice.
+        let pairs: [(Int, Int)] = (0..<80_000).map { i in ((i % 40_000) * 7 - 3, i) }
+        let budget = MemoryBudget(capacity: 256 << 20)
+        let summing = Aggregator<Int, Int>.reducing(+)
+        var combiner = RangeCombiner<Int, Int, Int>(reducers: reducers, aggregator: summing, budget: budget)
+        for (key, value) in pairs {
+            let hash = key.stableHash
+            try combiner.add(key, hash: hash, reducer: Int(hash % UInt64(reducers)), value)
+        }
+        #expect(combiner.isStaging)
+        #expect(combiner.rangeCount == max(1, 64 / reducers).nextPowerOfTwoAtMost)
+        try combiner.flushAll()
+        var expected = Array(repeating: [Int: Int](), count: reducers)
+        for (key, value) in pairs { expected[Int(key.stableHash % UInt64(reducers))][key, default: 0] += value }
+        for r in 0..<reducers {
+            let bucket = combiner.takeBucket(r)
+            #expect(bucket.count == expected[r].count, "reducer \(r): one record per key")
+            #expect(Dictionary(bucket, uniquingKeysWith: +) == expected[r])
+        }
+        combiner.stopStaging()
+        #expect(budget.usedBytes == 0)
+    }
+
     @Test func anEmptyInputGivesEmptyBuckets() throws {
         let budget = MemoryBudget(capacity: 1 << 20)
         var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 5, aggregator: Self.grouping, budget: budget)
