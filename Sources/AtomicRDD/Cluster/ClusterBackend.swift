@@ -285,9 +285,9 @@ actor ClusterBackend: TaskBackend {
                 guard let descriptor = try descriptor.get() else { throw EngineError.noWorkers(reason: "internal: no plan") }
                 // A task may run for hours: a lost worker is noticed by its
                 // connection and heartbeats, not by a call timeout.
-                let reply = try await ClusterSystem.$callTimeout.withValue(Self.taskCallTimeout) {
+                let reply = try TaskReply(wireBytes: try await ClusterSystem.$callTimeout.withValue(Self.taskCallTimeout) {
                     try await service.runTask(descriptor)
-                }
+                })
                 updates = reply.accumulators
                 var report = reply.report
                 if case let .resultBlock(token, size) = report {

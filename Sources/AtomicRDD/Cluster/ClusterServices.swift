@@ -52,9 +52,10 @@ distributed actor WorkerService {
         self.runtime = runtime
     }
 
-    /// Runs a task to its end.
-    distributed func runTask(_ task: TaskDescriptor) async -> TaskReply {
-        await runtime.run(task)
+    /// Runs a task to its end; the reply is an encoded ``TaskReply`` (a struct
+    /// returned as such was left out of release links by the optimizer).
+    distributed func runTask(_ task: TaskDescriptor) async -> [UInt8] {
+        await runtime.run(task).wireBytes()
     }
 
     /// One map output's bucket for a reducer, encoded.
