@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A read-only value shipped to each executor once, not with every task.
@@ -36,9 +37,14 @@ public final class Broadcast<Value: Sendable>: Sendable {
 final class BroadcastCache: Sendable {
     private let values = Mutex<[Int: any Sendable]>([:])
     private let materializations = Mutex(0)
+    private let fetching = NSLock()
 
     /// The executor's copy of broadcast `id`, fetched with `fetch` on first use.
     func value(of id: Int, fetch: () throws -> any Sendable) rethrows -> any Sendable {
+        if let cached = values.withLock({ $0[id] }) { return cached }
+        // One fetch at a time, so tasks asking together materialize the value once.
+        fetching.lock()
+        defer { fetching.unlock() }
         if let cached = values.withLock({ $0[id] }) { return cached }
         let fetched = try fetch()
         return values.withLock { values in
