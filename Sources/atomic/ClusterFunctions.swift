@@ -7,7 +7,7 @@ import Foundation
 enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
-        SplitWords.self, PairWithOne.self, Sum.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self, AddFromTable.self,
+        SplitWords.self, PairWithOne.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self, AddFromTable.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -24,12 +24,8 @@ enum ClusterFunctions {
         func callAsFunction(_ word: String) -> (String, Int) { (word, 1) }
     }
 
-    /// Adds two integers.
-    struct Sum: ReduceFunction, ParameterlessFunction {
-        static let name = "atomic.sum"
-        init() {}
-        func callAsFunction(_ a: Int, _ b: Int) -> Int { a &+ b }
-    }
+    /// Adds two integers (the standard function).
+    typealias Sum = StandardFunctions.SumInts
 
     /// `x` → `x * x`.
     struct Square: MapFunction, ParameterlessFunction {

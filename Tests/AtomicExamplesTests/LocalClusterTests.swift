@@ -382,5 +382,24 @@ extension ExampleSuite {
             #expect(await backend.localLaunches - before == 8)
             await sc.stop()
         }
+    
+        @Test func aWorkerNotInTheExpectedListIsRefused() async throws {
+            let port = try await Self.freePort()
+            let worker = Process()
+            worker.executableURL = URL(fileURLWithPath: try Self.atomicExecutable())
+            worker.arguments = ["worker", "--driver", "127.0.0.1:\(port)", "--cores", "1", "--memory", "64"]
+            worker.standardOutput = FileHandle.nullDevice
+            worker.standardError = FileHandle.nullDevice
+            let (exits, exited) = AsyncStream.makeStream(of: Int32.self)
+            worker.terminationHandler = { exited.yield($0.terminationStatus) }
+            try worker.run()
+            defer { if worker.isRunning { worker.terminate() } }
+            var config = Config.cluster(listen: "127.0.0.1:\(port)", workers: 1).registering(F.registry)
+            config.expectedWorkers = ["127.0.0.1:1"]
+            config.workerStartTimeout = .seconds(3)
+            await #expect(throws: EngineError.self) { _ = try await Context(config: config) }
+            // The refused worker says so and exits with status 3.
+            #expect(await exits.first { _ in true } == 3)
+        }
     }
 }

@@ -221,7 +221,7 @@ actor ClusterBackend: TaskBackend {
                 .sorted { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores }
             for worker in free {
                 let node = worker.node
-                let allowed = queue.indices.filter { !tracker.isExcluded(node, from: queue[$0].spec.jobId) }
+                let allowed = queue.indices.lazy.filter { !self.tracker.isExcluded(node, from: self.queue[$0].spec.jobId) }
                 let preferring = allowed.first { preferredNode(of: queue[$0]) == node }
                 let other = allowed.first { index in
                     guard let preferred = preferredNode(of: queue[index]), preferred != node else { return true }

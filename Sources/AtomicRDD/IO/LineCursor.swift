@@ -65,17 +65,7 @@ final class LineCursor {
     /// - Throws: ``InputError/unreadable(path:reason:)``, or what `body` throws.
     /// - Complexity: O(line length), amortized over the chunks read.
     func nextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
-        switch state {
-        case .finished: return nil
-        case .unopened: try open()
-        case .reading: break
-        }
-        guard state == .reading else { return nil }
-        // A line starting at or after the split's end belongs to the next split.
-        guard bufferOffset + head < split.end else {
-            finish()
-            return nil
-        }
+        guard try hasLinesLeft() else { return nil }
         var scanned = 0                  // bytes after `head` known to hold no newline
         while true {
             if let newline = firstNewline(after: scanned) {
@@ -93,6 +83,22 @@ final class LineCursor {
         }
     }
 
+    /// Opens the file on first use; false once the split has no line left (a
+    /// line starting at or after the split's end belongs to the next split).
+    private func hasLinesLeft() throws -> Bool {
+        switch state {
+        case .finished: return false
+        case .unopened: try open()
+        case .reading: break
+        }
+        guard state == .reading else { return false }
+        guard bufferOffset + head < split.end else {
+            finish()
+            return false
+        }
+        return true
+    }
+
     /// The next run of whole lines of the split, newlines included (the file's
     /// last line may lack one), or nil at the end of the split: every line the
     /// buffer holds that the split owns, so a word scanner sees few calls.
@@ -102,16 +108,7 @@ final class LineCursor {
     /// - Throws: ``InputError/unreadable(path:reason:)``.
     /// - Complexity: O(bytes handed out), amortized over the chunks read.
     func nextBlock() throws -> UnsafeBufferPointer<UInt8>? {
-        switch state {
-        case .finished: return nil
-        case .unopened: try open()
-        case .reading: break
-        }
-        guard state == .reading else { return nil }
-        guard bufferOffset + head < split.end else {
-            finish()
-            return nil
-        }
+        guard try hasLinesLeft() else { return nil }
         while true {
             guard let bytes = buffer else { preconditionFailure("Internal inconsistency: LineCursor reading without a buffer") }
             // The buffer index of the split's end: the line holding the byte

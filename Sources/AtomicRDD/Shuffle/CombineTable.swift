@@ -40,7 +40,7 @@ struct CombineTable<K: ShuffleKey, C> {
     // The slot of a hash comes from its high bits after a multiplication, so it
     // does not correlate with `hash % reducers`, which picked this table.
     @inline(__always)
-    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+    private func home(_ hash: UInt64) -> Int { HashSlots.home(hash, shift: shift) }
 
     /// Merges `value` into the combiner of `key`, or creates one; returns true
     /// when `key` is new.
@@ -83,14 +83,8 @@ struct CombineTable<K: ShuffleKey, C> {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
         shift -= 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = home(hash)
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
-        }
+        slots = HashSlots.rebuilt(hashes, count: slots.count * 2, shift: shift)
+        mask = slots.count - 1
     }
 }

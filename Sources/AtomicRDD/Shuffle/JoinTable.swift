@@ -59,7 +59,7 @@ struct JoinTable<K: ShuffleKey, W> {
     // As in CombineTable: the slot comes from the high bits of a multiplication,
     // so it does not correlate with `hash % partitions`, which chose this partition.
     @inline(__always)
-    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+    private func home(_ hash: UInt64) -> Int { HashSlots.home(hash, shift: shift) }
 
     /// Adds `value` after the values `key` already has (before ``seal()`` only).
     @inline(__always)
@@ -198,14 +198,8 @@ struct JoinTable<K: ShuffleKey, W> {
     func values(of entry: Int) -> [W] { Array(values[valueRange(of: entry)]) }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
         shift -= 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = home(hash)
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
-        }
+        slots = HashSlots.rebuilt(hashes, count: slots.count * 2, shift: shift)
+        mask = slots.count - 1
     }
 }
