@@ -11,6 +11,8 @@ actor ClusterBackend: TaskBackend {
         let cores: Int
         let service: WorkerService
         let processId: Int32
+        /// The order of registration, which breaks ties when placing tasks.
+        let rank: Int
         var running = 0
     }
 
@@ -58,10 +60,19 @@ actor ClusterBackend: TaskBackend {
     private let accumulators: AccumulatorRegistry
     /// Result bytes above this size travel as blocks.
     private let resultInlineLimit: Int
+    /// On an in-process cluster: where tasks are left for the workers by reference.
+    private let handoff: InProcessHandoff?
+    /// True on an in-process cluster (tasks travel by reference).
+    nonisolated var handsOffTasks: Bool { handoff != nil }
+    /// Tasks handed to in-process workers and not taken back yet.
+    nonisolated var pendingHandoffs: Int { handoff?.pending ?? 0 }
+    private var registrations = 0
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init(), accumulators: AccumulatorRegistry = AccumulatorRegistry(),
-         resultInlineLimit: Int = 1 << 20) {
+         resultInlineLimit: Int = 1 << 20, handoff: InProcessHandoff? = nil) {
         self.system = system
+        self.handoff = handoff
         self.resultInlineLimit = resultInlineLimit
         self.accumulators = accumulators
         self.tracker = TaskSetTracker(settings: settings)
@@ -108,8 +119,9 @@ actor ClusterBackend: TaskBackend {
     func addWorker(_ registration: WorkerRegistration) throws {
         let service = try WorkerService.resolve(id: ActorAddress(node: registration.node, path: WellKnownPath.atomicWorker),
                                                 using: system)
+        registrations += 1
         workers[registration.node] = Worker(node: registration.node, cores: max(1, registration.cores), service: service,
-                                            processId: registration.processId)
+                                            processId: registration.processId, rank: registrations)
         system.settings.logger?("[\(system.identity)] worker \(registration.node) registered: \(registration.cores) cores")
         for (id, waiter) in registrationWaiters where workers.count >= waiter.count {
             registrationWaiters[id] = nil
@@ -201,10 +213,25 @@ actor ClusterBackend: TaskBackend {
     func cancelJob(_ jobId: Int) async {
         for launch in queue where launch.spec.jobId == jobId { queuedAt[launch.spec.taskId] = nil }
         queue.removeAll { $0.spec.jobId == jobId }
+        resumeIdleWaiters()
     }
 
     /// Tasks queued or running.
     var isIdle: Bool { queue.isEmpty && tracker.runs.isEmpty }
+
+    /// Returns once no task is queued or running (tasks of a failed or
+    /// cancelled job finish on their workers after the job has ended).
+    func whenIdle() async {
+        guard !isIdle else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    private func resumeIdleWaiters() {
+        guard isIdle, !idleWaiters.isEmpty else { return }
+        let waiters = idleWaiters
+        idleWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
 
     /// Starts queued tasks on free cores. A worker takes the first task whose
     /// input it caches; otherwise the first task that prefers no live worker or
@@ -218,7 +245,7 @@ actor ClusterBackend: TaskBackend {
         while progress, !queue.isEmpty {
             progress = false
             let free = workers.values.filter { $0.running < $0.cores }
-                .sorted { $0.running * 1000 / $0.cores < $1.running * 1000 / $1.cores }
+                .sorted { ($0.running * 1000 / $0.cores, $0.rank) < ($1.running * 1000 / $1.cores, $1.rank) }
             for worker in free {
                 let node = worker.node
                 let allowed = queue.indices.lazy.filter { !self.tracker.isExcluded(node, from: self.queue[$0].spec.jobId) }
@@ -276,11 +303,13 @@ actor ClusterBackend: TaskBackend {
         guard let worker = workers[node] else { return }
         workers[node]!.running += 1
         let run = tracker.started(launch, on: node, at: .now, isCopy: isCopy)
-        let descriptor = describe(launch)
+        let token = handoff?.put(launch)
+        let descriptor = describe(launch, handoffToken: token)
         let service = worker.service
         Task {
-            let outcome: SchedulerState.TaskOutcome
+            var outcome: SchedulerState.TaskOutcome
             var updates: [Int: [UInt8]] = [:]
+            var handedOffUpdates: [any AccumulatorUpdate] = []
             do {
                 guard let descriptor = try descriptor.get() else { throw EngineError.noWorkers(reason: "internal: no plan") }
                 // A task may run for hours: a lost worker is noticed by its
@@ -295,14 +324,20 @@ actor ClusterBackend: TaskBackend {
                     report = .result(try await Self.fetchResult(token: token, size: size, piece: piece, from: service))
                     self.countResultBlock()
                 }
-                outcome = try Self.outcome(report, launch: launch, node: node)
+                if case .handedOff(let token) = report, let ended = self.handoff?.takeEnded(token) {
+                    outcome = ended.outcome
+                    handedOffUpdates = ended.accumulatorUpdates
+                } else {
+                    outcome = try Self.outcome(report, launch: launch, node: node)
+                }
             } catch let error as RemoteCallError {
                 outcome = .failed(EngineError.workerFailed(worker: "\(node.endpoint)", reason: "\(error)"))
                 await self.workerLost(node, reason: "\(error)")
             } catch {
                 outcome = .failed(error)
             }
-            await self.finished(run, on: node, outcome, accumulatorUpdates: updates)
+            if let token { self.handoff?.discard(token) }
+            await self.finished(run, on: node, outcome, accumulatorUpdates: updates, handedOff: handedOffUpdates)
         }
     }
 
@@ -320,11 +355,18 @@ actor ClusterBackend: TaskBackend {
         return bytes
     }
 
-    private func describe(_ launch: TaskLaunch) -> Result<TaskDescriptor?, any Error> {
-        guard let remote = launch.remote else {
+    private func describe(_ launch: TaskLaunch, handoffToken: Int?) -> Result<TaskDescriptor?, any Error> {
+        var descriptor = TaskDescriptor()
+        if let handoffToken {
+            descriptor.handoffToken = handoffToken
+        } else if let remote = launch.remote {
+            descriptor.result = remote.result
+            descriptor.resultFunction = remote.resultFunction
+            descriptor.plan = remote.plan
+            descriptor.rootId = remote.rootId
+        } else {
             return .failure(EngineError.notShippable(operator: "job", rddId: -1, reason: "the task has no shipped plan"))
         }
-        var descriptor = TaskDescriptor()
         let spec = launch.spec
         descriptor.taskId = spec.taskId
         descriptor.jobId = spec.jobId
@@ -333,10 +375,6 @@ actor ClusterBackend: TaskBackend {
         descriptor.partition = spec.partition
         descriptor.attempt = spec.attempt
         if case .shuffleMap(let dependency) = launch.work { descriptor.shuffleId = dependency.shuffleId }
-        descriptor.result = remote.result
-        descriptor.resultFunction = remote.resultFunction
-        descriptor.plan = remote.plan
-        descriptor.rootId = remote.rootId
         descriptor.resultInlineLimit = resultInlineLimit
         for (shuffleId, maps) in locations {
             let count = (maps.keys.max() ?? -1) + 1
@@ -358,11 +396,14 @@ actor ClusterBackend: TaskBackend {
             return .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
         case let .failed(type, message):
             return .failed(RemoteTaskError(typeName: type, message: message, worker: "\(node.endpoint)"))
+        case .handedOff(let token):
+            throw EngineError.workerFailed(worker: "\(node.endpoint)", reason: "internal: no outcome under handoff token \(token)")
         }
     }
 
     private func finished(_ run: Int, on node: NodeIdentity, _ outcome: SchedulerState.TaskOutcome,
-                          accumulatorUpdates: [Int: [UInt8]]) async {
+                          accumulatorUpdates: [Int: [UInt8]], handedOff: [any AccumulatorUpdate]) async {
+        defer { resumeIdleWaiters() }
         workers[node]?.running -= 1
         var taskFailed = false
         if case .failed(let error) = outcome, !(error is EngineError) || !Self.isWorkerLoss(error) { taskFailed = true }
@@ -383,7 +424,15 @@ actor ClusterBackend: TaskBackend {
             observer.yield(TaskEnd(stageId: launch.spec.stageId, partition: launch.spec.partition, worker: node,
                                    succeeded: outcome.succeeded))
         }
-        let updates = accumulatorUpdates.map { accumulators.update(id: $0.key, bytes: $0.value) }
+        var updates = accumulatorUpdates.map { accumulators.update(id: $0.key, bytes: $0.value) }
+        // A worker's handle partials name no registry of the driver's: merge their bytes here.
+        for update in handedOff {
+            if let source = update as? EncodedAccumulatorSource {
+                updates.append(accumulators.update(id: source.encoded.id, bytes: source.encoded.value))
+            } else {
+                updates.append(update)
+            }
+        }
         await dag?.taskEnded(launch.spec, outcome, accumulators: updates)
         dispatch()
     }
@@ -403,5 +452,6 @@ actor ClusterBackend: TaskBackend {
         for launch in failed {
             await dag?.taskEnded(launch.spec, .failed(EngineError.noWorkers(reason: reason)), accumulators: [])
         }
+        resumeIdleWaiters()
     }
 }

@@ -12,6 +12,8 @@ final class ClusterDriver: Sendable {
     private let expectedWorkers: Int
     private let timeout: Duration
     private let children: Mutex<[WorkerProcess]>
+    /// On an in-process cluster: the worker nodes living in this process.
+    private let inProcessWorkers = Mutex<[WorkerNode]>([])
     private let watcher: Task<Void, Never>
 
     private init(system: ClusterSystem, backend: ClusterBackend, service: DriverService, expectedWorkers: Int,
@@ -31,12 +33,21 @@ final class ClusterDriver: Sendable {
         settings.callTimeout = config.controlCallTimeout
         if let secretFile = config.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
         let listen: Endpoint, expected: Int
+        var handoff: InProcessHandoff?
         switch config.deployment {
         case .local:
             preconditionFailure("Internal inconsistency: a local Context has no cluster")
         case let .localCluster(workers, _, _):
             listen = Endpoint(host: "127.0.0.1", port: 0)
             expected = workers
+        case let .inProcessCluster(workers, _, _):
+            listen = Endpoint(host: "127.0.0.1", port: 0)
+            expected = workers
+            handoff = InProcessHandoff()
+            // Nodes in one process are never lost on their own: a busy machine
+            // must not make the driver give up on them.
+            settings.unreachableAfter = .seconds(60)
+            settings.downAfter = .seconds(120)
         case let .cluster(address, workers):
             guard let endpoint = Endpoint(parsing: address) else {
                 throw EngineError.invalidArgument(operation: "Config.cluster", reason: "'\(address)' is not HOST:PORT")
@@ -48,9 +59,9 @@ final class ClusterDriver: Sendable {
                                                    listenOn: listen, settings: settings)
         var tracking = TaskSetTracker.Settings()
         tracking.speculation = config.speculation
-        tracking.maxFailuresPerWorker = max(1, config.maxFailuresPerWorker)
+        tracking.maxFailuresPerWorker = config.maxFailuresPerWorker.map { max(1, $0) } ?? .max
         let backend = ClusterBackend(system: system, settings: tracking, accumulators: accumulators,
-                                     resultInlineLimit: max(1, config.resultInlineLimit))
+                                     resultInlineLimit: max(1, config.resultInlineLimit), handoff: handoff)
         let service = system.withPath(WellKnownPath.atomicDriver) {
             DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint,
                           expected: config.expectedWorkers, broadcasts: broadcasts)
@@ -80,8 +91,34 @@ final class ClusterDriver: Sendable {
                 throw error
             }
         }
+        if case let .inProcessCluster(workers, cores, memory) = config.deployment, let handoff {
+            do {
+                for _ in 0..<workers {
+                    let node = try await ClusterSystem.start(transport: try TCPTransport(configuration: settings.transport),
+                                                             listenOn: Endpoint(host: "127.0.0.1", port: 0),
+                                                             seed: system.identity.endpoint, settings: settings)
+                    let worker = try await WorkerNode.register(system: node, driver: system.identity.endpoint, cores: cores,
+                                                               memory: memory, registry: config.registry,
+                                                               specializations: config.specializations,
+                                                               processId: ProcessInfo.processInfo.processIdentifier, handoff: handoff)
+                    driver.inProcessWorkers.withLock { $0.append(worker) }
+                }
+            } catch {
+                await driver.stop()
+                throw error
+            }
+        }
         return driver
     }
+
+    /// True on an in-process cluster: tasks travel by reference, closures and all.
+    var handsOffTasks: Bool { backend.handsOffTasks }
+
+    /// Tasks handed to in-process workers whose outcome was not taken back yet.
+    var pendingHandoffs: Int { backend.pendingHandoffs }
+
+    /// The executors of the worker nodes in this process (an in-process cluster's), in the order they registered.
+    var inProcessEnvironments: [ExecutorEnvironment] { inProcessWorkers.withLock { $0.map(\.context.environment) } }
 
     /// The process ids of the workers this driver started (for tests that kill one).
     var workerProcessIds: [Int32] { children.withLock { $0.map(\.pid) } }
@@ -106,6 +143,11 @@ final class ClusterDriver: Sendable {
             return children
         }
         for child in children { await child.stop() }
+        let nodes = inProcessWorkers.withLock { nodes in
+            defer { nodes = [] }
+            return nodes
+        }
+        for node in nodes { await node.stop() }
         await system.shutdown()
     }
 }

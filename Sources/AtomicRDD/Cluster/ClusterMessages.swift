@@ -52,6 +52,9 @@ struct TaskDescriptor: Sendable, WireCodable {
     var locations: [Int: [NodeIdentity?]] = [:]
     /// Result bytes above this size stay on the worker as a block the driver fetches.
     var resultInlineLimit = 1 << 20
+    /// On an in-process cluster: the token under which the driver left the task
+    /// itself (see ``InProcessHandoff``); -1 when the task travels as its plan.
+    var handoffToken = -1
 
     init() {}
 
@@ -62,6 +65,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         writer.write(plan)
         writer.write(locations)
         writer.write(resultInlineLimit)
+        writer.write(handoffToken)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -78,6 +82,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         plan = try reader.read()
         locations = try reader.read()
         resultInlineLimit = try reader.read()
+        handoffToken = try reader.read()
     }
 }
 
@@ -94,6 +99,9 @@ enum TaskReport: Sendable, WireCodable {
     case fetchFailed(shuffleId: Int, mapIndex: Int)
     /// The task threw: the error's type and description.
     case failed(type: String, message: String)
+    /// On an in-process cluster: the task ended and left its outcome under its
+    /// handoff token (see ``InProcessHandoff``).
+    case handedOff(token: Int)
 
     func encode(to writer: inout WireWriter) {
         switch self {
@@ -107,6 +115,8 @@ enum TaskReport: Sendable, WireCodable {
             writer.write(UInt8(3)); writer.write(type); writer.write(message)
         case let .resultBlock(token, size):
             writer.write(UInt8(4)); writer.write(token); writer.write(size)
+        case let .handedOff(token):
+            writer.write(UInt8(5)); writer.write(token)
         }
     }
 
@@ -117,6 +127,7 @@ enum TaskReport: Sendable, WireCodable {
         case 2: self = .fetchFailed(shuffleId: try reader.read(), mapIndex: try reader.read())
         case 3: self = .failed(type: try reader.read(), message: try reader.read())
         case 4: self = .resultBlock(token: try reader.read(), size: try reader.read())
+        case 5: self = .handedOff(token: try reader.read())
         case let tag: throw .unknownTag(offset: reader.offset, tag: UInt64(tag), type: "TaskReport")
         }
     }

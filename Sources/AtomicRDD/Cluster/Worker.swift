@@ -104,36 +104,15 @@ public enum Worker {
         if let secretFile = options.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
         let system = try await join(options, settings: settings)
         let events = system.membershipEvents()
-        var config = Config.local(cores: options.cores, memory: options.memoryMB << 20, appName: "atomic-worker")
-        config.registry = registry
-        config.specializations = specializations
-        guard let driverNode = system.members.first(where: { $0.endpoint == options.driver }) else {
-            await system.shutdown()
-            throw EngineError.workerFailed(worker: "\(system.identity)", reason: "joined \(options.driver) but it is not a member")
-        }
-        let driver = try DriverService.resolve(id: ActorAddress(node: driverNode, path: WellKnownPath.atomicDriver), using: system)
-        let context = try Context(workerConfig: config, executorId: "\(system.identity.endpoint)") { id in
-            try BlockingCall.run { try await driver.broadcastValue(id) }
-        }
-        let runtime = WorkerRuntime(context: context, system: system)
-        let service = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }
-        defer { withExtendedLifetime(service) {} }
-        do {
-            try await driver.register(WorkerRegistration(node: system.identity, cores: options.cores, memory: options.memoryMB << 20,
-                                                         fingerprint: registry.fingerprint,
-                                                         processId: ProcessInfo.processInfo.processIdentifier))
-        } catch {
-            await system.shutdown()
-            await context.stop()
-            throw error
-        }
+        let node = try await WorkerNode.register(system: system, driver: options.driver, cores: options.cores,
+                                                 memory: options.memoryMB << 20, registry: registry,
+                                                 specializations: specializations, processId: ProcessInfo.processInfo.processIdentifier)
         FileHandle.standardOutput.write(Data("worker \(system.identity) registered with \(options.driver)\n".utf8))
-        for await event in events where event.node == driverNode {
+        for await event in events where event.node == node.driverNode {
             if case .up = event { continue }
             if case .reachable = event { continue }
             break
         }
-        await system.shutdown()
-        await context.stop()
+        await node.stop()
     }
 }

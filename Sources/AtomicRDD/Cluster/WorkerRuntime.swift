@@ -12,14 +12,18 @@ final class WorkerRuntime: Sendable {
     private static let jobsKept = 8
     /// Shuffle bytes this worker fetched from others.
     let fetchStatistics = FetchStatistics()
+    /// On an in-process cluster: where the driver leaves tasks by reference.
+    let handoff: InProcessHandoff?
 
-    init(context: Context, system: ClusterSystem) {
+    init(context: Context, system: ClusterSystem, handoff: InProcessHandoff? = nil) {
         self.context = context
         self.system = system
+        self.handoff = handoff
     }
 
     /// Runs a shipped task and reports how it ended.
     func run(_ descriptor: TaskDescriptor) async -> TaskReply {
+        if descriptor.handoffToken >= 0 { return await runHandedOff(descriptor) }
         let (report, task) = await execute(descriptor)
         guard case .failed = report else {
             var updates: [Int: [UInt8]] = [:]
@@ -31,7 +35,24 @@ final class WorkerRuntime: Sendable {
         return TaskReply(report: report, accumulators: [:])
     }
 
-    private func execute(_ descriptor: TaskDescriptor) async -> (TaskReport, TaskContext) {
+    /// Runs a task the driver of an in-process cluster left by reference, as
+    /// local mode runs it but on this worker's executor, reading shuffle inputs
+    /// from wherever they live.
+    private func runHandedOff(_ descriptor: TaskDescriptor) async -> TaskReply {
+        let token = descriptor.handoffToken
+        guard let handoff, let launch = handoff.takeLaunch(token) else {
+            let reason = handoff == nil ? "this worker is not in the driver's process" : "no task under token \(token)"
+            return TaskReply(report: .failed(type: "EngineError", message: "\(EngineError.invalidArgument(operation: "runTask", reason: reason))"),
+                             accumulators: [:])
+        }
+        let (_, outcome, updates) = await Executor.execute(launch, environment: context.environment,
+                                                           shuffleSource: shuffleSource(descriptor))
+        handoff.finish(token, InProcessHandoff.Ended(outcome: outcome, accumulatorUpdates: updates))
+        return TaskReply(report: .handedOff(token: token), accumulators: [:])
+    }
+
+    /// Where a task finds its shuffle inputs: here, or fetched from the worker holding them.
+    private func shuffleSource(_ descriptor: TaskDescriptor) -> ShuffleSource {
         let system = system
         var source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
             let peer = try WorkerService.resolve(id: ActorAddress(node: node, path: WellKnownPath.atomicWorker), using: system)
@@ -41,10 +62,18 @@ final class WorkerRuntime: Sendable {
             }
         }
         source.statistics = fetchStatistics
+        return source
+    }
+
+    private func execute(_ descriptor: TaskDescriptor) async -> (TaskReport, TaskContext) {
         let task = TaskContext(stageId: descriptor.stageId, partition: descriptor.partition, attempt: descriptor.attempt,
                                taskAttemptId: descriptor.taskId, environment: context.environment,
-                               cancellation: CancellationFlag(), shuffleSource: source)
-        defer { task.runCompletionHandlers() }
+                               cancellation: CancellationFlag(), shuffleSource: shuffleSource(descriptor))
+        let environment = context.environment
+        defer {
+            task.runCompletionHandlers()
+            environment.spillCount.add(task.metrics.spillCount, ordering: .relaxed)
+        }
         do {
             let rdds = try lineage(of: descriptor)
             guard let root = rdds[descriptor.rootId] else {

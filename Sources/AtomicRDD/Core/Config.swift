@@ -38,8 +38,9 @@ public struct Config: Sendable {
     /// stage's finished tasks on another worker; the first to finish wins.
     public var speculation = false
     /// On a cluster: a worker on which this many tasks of a job failed runs no
-    /// more tasks of that job.
-    public var maxFailuresPerWorker = 2
+    /// more tasks of that job. Nil (the default, as in Spark) excludes no worker:
+    /// a task that fails for its own reasons fails on any worker.
+    public var maxFailuresPerWorker: Int?
     /// On a worker: the operators compiled for concrete element types (see ``OperatorSpecializations``).
     public var specializations: OperatorSpecializations = .standard
     /// On a cluster: the timeout of the driver's control calls (registration,
@@ -62,6 +63,23 @@ public struct Config: Sendable {
         /// On workers started by hand (`--worker --driver HOST:PORT …`) that
         /// register with the driver listening on `listen`; the Context waits for `workers` of them.
         case cluster(listen: String, workers: Int)
+        /// On worker nodes inside this process, each with its own executor
+        /// (memory budget, block and shuffle managers, task threads), joined to
+        /// the driver over loopback TCP like any cluster. Tasks are handed to
+        /// them by reference, so jobs with closures run too: a placement for
+        /// testing the cluster's scheduling, shuffle fetches and recovery.
+        case inProcessCluster(workers: Int, coresPerWorker: Int, memoryPerWorker: Int)
+    }
+
+    /// An in-process cluster: `workers` worker nodes in this process, each with
+    /// `coresPerWorker` task slots and `memoryPerWorker` bytes (see
+    /// ``Deployment/inProcessCluster(workers:coresPerWorker:memoryPerWorker:)``).
+    public static func inProcessCluster(workers: Int, coresPerWorker: Int = 1, memoryPerWorker: Int = 512 << 20,
+                                        appName: String = "atomic") -> Config {
+        var config = Config.local(cores: max(1, workers) * max(1, coresPerWorker), memory: memoryPerWorker, appName: appName)
+        config.deployment = .inProcessCluster(workers: max(1, workers), coresPerWorker: max(1, coresPerWorker),
+                                              memoryPerWorker: memoryPerWorker)
+        return config
     }
 
     /// A local cluster: `workers` worker processes of this executable on

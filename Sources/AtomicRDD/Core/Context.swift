@@ -58,6 +58,8 @@ public final class Context: Sendable {
             self.cluster = cluster
             dagScheduler = DAGScheduler(backend: cluster.backend, maxTaskFailures: config.maxTaskFailures)
             await cluster.backend.attach(dagScheduler)
+            // `unpersist()` of a broadcast reaches the executors of in-process workers too.
+            for worker in cluster.inProcessEnvironments { broadcastRegistry.add(worker.broadcasts) }
         }
         await taskScheduler.attach(dagScheduler)
         do { try await cluster?.waitForWorkers() } catch {
@@ -92,6 +94,17 @@ public final class Context: Sendable {
         environment.blockManager.store.removeAll()
         environment.threads.stop()
         scratch.remove()
+    }
+
+    /// True when jobs travel to workers as their lineage's plan (a multi-process
+    /// cluster): closures cannot, registered functions can.
+    var shipsPlans: Bool { cluster.map { !$0.handsOffTasks } ?? false }
+
+    /// The executors that run this Context's tasks: its own in local mode, the
+    /// worker nodes' on an in-process cluster, none it can see on a multi-process one.
+    var executorEnvironments: [ExecutorEnvironment] {
+        guard let cluster else { return [environment] }
+        return cluster.inProcessEnvironments
     }
 
     /// True once `stop()` was called.
@@ -160,7 +173,7 @@ public final class Context: Sendable {
     func runJob<T, U: Sendable>(_ rdd: RDD<T>, partitions: [Int]? = nil, remote: RemoteResult<U>?,
                                 _ body: @escaping @Sendable (TaskContext, inout Records<T>) throws -> U) async throws -> [U] {
         guard !isStopped else { throw EngineError.contextStopped }
-        if cluster != nil, remote == nil {
+        if shipsPlans, remote == nil {
             throw EngineError.notShippable(operator: "runJob", rddId: rdd.id,
                                            reason: "the action runs a closure; use collect or count")
         }
@@ -170,18 +183,17 @@ public final class Context: Sendable {
         }
         try await prepareShuffles(of: rdd)
         var remoteJob: RemoteJob?
-        if cluster != nil, let remote {
+        if shipsPlans, let remote {
             // After preparing: the plan carries the sampled bounds of range partitioners.
             let plan = try LineagePlan(of: rdd)
             remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, result: remote.kind, resultFunction: remote.function) {
                 try remote.decode($0)
             }
         }
-        let threads = environment.threads
         let work: @Sendable (Int) -> TaskWork = { partition in
             .result { task in
                 let records = Handoff(value: try await rdd.iterator(partition, task))
-                return try await threads.run(task) { () -> U in
+                return try await task.environment.threads.run(task) { () -> U in
                     var input = records.value
                     return try body(task, &input)
                 }
@@ -234,19 +246,27 @@ public final class Context: Sendable {
 
     /// Returns once no task is running: tasks of a failed or cancelled job
     /// finish on their own after the job has ended.
-    public func waitForRunningTasks() async { await executor.whenIdle() }
+    public func waitForRunningTasks() async {
+        await executor.whenIdle()
+        await cluster?.backend.whenIdle()
+    }
 
-    /// Bytes of the executor's memory budget in use.
-    public var memoryUsed: Int { environment.memory.usedBytes }
-    /// The most bytes of the memory budget in use at once.
-    public var peakMemoryUsed: Int { environment.memory.peakBytes }
-    /// How many broadcast values the executor has materialized.
-    public var broadcastMaterializations: Int { environment.broadcasts.materializationCount }
+    /// Bytes of the executors' memory budgets in use (summed over the worker
+    /// nodes of an in-process cluster; the driver's own on a multi-process one).
+    public var memoryUsed: Int { (executorEnvironments + [environment]).reduce(0) { $0 + $1.memory.usedBytes } }
+    /// The most bytes of the memory budget in use at once (the greatest over
+    /// the executors of an in-process cluster).
+    public var peakMemoryUsed: Int { (executorEnvironments + [environment]).map(\.memory.peakBytes).max() ?? 0 }
+    /// How many broadcast values the executors have materialized (summed over
+    /// the worker nodes of an in-process cluster).
+    public var broadcastMaterializations: Int {
+        executorEnvironments.reduce(0) { $0 + $1.broadcasts.materializationCount }
+    }
     /// The registered functions this Context's jobs may name.
     public var registry: FunctionRegistry { config.registry }
 
     /// The scratch folder of this Context.
     public var scratchPath: String { scratch.path }
     /// Spills to disk made by the tasks that have ended (shuffle writers, aggregations, sorts).
-    var spillCount: Int { environment.spillCount.load(ordering: .relaxed) }
+    var spillCount: Int { executorEnvironments.reduce(0) { $0 + $1.spillCount.load(ordering: .relaxed) } }
 }

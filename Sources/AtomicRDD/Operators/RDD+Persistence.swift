@@ -13,7 +13,7 @@ extension RDD {
     /// Drops the cached partitions; later jobs recompute them.
     public func unpersist() async {
         state.withLock { $0.storageLevel = .none }
-        _ = await context.environment.blockManager.remove(rddId: id)
+        for executor in context.executorEnvironments { _ = await executor.blockManager.remove(rddId: id) }
     }
 
     func persist(_ level: StorageLevel, codec: RecordCodec<Element>) -> Self {

@@ -134,7 +134,7 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
         let sampleSize = min(20 * partitions, 1_000_000)
         let perPartition = (3 * sampleSize + rdd.partitionCount - 1) / rdd.partitionCount
         let sketches: [(count: Int, sample: [K])]
-        if rdd.context.cluster != nil {
+        if rdd.context.shipsPlans {
             sketches = try await KeySampleRDD.sketches(of: rdd, perPartition: perPartition)
         } else {
             sketches = try await rdd.context.runJob(rdd) { task, records in

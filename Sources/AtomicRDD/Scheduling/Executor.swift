@@ -24,12 +24,13 @@ actor Executor {
         }
     }
 
-    /// Runs a task to its end and reports what happened.
-    private static func execute(_ launch: TaskLaunch, environment: ExecutorEnvironment) async
+    /// Runs a task to its end on `environment` and reports what happened; a
+    /// worker of an in-process cluster passes where its shuffle inputs live.
+    static func execute(_ launch: TaskLaunch, environment: ExecutorEnvironment, shuffleSource: ShuffleSource? = nil) async
         -> (TaskSpec, SchedulerState.TaskOutcome, [any AccumulatorUpdate]) {
         let task = TaskContext(stageId: launch.spec.stageId, partition: launch.spec.partition,
                                attempt: launch.spec.attempt, taskAttemptId: launch.spec.taskId,
-                               environment: environment, cancellation: launch.cancellation)
+                               environment: environment, cancellation: launch.cancellation, shuffleSource: shuffleSource)
         let outcome: SchedulerState.TaskOutcome
         do {
             try task.checkCancelled()

@@ -56,6 +56,7 @@ extension Config {
         case .local: "local mode"
         case let .localCluster(workers, _, _): "a local cluster of \(workers) workers"
         case let .cluster(_, workers): "a cluster of \(workers) workers"
+        case let .inProcessCluster(workers, _, _): "an in-process cluster of \(workers) workers"
         }
     }
 }

@@ -26,16 +26,16 @@ extension EngineSuite {
                     let grouped = sc.parallelize(Array(0..<20_000), numPartitions: 4).map { ($0 % 100, $0) }.groupByKey()
                     #expect(try await grouped.count() == 100)
                     shuffleId = try #require((grouped.dependencies.first as? ShuffleDependencyBase)?.shuffleId)
-                    #expect(await sc.environment.shuffleManager.shuffleIds().contains(shuffleId))
+                    #expect(await sc.shuffleIdsOnExecutors().contains(shuffleId))
                     #expect(sc.liveShuffleIds.contains(shuffleId))
-                    let files = try FileManager.default.contentsOfDirectory(atPath: sc.scratchPath)
+                    let files = try sc.executorScratchPaths.flatMap { try FileManager.default.contentsOfDirectory(atPath: $0) }
                     #expect(files.contains { $0.hasPrefix("shuffle-\(shuffleId)-") }, "spilled map outputs expected: \(files)")
                 }
                 await sc.waitForRunningTasks()
                 await sc.finishCleanups()
                 #expect(!sc.liveShuffleIds.contains(shuffleId))
-                #expect(await sc.environment.shuffleManager.shuffleIds().isEmpty)
-                let left = try FileManager.default.contentsOfDirectory(atPath: sc.scratchPath)
+                #expect(await sc.shuffleIdsOnExecutors().isEmpty)
+                let left = try sc.executorScratchPaths.flatMap { try FileManager.default.contentsOfDirectory(atPath: $0) }
                 #expect(!left.contains { $0.hasPrefix("shuffle-") }, "\(left)")
                 #expect(sc.memoryUsed == 0)
             }

@@ -38,8 +38,8 @@ extension EngineSuite {
                 b.persist(.memoryOnly)
                 #expect(try await a.count() == 8000)
                 #expect(try await b.count() == 8000)   // evicts a
-                #expect(sc.environment.blockManager.store.evictionCount == 1)
-                #expect(sc.environment.blockManager.store.memoryBlocks == [BlockId(rddId: b.id, partition: 0)])
+                #expect(sc.evictions == 1)
+                #expect(sc.memoryBlocks == [BlockId(rddId: b.id, partition: 0)])
                 #expect(try await a.reduce(+) == (0..<8000).reduce(0, +))   // recomputed
                 #expect(computedA.value == 2)
                 #expect(computedB.value == 1)
@@ -55,7 +55,7 @@ extension EngineSuite {
                 b.persist(.memoryAndDisk)
                 #expect(try await a.count() == 8000)
                 #expect(try await b.count() == 8000)   // moves a to disk
-                #expect(sc.environment.blockManager.store.diskBlocks == [BlockId(rddId: a.id, partition: 0)])
+                #expect(sc.diskBlocks == [BlockId(rddId: a.id, partition: 0)])
                 #expect(try await a.collect() == Array(0..<8000))
                 #expect(computedA.value == 1)
             }
@@ -75,7 +75,7 @@ extension EngineSuite {
                 #expect(first.map(\.1) == Array(0..<500))
                 #expect(second.map(\.0) == first.map(\.0))
                 #expect(computed.value == 500)
-                #expect(sc.environment.blockManager.store.diskBlocks.count == 3)
+                #expect(sc.diskBlocks.count == 3)
                 #expect(sc.memoryUsed == 0)
             }
         }

@@ -2,27 +2,38 @@ import Testing
 @testable import AtomicRDD
 
 /// A placement of the engine that the API suites run on. Every engine test takes
-/// an `EngineSetup` argument, so one suite runs unchanged on each placement;
-/// the cluster placements join `all` when the cluster exists.
+/// an `EngineSetup` argument, so one suite runs unchanged on each placement.
 struct EngineSetup: Sendable, CustomTestStringConvertible {
-    let name: String
-    let cores: Int
+    enum Placement: Sendable {
+        /// Local mode with this many task slots.
+        case local(cores: Int)
+        /// Worker nodes in the test's process, joined to the driver over
+        /// loopback TCP, each with one task slot and its own executor.
+        case inProcessCluster(workers: Int)
+    }
 
-    /// Local mode with one task slot, and with two.
+    let name: String
+    let placement: Placement
+
+    /// Local mode with one task slot and with two, and an in-process cluster of three worker nodes.
     static let all: [EngineSetup] = [
-        EngineSetup(name: "local[1]", cores: 1),
-        EngineSetup(name: "local[2]", cores: 2),
+        EngineSetup(name: "local[1]", placement: .local(cores: 1)),
+        EngineSetup(name: "local[2]", placement: .local(cores: 2)),
+        EngineSetup(name: "in-process cluster of 3", placement: .inProcessCluster(workers: 3)),
     ]
 
     var testDescription: String { name }
 
-    /// The configuration of this placement, with a memory budget.
+    /// The configuration of this placement, with a memory budget per executor.
     func config(memory: Int = 256 << 20) -> Config {
-        Config.local(cores: cores, memory: memory, appName: "test")
+        switch placement {
+        case .local(let cores): Config.local(cores: cores, memory: memory, appName: "test")
+        case .inProcessCluster(let workers): Config.inProcessCluster(workers: workers, memoryPerWorker: memory, appName: "test")
+        }
     }
 
     /// Runs `body` with a fresh Context, then checks that nothing leaked: no job,
-    /// stage or task in flight, and every byte of the memory budget returned at stop.
+    /// stage or task in flight, and every byte of the memory budgets returned at stop.
     func run(memory: Int = 256 << 20, maxTaskFailures: Int = 4,
              _ body: (Context) async throws -> Void) async throws {
         let sc = try await Context(config: config(memory: memory).maxTaskFailures(maxTaskFailures))
@@ -36,7 +47,29 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
         await sc.waitForRunningTasks()
         let inFlight = await sc.dagScheduler.inFlight
         #expect(await sc.isIdle(), "scheduler state leaked: \(inFlight)")
+        #expect(sc.cluster?.pendingHandoffs ?? 0 == 0, "tasks handed to workers and never taken back")
+        let executors = sc.executorEnvironments
         await sc.stop()
         #expect(sc.memoryUsed == 0, "memory budget not returned: \(sc.memoryUsed) bytes")
+        #expect(executors.allSatisfy { $0.memory.usedBytes == 0 }, "an executor kept memory after stop")
+    }
+}
+
+extension Context {
+    /// The block stores of every executor running this Context's tasks.
+    var blockStores: [BlockStore] { executorEnvironments.map(\.blockManager.store) }
+    /// Blocks evicted from memory on every executor.
+    var evictions: Int { blockStores.reduce(0) { $0 + $1.evictionCount } }
+    /// The blocks held in memory, on every executor.
+    var memoryBlocks: Set<BlockId> { blockStores.reduce(into: []) { $0.formUnion($1.memoryBlocks) } }
+    /// The blocks held on disk, on every executor.
+    var diskBlocks: Set<BlockId> { blockStores.reduce(into: []) { $0.formUnion($1.diskBlocks) } }
+    /// The scratch folders of every executor running this Context's tasks.
+    var executorScratchPaths: [String] { executorEnvironments.map(\.scratch.path) }
+    /// The shuffles whose outputs some executor holds.
+    func shuffleIdsOnExecutors() async -> Set<Int> {
+        var ids: Set<Int> = []
+        for executor in executorEnvironments { ids.formUnion(await executor.shuffleManager.shuffleIds()) }
+        return ids
     }
 }

@@ -1,0 +1,24 @@
+import Testing
+@testable import AtomicRDD
+
+extension EngineSuite {
+    /// The in-process cluster placement really is a cluster: tasks spread over
+    /// its worker nodes, and reducers fetch map outputs from other nodes.
+    @Suite struct InProcessClusterTests {
+        @Test func tasksRunOnSeveralWorkersAndShuffleOutputsTravelBetweenThem() async throws {
+            let sc = try await Context(config: .inProcessCluster(workers: 3, memoryPerWorker: 64 << 20))
+            #expect(await sc.clusterWorkerCount() == 3)
+            #expect(!sc.shipsPlans)
+            let ran = try await sc.parallelize(Array(0..<6), numPartitions: 6)
+                .map { _ in TaskContext.current!.environment.executorId }.collect()
+            #expect(Set(ran).count > 1, "every task ran on \(Set(ran))")
+            #expect(!ran.contains("driver"))
+            let sums = try await sc.parallelize(Array(0..<10_000), numPartitions: 6).map { ($0 % 7, $0) }.reduceByKey(+).collect()
+            #expect(Dictionary(uniqueKeysWithValues: sums) == Dictionary(grouping: 0..<10_000) { $0 % 7 }.mapValues { $0.reduce(0, +) })
+            let fetched = try #require(await sc.clusterFetchStatistics())
+            #expect(fetched.bytes > 0 && fetched.fetches > 0, "no map output was fetched from another node")
+            #expect(sc.cluster?.pendingHandoffs == 0)
+            await sc.stop()
+        }
+    }
+}
