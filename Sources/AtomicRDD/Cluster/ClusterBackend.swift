@@ -34,6 +34,10 @@ actor ClusterBackend: TaskBackend {
     private var speculationLoop: Task<Void, Never>?
     /// For each shuffle: the worker holding each map output.
     private var locations: [Int: [Int: NodeIdentity]] = [:]
+    /// For each shuffle: the estimated size of each map output's largest bucket.
+    private var largestBuckets: [Int: [Int: Int]] = [:]
+    /// The most estimated bytes of remote buckets a reducer requests at once.
+    private let maxBytesInFlight: Int
     private var registrationWaiters: [Int: (count: Int, continuation: CheckedContinuation<Void, any Error>)] = [:]
     private var nextWaiter = 0
     private var lostWorkers: [String] = []
@@ -70,8 +74,10 @@ actor ClusterBackend: TaskBackend {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(system: ClusterSystem, settings: TaskSetTracker.Settings = .init(), accumulators: AccumulatorRegistry = AccumulatorRegistry(),
-         resultInlineLimit: Int = 1 << 20, handoff: InProcessHandoff? = nil) {
+         resultInlineLimit: Int = 1 << 20, maxBytesInFlight: Int = ShuffleSource.defaultMaxBytesInFlight,
+         handoff: InProcessHandoff? = nil) {
         self.system = system
+        self.maxBytesInFlight = maxBytesInFlight
         self.handoff = handoff
         self.resultInlineLimit = resultInlineLimit
         self.accumulators = accumulators
@@ -197,6 +203,7 @@ actor ClusterBackend: TaskBackend {
     /// Deletes a shuffle's outputs on every worker.
     func removeShuffle(_ shuffleId: Int) async {
         locations[shuffleId] = nil
+        largestBuckets[shuffleId] = nil
         for worker in workers.values { try? await worker.service.removeShuffle(shuffleId) }
     }
 
@@ -376,9 +383,12 @@ actor ClusterBackend: TaskBackend {
         descriptor.attempt = spec.attempt
         if case .shuffleMap(let dependency) = launch.work { descriptor.shuffleId = dependency.shuffleId }
         descriptor.resultInlineLimit = resultInlineLimit
+        descriptor.maxBytesInFlight = maxBytesInFlight
         for (shuffleId, maps) in locations {
             let count = (maps.keys.max() ?? -1) + 1
             descriptor.locations[shuffleId] = (0..<count).map { maps[$0] }
+            let sizes = largestBuckets[shuffleId] ?? [:]
+            descriptor.bucketBytes[shuffleId] = (0..<count).map { sizes[$0] ?? 0 }
         }
         return .success(descriptor)
     }
@@ -417,8 +427,9 @@ actor ClusterBackend: TaskBackend {
             // The task read or cached these partitions there.
             for key in launch.cacheKeys { cachedAt[key] = node }
         }
-        if case .mapOutput = outcome, case .shuffleMap(let dependency) = launch.work, workers[node] != nil {
+        if case .mapOutput(let status) = outcome, case .shuffleMap(let dependency) = launch.work, workers[node] != nil {
             locations[dependency.shuffleId, default: [:]][launch.spec.partition] = node
+            largestBuckets[dependency.shuffleId, default: [:]][launch.spec.partition] = status.bytesPerReducer.max() ?? 0
         }
         for observer in observers {
             observer.yield(TaskEnd(stageId: launch.spec.stageId, partition: launch.spec.partition, worker: node,

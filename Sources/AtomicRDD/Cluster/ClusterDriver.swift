@@ -61,7 +61,8 @@ final class ClusterDriver: Sendable {
         tracking.speculation = config.speculation
         tracking.maxFailuresPerWorker = config.maxFailuresPerWorker.map { max(1, $0) } ?? .max
         let backend = ClusterBackend(system: system, settings: tracking, accumulators: accumulators,
-                                     resultInlineLimit: max(1, config.resultInlineLimit), handoff: handoff)
+                                     resultInlineLimit: max(1, config.resultInlineLimit),
+                                     maxBytesInFlight: max(1, config.maxBytesInFlight), handoff: handoff)
         let service = system.withPath(WellKnownPath.atomicDriver) {
             DriverService(actorSystem: system, backend: backend, fingerprint: config.registry.fingerprint,
                           expected: config.expectedWorkers, broadcasts: broadcasts)

@@ -55,6 +55,11 @@ struct TaskDescriptor: Sendable, WireCodable {
     /// On an in-process cluster: the token under which the driver left the task
     /// itself (see ``InProcessHandoff``); -1 when the task travels as its plan.
     var handoffToken = -1
+    /// For each shuffle the task may read: an estimate of the largest bucket of
+    /// each map output, in bytes (what bounds the bytes a reducer has in flight).
+    var bucketBytes: [Int: [Int]] = [:]
+    /// The most estimated bytes of remote buckets a reducer requests at once.
+    var maxBytesInFlight = ShuffleSource.defaultMaxBytesInFlight
 
     init() {}
 
@@ -66,6 +71,8 @@ struct TaskDescriptor: Sendable, WireCodable {
         writer.write(locations)
         writer.write(resultInlineLimit)
         writer.write(handoffToken)
+        writer.write(bucketBytes)
+        writer.write(maxBytesInFlight)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -83,6 +90,8 @@ struct TaskDescriptor: Sendable, WireCodable {
         locations = try reader.read()
         resultInlineLimit = try reader.read()
         handoffToken = try reader.read()
+        bucketBytes = try reader.read()
+        maxBytesInFlight = try reader.read()
     }
 }
 

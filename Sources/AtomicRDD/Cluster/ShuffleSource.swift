@@ -4,45 +4,82 @@ import Synchronization
 /// Where a task on a worker finds the map outputs it reads: which node holds
 /// each map task's output, and how to fetch a bucket from another node.
 ///
-/// Buckets are fetched one map output at a time, so at most one bucket per
-/// reducer is in flight; a failed fetch is retried with backoff, then reported
-/// as a fetch failure, which makes the driver rerun the lost map tasks.
+/// Remote buckets are fetched several at a time, within a bound on the bytes in
+/// flight (requested and not yet decoded), estimated from the size the map
+/// task reported for its largest bucket; one fetch is always allowed, however
+/// large. A failed fetch is retried with backoff, then reported as a fetch
+/// failure, which makes the driver rerun the lost map tasks.
 struct ShuffleSource: Sendable {
     /// For each shuffle: the node holding each map task's output (nil when unknown).
     var locations: [Int: [NodeIdentity?]]
+    /// For each shuffle: an estimate of the largest bucket of each map output, in bytes.
+    var bucketBytes: [Int: [Int]] = [:]
     /// This node.
     var localNode: NodeIdentity
     /// Fetches `(shuffleId, mapIndex, reduce)` from a node.
     var fetch: @Sendable (_ node: NodeIdentity, _ shuffleId: Int, _ mapIndex: Int, _ reduce: Int) async throws -> [UInt8]
     /// Attempts per remote bucket before reporting a fetch failure.
     var attempts = 3
+    /// The first wait before a retry; each later one doubles it.
+    var retryDelay: Duration = .milliseconds(20)
+    /// The most estimated bytes of remote buckets requested and not yet decoded
+    /// (Spark's `spark.reducer.maxSizeInFlight`).
+    var maxBytesInFlight = ShuffleSource.defaultMaxBytesInFlight
     /// Where remote fetches are counted.
     var statistics: FetchStatistics?
 
-    /// The blocks of `reduce`: local outputs from this node's shuffle manager,
-    /// remote ones fetched and decoded with `decode`.
+    /// 48 MiB, as Spark.
+    static let defaultMaxBytesInFlight = 48 << 20
+
+    init(locations: [Int: [NodeIdentity?]], localNode: NodeIdentity,
+         fetch: @escaping @Sendable (NodeIdentity, Int, Int, Int) async throws -> [UInt8]) {
+        self.locations = locations
+        self.localNode = localNode
+        self.fetch = fetch
+    }
+
+    /// The blocks of `reduce` in map order: local outputs from this node's
+    /// shuffle manager, remote ones fetched and decoded with `decode`.
     func blocks(shuffleId: Int, mapCount: Int, reduce: Int, task: TaskContext,
                 decode: @Sendable ([UInt8]) throws -> any Sendable) async throws -> [ShuffleBlock] {
         let nodes = locations[shuffleId] ?? []
-        var blocks: [ShuffleBlock] = []
+        let sizes = bucketBytes[shuffleId] ?? []
+        var blocks = [[ShuffleBlock]](repeating: [], count: mapCount)
+        var remote: [(mapIndex: Int, node: NodeIdentity, estimate: Int)] = []
         for mapIndex in 0..<mapCount {
-            guard mapIndex < nodes.count, let node = nodes[mapIndex] else { throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce) }
-            if node == localNode {
-                blocks += try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
-                continue
+            guard mapIndex < nodes.count, let node = nodes[mapIndex] else {
+                throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
             }
-            let start = ContinuousClock.now
-            let bytes = try await fetchWithRetries(node, shuffleId, mapIndex, reduce)
-            statistics?.add(bytes: bytes.count, duration: ContinuousClock.now - start)
-            var reader = WireReader(bytes)
-            for piece in try reader.read([[UInt8]].self) { blocks.append(.memory(try decode(piece))) }
+            if node == localNode {
+                blocks[mapIndex] = try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
+            } else {
+                remote.append((mapIndex, node, mapIndex < sizes.count ? max(1, sizes[mapIndex]) : 1))
+            }
         }
-        return blocks
+        guard !remote.isEmpty else { return blocks.flatMap { $0 } }
+        let start = ContinuousClock.now
+        var fetchedBytes = 0
+        try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            var window = FetchWindow(estimates: remote.map(\.estimate), limit: maxBytesInFlight)
+            while true {
+                for index in window.admit() {
+                    let (mapIndex, node, _) = remote[index]
+                    group.addTask { (index, try await fetchWithRetries(node, shuffleId, mapIndex, reduce)) }
+                }
+                guard let (index, bytes) = try await group.next() else { break }
+                fetchedBytes += bytes.count
+                var reader = WireReader(bytes)
+                blocks[remote[index].mapIndex] = try reader.read([[UInt8]].self).map { .memory(try decode($0)) }
+                window.finished(index)
+            }
+        }
+        statistics?.add(bytes: fetchedBytes, duration: ContinuousClock.now - start, fetches: remote.count)
+        return blocks.flatMap { $0 }
     }
 
     private func fetchWithRetries(_ node: NodeIdentity, _ shuffleId: Int, _ mapIndex: Int, _ reduce: Int) async throws -> [UInt8] {
-        var delay = Duration.milliseconds(20)
-        for attempt in 1...attempts {
+        var delay = retryDelay
+        for attempt in 1...max(1, attempts) {
             do { return try await fetch(node, shuffleId, mapIndex, reduce) } catch {
                 if attempt == attempts || error is CancellationError { break }
                 try await Task.sleep(for: delay)
@@ -53,18 +90,47 @@ struct ShuffleSource: Sendable {
     }
 }
 
+/// Which of a reducer's remote buckets it may request next: in order, while
+/// their estimated bytes in flight stay within `limit`; one at least, so a
+/// bucket larger than the limit is fetched alone.
+struct FetchWindow {
+    let estimates: [Int]
+    let limit: Int
+    private(set) var next = 0
+    private(set) var inFlight = 0
+
+    init(estimates: [Int], limit: Int) {
+        self.estimates = estimates
+        self.limit = limit
+    }
+
+    /// The buckets to request now (counted in flight from here on).
+    mutating func admit() -> Range<Int> {
+        let first = next
+        while next < estimates.count, inFlight == 0 || inFlight + estimates[next] <= limit {
+            inFlight += estimates[next]
+            next += 1
+        }
+        return first..<next
+    }
+
+    /// Bucket `index` arrived and was decoded.
+    mutating func finished(_ index: Int) { inFlight -= estimates[index] }
+}
+
 /// Bytes fetched from other nodes and the time the fetches took, on one worker.
 final class FetchStatistics: Sendable {
     private let bytes = Atomic<Int>(0)
     private let nanoseconds = Atomic<Int>(0)
     private let fetches = Atomic<Int>(0)
 
-    /// Counts one fetch.
-    func add(bytes count: Int, duration: Duration) {
+    /// Counts the remote fetches of one reducer: their bytes, the time from the
+    /// first request to the last bucket decoded, and their number.
+    func add(bytes count: Int, duration: Duration, fetches: Int) {
         bytes.add(count, ordering: .relaxed)
         let (seconds, attoseconds) = duration.components
         nanoseconds.add(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000), ordering: .relaxed)
-        fetches.add(1, ordering: .relaxed)
+        self.fetches.add(fetches, ordering: .relaxed)
     }
 
     /// Bytes, nanoseconds and fetches so far.

@@ -61,6 +61,8 @@ final class WorkerRuntime: Sendable {
                 try await peer.fetchBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
             }
         }
+        source.bucketBytes = descriptor.bucketBytes
+        source.maxBytesInFlight = max(1, descriptor.maxBytesInFlight)
         source.statistics = fetchStatistics
         return source
     }

@@ -50,6 +50,10 @@ public struct Config: Sendable {
     /// On a cluster: task results larger than this (bytes) stay on the worker as
     /// a block that the driver fetches in pieces, instead of riding in the reply.
     public var resultInlineLimit = 1 << 20
+    /// On a cluster: the most bytes of remote shuffle buckets (as estimated from
+    /// their map tasks' reports) one reducer requests at once; a bucket larger
+    /// than this is still fetched, alone. Spark's `spark.reducer.maxSizeInFlight`.
+    public var maxBytesInFlight = 48 << 20
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
 

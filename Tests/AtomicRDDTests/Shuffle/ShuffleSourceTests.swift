@@ -1,0 +1,103 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import AtomicRDD
+import AtomicTransport
+
+@Suite struct ShuffleSourceTests {
+    @Test func theWindowKeepsEstimatedBytesInFlightWithinItsLimit() {
+        var window = FetchWindow(estimates: [10, 10, 10, 30, 5], limit: 25)
+        #expect(window.admit() == 0..<2)
+        #expect(window.admit().isEmpty)
+        window.finished(0)
+        #expect(window.admit() == 2..<3)
+        window.finished(1)
+        window.finished(2)
+        // Alone, a bucket larger than the limit still goes.
+        #expect(window.admit() == 3..<4)
+        #expect(window.admit().isEmpty)
+        window.finished(3)
+        #expect(window.admit() == 4..<5)
+        window.finished(4)
+        #expect(window.inFlight == 0)
+    }
+
+    /// Six map outputs on another node, each with a bucket of `[mapIndex]`.
+    private func source(fetch: @escaping @Sendable (NodeIdentity, Int, Int, Int) async throws -> [UInt8]) -> ShuffleSource {
+        let here = NodeIdentity(endpoint: Endpoint(host: "127.0.0.1", port: 1))
+        let there = NodeIdentity(endpoint: Endpoint(host: "127.0.0.1", port: 2))
+        var source = ShuffleSource(locations: [7: Array(repeating: there, count: 6)], localNode: here, fetch: fetch)
+        source.bucketBytes = [7: Array(repeating: 10 << 20, count: 6)]
+        source.maxBytesInFlight = 25 << 20
+        source.retryDelay = .zero
+        return source
+    }
+
+    private static func bucket(_ mapIndex: Int) -> [UInt8] {
+        WireWriter.bytes { $0.write([RecordCodec<(Int, Int)>.pair(Int.self, Int.self).encodeAll([(mapIndex, mapIndex)])]) }
+    }
+
+    private func withTask(_ body: (TaskContext) async throws -> Void) async throws {
+        let scratch = try ScratchSpace(parent: NSTemporaryDirectory(), appName: "shuffle-source-test")
+        let environment = ExecutorEnvironment(executorId: "test", cores: 1, memory: 1 << 20, scratch: scratch)
+        defer {
+            environment.threads.stop()
+            scratch.remove()
+        }
+        try await body(TaskContext(stageId: 0, partition: 0, attempt: 0, taskAttemptId: 0, environment: environment,
+                                   cancellation: CancellationFlag()))
+    }
+
+    @Test func bucketsArriveInMapOrderWithAtMostTheLimitInFlight() async throws {
+        let counts = Mutex((now: 0, most: 0))
+        let source = source { _, _, mapIndex, _ in
+            counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            for _ in 0..<5 { await Task.yield() }
+            counts.withLock { $0.now -= 1 }
+            return Self.bucket(mapIndex)
+        }
+        try await withTask { task in
+            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
+                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0)
+            }
+            let records = blocks.map { block -> [(Int, Int)] in
+                guard case .memory(let value) = block else { return [] }
+                return value as! [(Int, Int)]
+            }
+            #expect(records.map { $0.map(\.0) } == (0..<6).map { [$0] })
+        }
+        // Two buckets of 10 MiB fit in 25 MiB; a third does not.
+        #expect(counts.withLock { $0.most } <= 2)
+    }
+
+    @Test func aFailedFetchIsRetriedThenReportedAsAFetchFailure() async throws {
+        let calls = Mutex([Int: Int]())
+        var source = source { _, _, mapIndex, _ in
+            let call = calls.withLock { $0[mapIndex, default: 0] += 1; return $0[mapIndex]! }
+            // Map output 3 fails twice before it is served.
+            if mapIndex == 3, call <= 2 { throw EngineError.invalidArgument(operation: "fetch", reason: "injected") }
+            return Self.bucket(mapIndex)
+        }
+        try await withTask { task in
+            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
+                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0)
+            }
+            #expect(blocks.count == 6)
+            #expect(calls.withLock { $0[3] } == 3)
+        }
+        calls.withLock { $0 = [:] }
+        source.attempts = 2
+        try await withTask { task in
+            let error = await #expect(throws: EngineError.self) {
+                _ = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
+                    try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0)
+                }
+            }
+            guard case .fetchFailed(7, 3, 0)? = error else {
+                Issue.record("expected a fetch failure of map output 3, got \(String(describing: error))")
+                return
+            }
+            #expect(calls.withLock { $0[3] } == 2)
+        }
+    }
+}
