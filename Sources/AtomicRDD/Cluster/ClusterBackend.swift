@@ -371,6 +371,9 @@ actor ClusterBackend: TaskBackend {
             descriptor.resultFunction = remote.resultFunction
             descriptor.plan = remote.plan
             descriptor.rootId = remote.rootId
+            var stageRoot = remote.root
+            if case .shuffleMap(let dependency) = launch.work { stageRoot = dependency.parent }
+            descriptor.slices = SlicesNeeded.of(stageRoot, partition: launch.spec.partition, available: remote.slices)
         } else {
             return .failure(EngineError.notShippable(operator: "job", rddId: -1, reason: "the task has no shipped plan"))
         }

@@ -60,6 +60,8 @@ struct TaskDescriptor: Sendable, WireCodable {
     var bucketBytes: [Int: [Int]] = [:]
     /// The most estimated bytes of remote buckets a reducer requests at once.
     var maxBytesInFlight = ShuffleSource.defaultMaxBytesInFlight
+    /// The encoded `parallelize` partitions the task reads, by RDD id and partition.
+    var slices: [Int: [Int: [UInt8]]] = [:]
 
     init() {}
 
@@ -73,6 +75,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         writer.write(handoffToken)
         writer.write(bucketBytes)
         writer.write(maxBytesInFlight)
+        writer.write(slices)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -92,6 +95,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         handoffToken = try reader.read()
         bucketBytes = try reader.read()
         maxBytesInFlight = try reader.read()
+        slices = try reader.read()
     }
 }
 

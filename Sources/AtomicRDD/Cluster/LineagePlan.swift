@@ -7,7 +7,8 @@ struct LineageNode: Sendable, WireCodable {
     var function: FunctionDescriptor?
     var types: [String]
     var arguments: [UInt8]
-    /// The elements of a `parallelize`, encoded (empty for other operators).
+    /// What the operator ships besides its arguments (a sort's sampled bounds);
+    /// empty for most operators.
     var elements: [UInt8]
     /// Ids of the parent nodes, in the operator's argument order.
     var parents: [Int]
@@ -61,6 +62,10 @@ struct LineageNode: Sendable, WireCodable {
 /// Nodes come parents first; the last node is the job's RDD.
 struct LineagePlan: Sendable, WireCodable {
     var nodes: [LineageNode]
+    /// The partitions of each `parallelize` in the lineage, encoded one by one,
+    /// by RDD id. They stay out of the encoded plan: each task carries only the
+    /// slices it reads (see ``SlicesNeeded``).
+    var slices: [Int: [[UInt8]]] = [:]
 
     /// The plan of `rdd`'s lineage.
     ///
@@ -68,12 +73,15 @@ struct LineagePlan: Sendable, WireCodable {
     ///   first RDD that runs a closure or that cluster mode cannot ship.
     init(of rdd: AnyRDD) throws(EngineError) {
         var nodes: [LineageNode] = []
+        var slices: [Int: [[UInt8]]] = [:]
         var seen: Set<Int> = []
-        try LineagePlan.visit(rdd, into: &nodes, seen: &seen)
+        try LineagePlan.visit(rdd, into: &nodes, slices: &slices, seen: &seen)
         self.nodes = nodes
+        self.slices = slices
     }
 
-    private static func visit(_ rdd: AnyRDD, into nodes: inout [LineageNode], seen: inout Set<Int>) throws(EngineError) {
+    private static func visit(_ rdd: AnyRDD, into nodes: inout [LineageNode], slices: inout [Int: [[UInt8]]],
+                              seen: inout Set<Int>) throws(EngineError) {
         guard !seen.contains(rdd.id) else { return }
         seen.insert(rdd.id)
         guard let recipe = rdd.recipe else {
@@ -82,7 +90,8 @@ struct LineagePlan: Sendable, WireCodable {
                 : "this operator does not run on a cluster yet"
             throw .notShippable(operator: rdd.operatorName, rddId: rdd.id, reason: reason)
         }
-        for parent in recipe.parents { try visit(parent, into: &nodes, seen: &seen) }
+        for parent in recipe.parents { try visit(parent, into: &nodes, slices: &slices, seen: &seen) }
+        if let source = rdd as? ShippedSlices { slices[rdd.id] = try source.shippedSlices() }
         let elements = try (rdd as? ShippedElements)?.shippedElements() ?? []
         nodes.append(LineageNode(id: rdd.id, recipe: recipe, elements: elements, storageLevel: rdd.storageLevel))
     }
@@ -92,18 +101,24 @@ struct LineagePlan: Sendable, WireCodable {
     init(from reader: inout WireReader) throws(WireError) { nodes = try reader.read() }
 }
 
-/// A source RDD whose elements travel inside the plan (`parallelize`).
+/// An RDD that ships data of its own inside the plan (a sort's sampled bounds).
 protocol ShippedElements {
-    /// The elements of every partition, encoded.
+    /// The data, encoded.
     func shippedElements() throws(EngineError) -> [UInt8]
 }
 
-extension ParallelCollectionRDD: ShippedElements {
-    func shippedElements() throws(EngineError) -> [UInt8] {
+/// A source RDD whose partitions travel with the tasks that read them (`parallelize`).
+protocol ShippedSlices {
+    /// Each partition's elements, encoded.
+    func shippedSlices() throws(EngineError) -> [[UInt8]]
+}
+
+extension ParallelCollectionRDD: ShippedSlices {
+    func shippedSlices() throws(EngineError) -> [[UInt8]] {
         guard let codec = codec.withLock({ $0 }) ?? RecordCodec<Element>.wireIfCodable() else {
             throw .notShippable(operator: operatorName, rddId: id, reason: "its element type \(Element.self) is not WireCodable")
         }
-        return codec.encodeAll(Array(slices.joined()))
+        return slices.map(codec.encodeAll)
     }
 }
 

@@ -183,8 +183,7 @@ enum OperatorCatalog {
             throw input.failure("elements are not WireCodable")
         }
         func build<T: WireCodable & Sendable>(_: T.Type) throws -> AnyRDD {
-            let elements = try RecordCodec<T>.wire(T.self).decodeAll(input.node.elements)
-            return input.context.parallelize(elements, numPartitions: partitions)
+            ShippedCollectionRDD(context: input.context, partitions: partitions, codec: RecordCodec<T>.wire(T.self))
         }
         return try build(codable)
     }
@@ -195,8 +194,7 @@ enum OperatorCatalog {
         }
         func withKey<A: WireCodable & Sendable>(_: A.Type) throws -> AnyRDD {
             func withValue<B: WireCodable & Sendable>(_: B.Type) throws -> AnyRDD {
-                let pairs = try RecordCodec<(A, B)>.pair(A.self, B.self).decodeAll(input.node.elements)
-                return input.context.parallelize(pairs, numPartitions: partitions)
+                ShippedCollectionRDD(context: input.context, partitions: partitions, codec: RecordCodec<(A, B)>.pair(A.self, B.self))
             }
             return try withValue(value)
         }

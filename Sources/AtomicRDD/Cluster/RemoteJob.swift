@@ -5,6 +5,10 @@ struct RemoteJob: Sendable {
     let plan: [UInt8]
     /// The job's RDD (the plan's last node).
     let rootId: Int
+    /// The job's RDD itself, from which each task's slices are found.
+    let root: AnyRDD
+    /// The encoded partitions of each `parallelize` in the plan, by RDD id.
+    let slices: [Int: [[UInt8]]]
     /// The action of the result tasks (see ``RemoteResult``).
     let result: String
     /// The registered function of the action, if any.

@@ -70,7 +70,8 @@ final class WorkerRuntime: Sendable {
     private func execute(_ descriptor: TaskDescriptor) async -> (TaskReport, TaskContext) {
         let task = TaskContext(stageId: descriptor.stageId, partition: descriptor.partition, attempt: descriptor.attempt,
                                taskAttemptId: descriptor.taskId, environment: context.environment,
-                               cancellation: CancellationFlag(), shuffleSource: shuffleSource(descriptor))
+                               cancellation: CancellationFlag(), shuffleSource: shuffleSource(descriptor),
+                               shippedSlices: descriptor.slices)
         let environment = context.environment
         defer {
             task.runCompletionHandlers()

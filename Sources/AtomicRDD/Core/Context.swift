@@ -186,7 +186,8 @@ public final class Context: Sendable {
         if shipsPlans, let remote {
             // After preparing: the plan carries the sampled bounds of range partitioners.
             let plan = try LineagePlan(of: rdd)
-            remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, result: remote.kind, resultFunction: remote.function) {
+            remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, root: rdd, slices: plan.slices, result: remote.kind,
+                                  resultFunction: remote.function) {
                 try remote.decode($0)
             }
         }

@@ -20,6 +20,8 @@ public final class TaskContext: @unchecked Sendable {
     let cancellation: CancellationFlag
     /// Where a worker's task reads shuffle outputs held by other nodes (nil in local mode).
     let shuffleSource: ShuffleSource?
+    /// On a worker: the encoded `parallelize` partitions the task brought, by RDD id and partition.
+    let shippedSlices: [Int: [Int: [UInt8]]]
     // Accessed only by the thread running the task (one at a time, handed off
     // through `await`), so no lock is needed.
     var accumulatorUpdates: [Int: any AccumulatorUpdate] = [:]
@@ -27,8 +29,10 @@ public final class TaskContext: @unchecked Sendable {
     private var completionHandlers: [() -> Void] = []
 
     init(stageId: Int, partition: Int, attempt: Int, taskAttemptId: Int,
-         environment: ExecutorEnvironment, cancellation: CancellationFlag, shuffleSource: ShuffleSource? = nil) {
+         environment: ExecutorEnvironment, cancellation: CancellationFlag, shuffleSource: ShuffleSource? = nil,
+         shippedSlices: [Int: [Int: [UInt8]]] = [:]) {
         self.shuffleSource = shuffleSource
+        self.shippedSlices = shippedSlices
         self.stageId = stageId
         self.partition = partition
         self.attempt = attempt
