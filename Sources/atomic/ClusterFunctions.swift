@@ -8,6 +8,7 @@ enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
         SplitWords.self, PairWithOne.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self, AddFromTable.self,
+        Utf8Length.self, LengthWithOne.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -145,5 +146,19 @@ enum ClusterFunctions {
         }
         func encode(to writer: inout WireWriter) { writer.write(table) }
         init(from reader: inout WireReader) throws(WireError) { table = try reader.read() }
+    }
+
+    /// A line's length in UTF-8 bytes.
+    struct Utf8Length: MapFunction, ParameterlessFunction {
+        static let name = "atomic.utf8Length"
+        init() {}
+        func callAsFunction(_ line: String) -> Int { line.utf8.count }
+    }
+
+    /// A line → `(its length in UTF-8 bytes, 1)`.
+    struct LengthWithOne: MapFunction, ParameterlessFunction {
+        static let name = "atomic.lengthWithOne"
+        init() {}
+        func callAsFunction(_ line: String) -> (Int, Int) { (line.utf8.count, 1) }
     }
 }

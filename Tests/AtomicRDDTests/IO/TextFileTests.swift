@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     /// `textFile` reads every line exactly once, whatever the partition count.
     @Suite struct TextFileTests {
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func every_line_is_read_exactly_once_for_every_partition_count(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -23,7 +24,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func random_text_reads_back_in_order_through_a_shuffle(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -38,13 +39,13 @@ extension EngineSuite {
                     let lines = try sc.textFile(file, minPartitions: minPartitions)
                     #expect(try await lines.collect() == expected)
                     #expect(try await lines.count() == expected.count)
-                    let counts = try await lines.map { ($0.utf8.count, 1) }.reduceByKey(+).collect()
+                    let counts = try await lines.map(ClusterFunctions.LengthWithOne()).reduceByKey(ClusterFunctions.Sum()).collect()
                     #expect(Dictionary(uniqueKeysWithValues: counts) == expectedCounts)
                 }
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_file_smaller_than_the_partition_count_reads_each_line_once(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -56,7 +57,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func empty_files_give_one_empty_partition(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -70,7 +71,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_directory_reads_its_visible_files_in_name_order(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -88,7 +89,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_glob_reads_only_the_matching_files(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -105,19 +106,19 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func lines_longer_than_the_read_buffer_span_splits(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
             let long = String(repeating: "x", count: 5 << 19)     // 2.5 MiB: longer than the 1 MiB chunks
             let file = try folder.write("long.txt", "first\n\(long)\nlast\n")
             try await setup.run { sc in
-                let lengths = try await sc.textFile(file, minPartitions: 4).map { $0.utf8.count }.collect()
+                let lengths = try await sc.textFile(file, minPartitions: 4).map(ClusterFunctions.Utf8Length()).collect()
                 #expect(lengths == [5, long.utf8.count, 4])
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_missing_path_fails_at_the_call(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }

@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 /// A placement of the engine that the API suites run on. Every engine test takes
 /// an `EngineSetup` argument, so one suite runs unchanged on each placement.
@@ -8,8 +10,13 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
         /// Local mode with this many task slots.
         case local(cores: Int)
         /// Worker nodes in the test's process, joined to the driver over
-        /// loopback TCP, each with one task slot and its own executor.
+        /// loopback TCP, each with one task slot and its own executor; tasks
+        /// are handed to them by reference, so closures run there too.
         case inProcessCluster(workers: Int)
+        /// Worker processes of the `atomic` executable, one task slot each:
+        /// jobs travel as their lineage's plan, so only registered functions
+        /// and shipped operators run there.
+        case workerProcesses(workers: Int)
     }
 
     let name: String
@@ -22,14 +29,35 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
         EngineSetup(name: "in-process cluster of 3", placement: .inProcessCluster(workers: 3)),
     ]
 
+    /// ``all``, and two worker processes: for the tests whose jobs use only
+    /// registered functions and operators that ship to worker processes.
+    static let shippable: [EngineSetup] = all + [
+        EngineSetup(name: "2 worker processes", placement: .workerProcesses(workers: 2)),
+    ]
+
     var testDescription: String { name }
 
     /// The configuration of this placement, with a memory budget per executor.
-    func config(memory: Int = 256 << 20) -> Config {
+    func config(memory: Int = 256 << 20) throws -> Config {
         switch placement {
-        case .local(let cores): Config.local(cores: cores, memory: memory, appName: "test")
-        case .inProcessCluster(let workers): Config.inProcessCluster(workers: workers, memoryPerWorker: memory, appName: "test")
+        case .local(let cores):
+            Config.local(cores: cores, memory: memory, appName: "test")
+        case .inProcessCluster(let workers):
+            Config.inProcessCluster(workers: workers, memoryPerWorker: memory, appName: "test")
+        case .workerProcesses(let workers):
+            Config.localCluster(workers: workers, coresPerWorker: 1, memoryPerWorker: memory, appName: "test")
+                .registering(ClusterFunctions.registry).workerExecutable(try Self.atomicExecutable())
         }
+    }
+
+    /// The `atomic` executable built beside this test bundle.
+    static func atomicExecutable() throws -> String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidate = bundle.deletingLastPathComponent().appendingPathComponent("atomic").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate])
+        }
+        return candidate
     }
 
     /// Runs `body` with a fresh Context, then checks that nothing leaked: no job,
