@@ -8,7 +8,7 @@ enum ClusterFunctions {
     /// Every function type, registered under its name.
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
         SplitWords.self, PairWithOne.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self, AddFromTable.self,
-        Utf8Length.self, LengthWithOne.self,
+        Utf8Length.self, LengthWithOne.self, PermutedKey.self, WithNegation.self,
     ])
 
     /// Splits a line into words on ASCII whitespace.
@@ -160,5 +160,33 @@ enum ClusterFunctions {
         static let name = "atomic.lengthWithOne"
         init() {}
         func callAsFunction(_ line: String) -> (Int, Int) { (line.utf8.count, 1) }
+    }
+
+    /// `x` → `(x * multiplier mod modulus, x)`: with a multiplier prime to the
+    /// modulus, keys that are a permutation of `0..<modulus`.
+    struct PermutedKey: MapFunction {
+        static let name = "atomic.permutedKey"
+        var multiplier: Int
+        var modulus: Int
+        init(multiplier: Int, modulus: Int) {
+            self.multiplier = multiplier
+            self.modulus = modulus
+        }
+        func callAsFunction(_ x: Int) -> (Int, Int) { ((x &* multiplier) % modulus, x) }
+        func encode(to writer: inout WireWriter) {
+            writer.write(multiplier)
+            writer.write(modulus)
+        }
+        init(from reader: inout WireReader) throws(WireError) {
+            multiplier = try reader.read()
+            modulus = try reader.read()
+        }
+    }
+
+    /// `x` → `(x, -x)`.
+    struct WithNegation: MapFunction, ParameterlessFunction {
+        static let name = "atomic.withNegation"
+        init() {}
+        func callAsFunction(_ x: Int) -> (Int, Int) { (x, -x) }
     }
 }

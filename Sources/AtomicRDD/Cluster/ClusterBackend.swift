@@ -200,6 +200,16 @@ actor ClusterBackend: TaskBackend {
         return (totals[0], Double(totals[1]) / 1e9, totals[2])
     }
 
+    /// The workers' executor figures, summed: spills, memory in use, broadcast materializations.
+    func executorFigures() async -> [Int] {
+        var totals = [0, 0, 0]
+        for worker in workers.values {
+            guard let figures = try? await worker.service.executorFigures(), figures.count == 3 else { continue }
+            for i in 0..<3 { totals[i] += figures[i] }
+        }
+        return totals
+    }
+
     /// Deletes a shuffle's outputs on every worker.
     func removeShuffle(_ shuffleId: Int) async {
         locations[shuffleId] = nil

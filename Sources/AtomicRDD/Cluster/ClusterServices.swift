@@ -67,6 +67,14 @@ distributed actor WorkerService {
     /// fetches took, and their number.
     distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
 
+    /// This worker's executor figures: spills made by its tasks, bytes of its
+    /// memory budget in use, broadcast values it materialized.
+    distributed func executorFigures() -> [Int] {
+        let environment = runtime.context.environment
+        return [environment.spillCount.load(ordering: .relaxed), environment.memory.usedBytes,
+                environment.broadcasts.materializationCount]
+    }
+
     /// A piece of a result kept as a block (see ``TaskReport/resultBlock(token:size:)``).
     distributed func fetchResult(token: Int, offset: Int, length: Int) throws -> [UInt8] {
         try runtime.resultChunk(token: token, offset: offset, length: length)

@@ -10,7 +10,8 @@ import Foundation
 /// ```
 ///
 /// Flags: `--driver HOST:PORT` (required), `--listen HOST:PORT` (default
-/// 127.0.0.1:0), `--cores N`, `--memory MB`, `--secret-file PATH`,
+/// 127.0.0.1:0), `--cores N`, `--memory SIZE` (MiB, or with a unit: `64k`,
+/// `512m`, `2g`, `65536b`), `--secret-file PATH`,
 /// `--exit-with-parent` (exit when standard input, the launcher's pipe, closes),
 /// `--connect-timeout SECONDS` (default 30: a worker started before its driver
 /// keeps trying to join it that long).
@@ -43,7 +44,7 @@ public enum Worker {
         var driver: Endpoint
         var listen = Endpoint(host: "127.0.0.1", port: 0)
         var cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        var memoryMB = 1024
+        var memoryBytes = 1 << 30
         var secretFile: String?
         var exitWithParent = false
         var connectTimeout = 30
@@ -66,13 +67,23 @@ public enum Worker {
                 guard let n = Int(text), n > 0 else { throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is not a positive integer") }
                 return n
             }
+            func size(_ flag: String) throws(EngineError) -> Int {
+                let text = try value(flag).lowercased()
+                let units: [Character: Int] = ["b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
+                let unit = text.last.flatMap { units[$0] }
+                let digits = unit == nil ? Substring(text) : text.dropLast()
+                guard let n = Int(digits), n > 0, n <= Int.max / (1 << 30) else {
+                    throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is not a size (MiB, or a number with b, k, m or g)")
+                }
+                return n * (unit ?? 1 << 20)
+            }
             while index < arguments.count {
                 let flag = arguments[index]
                 switch flag {
                 case "--driver": driver = try endpoint(flag)
                 case "--listen": listen = try endpoint(flag)
                 case "--cores": cores = try count(flag)
-                case "--memory": memoryMB = try count(flag)
+                case "--memory": memoryBytes = try size(flag)
                 case "--secret-file": secretFile = try value(flag)
                 case "--exit-with-parent": exitWithParent = true
                 case "--connect-timeout": connectTimeout = try count(flag)
@@ -105,7 +116,7 @@ public enum Worker {
         let system = try await join(options, settings: settings)
         let events = system.membershipEvents()
         let node = try await WorkerNode.register(system: system, driver: options.driver, cores: options.cores,
-                                                 memory: options.memoryMB << 20, registry: registry,
+                                                 memory: options.memoryBytes, registry: registry,
                                                  specializations: specializations, processId: ProcessInfo.processInfo.processIdentifier)
         FileHandle.standardOutput.write(Data("worker \(system.identity) registered with \(options.driver)\n".utf8))
         for await event in events where event.node == node.driverNode {

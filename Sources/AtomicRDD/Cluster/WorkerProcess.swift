@@ -23,7 +23,7 @@ final class WorkerProcess: @unchecked Sendable {
         let process = Process()
         let path = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         process.executableURL = URL(fileURLWithPath: path)
-        var arguments = ["--worker", "--driver", "\(driver)", "--cores", "\(cores)", "--memory", "\(max(1, memory >> 20))",
+        var arguments = ["--worker", "--driver", "\(driver)", "--cores", "\(cores)", "--memory", "\(max(1, memory))b",
                          "--exit-with-parent"]
         if let secretFile { arguments += ["--secret-file", secretFile] }
         process.arguments = arguments

@@ -268,6 +268,10 @@ public final class Context: Sendable {
 
     /// The scratch folder of this Context.
     public var scratchPath: String { scratch.path }
-    /// Spills to disk made by the tasks that have ended (shuffle writers, aggregations, sorts).
-    var spillCount: Int { executorEnvironments.reduce(0) { $0 + $1.spillCount.load(ordering: .relaxed) } }
+    /// Spills to disk made by the tasks that have ended (shuffle writers,
+    /// aggregations, sorts), on every executor, worker processes included.
+    func spills() async -> Int {
+        guard let cluster else { return environment.spillCount.load(ordering: .relaxed) }
+        return await cluster.backend.executorFigures()[0]
+    }
 }

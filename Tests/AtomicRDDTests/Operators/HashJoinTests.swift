@@ -16,10 +16,10 @@ extension EngineSuite {
                 let left = (0..<2_500).map { ($0 % 10 == 0 ? 3 : $0 % 900, $0) }
                 let right = (0..<2_400).map { ($0 % 1_200 - 150, "r\($0)") }
                 let l = sc.parallelize(left, numPartitions: 3), r = sc.parallelize(right, numPartitions: 2)
-                let before = sc.spillCount
+                let before = await sc.spills()
                 let inner = try await l.join(r, numPartitions: 2).collect().map { Expected.row($0.0, $0.1.0, $0.1.1) }
                 #expect(inner.sorted() == Expected.join(left, right, keepLeft: false, keepRight: false))
-                #expect(sc.spillCount > before, "the join did not spill under \(Self.tinyBudget) bytes")
+                #expect(await sc.spills() > before, "the join did not spill under \(Self.tinyBudget) bytes")
                 let leftOuter = try await l.leftOuterJoin(r, numPartitions: 2).collect().map { Expected.row($0.0, $0.1.0, $0.1.1) }
                 #expect(leftOuter.sorted() == Expected.join(left, right, keepLeft: true, keepRight: false))
                 let rightOuter = try await l.rightOuterJoin(r, numPartitions: 1).collect().map { Expected.row($0.0, $0.1.0, $0.1.1) }

@@ -37,9 +37,9 @@ extension EngineSuite {
             // 3 MiB: room for the staging buffers (an eighth of the budget), not
             // for two map tasks' tables of 48 000 keys, nor for the reducer's.
             try await setup.run(memory: 3 << 20) { sc in
-                let before = sc.spillCount
+                let before = await sc.spills()
                 let sums = try await sc.parallelize(Self.pairs, numPartitions: 2).reduceByKey(numPartitions: 1, +).collect()
-                #expect(sc.spillCount > before, "nothing spilled under a budget of 3 MiB")
+                #expect(await sc.spills() > before, "nothing spilled under a budget of 3 MiB")
                 #expect(sums.count == Self.keyCount)
                 #expect(Dictionary(uniqueKeysWithValues: sums) == Self.expectedSums)
             }

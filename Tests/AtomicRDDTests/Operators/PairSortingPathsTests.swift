@@ -19,9 +19,9 @@ extension EngineSuite {
                 }
                 let rdd = sc.parallelize(pairs, numPartitions: 4)
                 for ascending in [true, false] {
-                    let before = sc.spillCount
+                    let before = await sc.spills()
                     let sorted = try await rdd.sortByKey(ascending: ascending, numPartitions: 3).collect()
-                    #expect(sc.spillCount > before, "nothing spilled under \(Self.budget) bytes")
+                    #expect(await sc.spills() > before, "nothing spilled under \(Self.budget) bytes")
                     let keys = pairs.map(\.0).sorted()
                     #expect(sorted.map(\.0) == (ascending ? keys : keys.reversed()))
                     #expect(sorted.map(\.1).sorted() == Array(0..<Self.count))
@@ -50,9 +50,9 @@ extension EngineSuite {
                 let pairs = (0..<Self.count).map { ("k\(($0 * 7919) % 3001)", $0) }
                 let rdd = sc.parallelize(pairs, numPartitions: 4)
                 for ascending in [true, false] {
-                    let before = sc.spillCount
+                    let before = await sc.spills()
                     let sorted = try await rdd.sortByKey(ascending: ascending, numPartitions: 3).collect()
-                    #expect(sc.spillCount > before, "nothing spilled under \(Self.budget) bytes")
+                    #expect(await sc.spills() > before, "nothing spilled under \(Self.budget) bytes")
                     let keys = pairs.map(\.0).sorted()
                     #expect(sorted.map(\.0) == (ascending ? keys : keys.reversed()))
                     #expect(sorted.map(\.1).sorted() == Array(0..<Self.count))

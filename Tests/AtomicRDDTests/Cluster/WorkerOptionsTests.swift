@@ -1,0 +1,19 @@
+import Testing
+@testable import AtomicRDD
+
+@Suite struct WorkerOptionsTests {
+    @Test func memoryIsMebibytesOrASizeWithAUnit() throws {
+        func memory(_ text: String) throws -> Int {
+            try Worker.Options(parsing: ["--driver", "127.0.0.1:7077", "--memory", text]).memoryBytes
+        }
+        #expect(try memory("64") == 64 << 20)
+        #expect(try memory("64k") == 64 << 10)
+        #expect(try memory("512M") == 512 << 20)
+        #expect(try memory("2g") == 2 << 30)
+        #expect(try memory("65536b") == 65536)
+        for bad in ["0", "-1", "k", "12x", "1.5g", ""] {
+            #expect(throws: EngineError.self, "'\(bad)'") { try memory(bad) }
+        }
+        #expect(try Worker.Options(parsing: ["--driver", "127.0.0.1:7077"]).memoryBytes == 1 << 30)
+    }
+}
