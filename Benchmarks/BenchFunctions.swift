@@ -4,7 +4,9 @@ import AtomicRDD
 /// those of the cluster workloads. Its worker processes build the same registry.
 enum BenchFunctions {
     /// Every function the benchmarks' cluster jobs name.
-    static let registry = try! FunctionRegistry(StandardFunctions.all + [PiHits.self, SortSummary.self, JoinTotals.self])
+    static let registry = try! FunctionRegistry(StandardFunctions.all + [
+        PiHits.self, SortSummary.self, JoinTotals.self, GeneratedLine.self, XorShiftSlice.self,
+    ])
 
     /// The standard specializations and the shapes of the workloads' own functions.
     static let specializations: OperatorSpecializations = {
@@ -13,6 +15,8 @@ enum BenchFunctions {
         specializations.mapPartitions((Int, (Int, String)).self, [[Int]].self)
         specializations.results([[Int]].self)
         specializations.results((Int, (Int, String)).self)
+        specializations.map(Int.self, String.self)
+        specializations.flatMap(Int.self, [(Int, Int)].self)
         return specializations
     }()
 
@@ -54,6 +58,44 @@ enum BenchFunctions {
                 lengths += name.utf8.count
             }
             return [[rows, values, lengths]]
+        }
+    }
+
+    /// A line number → the line of the generated word count (see ``WordCountGeneratedBenchmark/line(_:)``).
+    struct GeneratedLine: MapFunction, ParameterlessFunction {
+        static let name = "bench.generatedLine"
+        init() {}
+        func callAsFunction(_ line: Int) -> String { WordCountGeneratedBenchmark.line(line) }
+    }
+
+    /// A slice index → its share of `count` records `(xorshift64 state mod modulus, index)`
+    /// of the stream from `seed`, cut into `slices` (what ``xorshiftPairs(_:count:seed:modulus:partitions:)`` makes).
+    struct XorShiftSlice: FlatMapFunction {
+        static let name = "bench.xorShiftSlice"
+        var seed: UInt64
+        var modulus: UInt64
+        var count: Int
+        var slices: Int
+        init(seed: UInt64, modulus: UInt64, count: Int, slices: Int) {
+            self.seed = seed
+            self.modulus = modulus
+            self.count = count
+            self.slices = slices
+        }
+        func callAsFunction(_ slice: Int) -> [(Int, Int)] {
+            Array(XorShiftPairs(seed: seed, modulus: modulus, indices: slice * count / slices..<(slice + 1) * count / slices))
+        }
+        func encode(to writer: inout WireWriter) {
+            writer.write(seed)
+            writer.write(modulus)
+            writer.write(count)
+            writer.write(slices)
+        }
+        init(from reader: inout WireReader) throws(WireError) {
+            seed = try reader.read()
+            modulus = try reader.read()
+            count = try reader.read()
+            slices = try reader.read()
         }
     }
 }

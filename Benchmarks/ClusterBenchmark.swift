@@ -36,6 +36,30 @@ struct ClusterBenchmark: Benchmark {
         report.split("tiny job with a shuffle on the started cluster, s", seconds: shuffled)
         await sc.stop()
 
+        // Atomic's generated suite, generated in the tasks.
+        let lines = quick ? 15_000 : 150_000
+        try await compare("wordcount-3M", target: nil, &report) { sc in
+            let counts = try await sc.range(0, lines, numPartitions: 4).map(BenchFunctions.GeneratedLine()).words()
+                .map(S.WithOne()).reduceByKey(S.SumInts()).collect()
+            return "\(counts.count) distinct, \(counts.reduce(0) { $0 + $1.1 }) words"
+        }
+        let records = quick ? 200_000 : 2_000_000
+        try await compare("sort-2M", target: nil, &report) { sc in
+            let slices = BenchFunctions.XorShiftSlice(seed: 0x2545_F491_4F6C_DD1D, modulus: 10_000_000, count: records, slices: 2)
+            let sorted = try await sc.range(0, 2, numPartitions: 2).flatMap(slices).sortByKey().collect()
+            let ordered = zip(sorted, sorted.dropFirst()).allSatisfy { $0.0 <= $1.0 }
+            return "\(sorted.count) records, ordered \(ordered), index sum \(sorted.reduce(0) { $0 &+ $1.1 })"
+        }
+        let joined = quick ? 100_000 : 1_000_000
+        try await compare("join-1M", target: nil, &report) { sc in
+            let modulus: UInt64 = quick ? 20_000 : 200_000
+            let left = sc.range(0, 2, numPartitions: 2)
+                .flatMap(BenchFunctions.XorShiftSlice(seed: 0x2545_F491_4F6C_DD1D, modulus: modulus, count: joined, slices: 2))
+            let right = sc.range(0, 2, numPartitions: 2)
+                .flatMap(BenchFunctions.XorShiftSlice(seed: 0x9E37_79B9_7F4A_7C15, modulus: modulus, count: joined, slices: 2))
+            return "\(try await left.join(right).count()) rows"
+        }
+
         let data = try ReferenceData.locate(quick: quick)
         let perPartition = quick ? 2_000_000 : 20_000_000
         try await compare("pi", target: nil, &report) { sc in
