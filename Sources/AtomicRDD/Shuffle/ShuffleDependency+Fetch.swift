@@ -53,11 +53,9 @@ extension ShuffleDependency {
         return { reduce in
             var pieces: [[UInt8]] = []
             if let records = memory[reduce] { pieces.append(codec.encodeAll(records as! [(K, C)])) }
+            // Spilled records are already in the wire form: served as they lie.
             for segment in segments[reduce] where !segment.range.isEmpty {
-                var reader = try RunFileReader.records(segment, codec: codec)
-                var records: [(K, C)] = []
-                while let record = try reader.next() { records.append(record) }
-                pieces.append(codec.encodeAll(records))
+                pieces.append(try RunFileReader.encodedRecords(segment))
             }
             return WireWriter.bytes { $0.write(pieces) }
         }

@@ -109,6 +109,42 @@ enum RunFileReader {
         }
     }
 
+    /// The records of `segment` in the form ``RecordCodec/decodeAll(_:)`` reads
+    /// (`[varint count][records]`), made from the file's batches without
+    /// decoding a record: their counts are added up and their record bytes copied.
+    static func encodedRecords(_ segment: RunSegment) throws -> [UInt8] {
+        guard !segment.range.isEmpty else { return [0] }
+        guard let handle = FileHandle(forReadingAtPath: segment.path) else {
+            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading")
+        }
+        defer { try? handle.close() }
+        do { try handle.seek(toOffset: UInt64(segment.range.lowerBound)) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
+        }
+        let bytes = try read(handle, segment.range.count, segment)
+        var bodies: [Range<Int>] = []
+        var total = 0, offset = 0
+        do {
+            while offset < bytes.count {
+                guard offset + 4 <= bytes.count else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
+                let length = bytes.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+                guard length <= bytes.count - offset - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
+                var reader = WireReader(Array(bytes[offset + 4..<min(offset + 14, offset + 4 + length)]))
+                let count = try reader.readVarint()
+                guard count <= UInt64(length) else { throw EngineError.corruptFile(path: segment.path, reason: "a batch of \(count) records in \(length) bytes") }
+                total += Int(count)
+                bodies.append(offset + 4 + reader.offset..<offset + 4 + length)
+                offset += 4 + length
+            }
+        } catch let error as WireError {
+            throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
+        }
+        var writer = WireWriter(capacity: bytes.count + 10)
+        writer.writeVarint(UInt64(total))
+        for body in bodies { bytes[body].withUnsafeBytes { writer.writeRaw($0) } }
+        return writer.take()
+    }
+
     private static func read(_ handle: FileHandle, _ count: Int, _ segment: RunSegment) throws -> [UInt8] {
         let data: Data?
         do { data = try handle.read(upToCount: count) } catch {
