@@ -88,7 +88,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_record_length_below_one_is_refused(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
