@@ -46,9 +46,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "AtomicTransportTests", dependencies: ["AtomicTransport"], swiftSettings: strict),
         // The engine suite; its placement on worker processes runs the `atomic` executable's workers.
-        .testTarget(name: "AtomicRDDTests", dependencies: ["AtomicRDD", "atomic"], swiftSettings: strict),
+        .testTarget(name: "AtomicRDDTests", dependencies: ["AtomicRDD", "AtomicClusterTesting", "atomic"], swiftSettings: strict),
         .testTarget(name: "AtomicActorsTests", dependencies: ["AtomicActors", "AtomicClusterTesting", "atomic"], swiftSettings: strict),
         // The example jobs of the `atomic` executable, run on small inputs.
-        .testTarget(name: "AtomicExamplesTests", dependencies: ["atomic", "AtomicRDD"], swiftSettings: strict),
+        .testTarget(name: "AtomicExamplesTests", dependencies: ["atomic", "AtomicRDD", "AtomicClusterTesting"], swiftSettings: strict),
     ]
 )

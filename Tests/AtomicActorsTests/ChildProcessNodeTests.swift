@@ -6,15 +6,7 @@ import AtomicClusterTesting
 /// A real second process, started from the `atomic` executable like a worker.
 @Suite struct ChildProcessNodeTests {
     /// The `atomic` executable built beside this test bundle.
-    static func atomicExecutable() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        // On Linux the test bundle is a single executable in the build folder.
-        let candidate = bundle.deletingLastPathComponent().appendingPathComponent("atomic")
-        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate.path])
-        }
-        return candidate
-    }
+    static func atomicExecutable() throws -> URL { URL(fileURLWithPath: try SiblingExecutable.path("atomic")) }
 
     /// A child node joining `driver`, its standard input the pipe whose closing
     /// tells it the parent is gone. Not yet started, so a test can add a handler.

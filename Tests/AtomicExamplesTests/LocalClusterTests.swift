@@ -1,4 +1,5 @@
 import AtomicActors
+import AtomicClusterTesting
 import Foundation
 import Testing
 @testable import AtomicRDD
@@ -11,14 +12,7 @@ extension ExampleSuite {
         typealias F = ClusterFunctions
 
         /// The `atomic` executable built beside this test bundle.
-        static func atomicExecutable() throws -> String {
-            let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            let candidate = bundle.deletingLastPathComponent().appendingPathComponent("atomic").path
-            guard FileManager.default.isExecutableFile(atPath: candidate) else {
-                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate])
-            }
-            return candidate
-        }
+        static func atomicExecutable() throws -> String { try SiblingExecutable.path("atomic") }
 
         static func clusterConfig(workers: Int = 2, registry: FunctionRegistry = F.registry) throws -> Config {
             Config.localCluster(workers: workers, coresPerWorker: 1, memoryPerWorker: 64 << 20, appName: "cluster-test")

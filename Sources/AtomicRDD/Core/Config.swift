@@ -80,19 +80,22 @@ public struct Config: Sendable {
     /// ``Deployment/inProcessCluster(workers:coresPerWorker:memoryPerWorker:)``).
     public static func inProcessCluster(workers: Int, coresPerWorker: Int = 1, memoryPerWorker: Int = 512 << 20,
                                         appName: String = "atomic") -> Config {
-        var config = Config.local(cores: max(1, workers) * max(1, coresPerWorker), memory: memoryPerWorker, appName: appName)
-        config.deployment = .inProcessCluster(workers: max(1, workers), coresPerWorker: max(1, coresPerWorker),
-                                              memoryPerWorker: memoryPerWorker)
-        return config
+        placing(workers, coresEach: coresPerWorker, memoryEach: memoryPerWorker, appName: appName, in: Deployment.inProcessCluster)
     }
 
     /// A local cluster: `workers` worker processes of this executable on
     /// loopback, each with `coresPerWorker` task slots and `memoryPerWorker` bytes.
     public static func localCluster(workers: Int, coresPerWorker: Int = 1, memoryPerWorker: Int = 512 << 20,
                                     appName: String = "atomic") -> Config {
-        var config = Config.local(cores: max(1, workers) * max(1, coresPerWorker), memory: memoryPerWorker, appName: appName)
-        config.deployment = .localCluster(workers: max(1, workers), coresPerWorker: max(1, coresPerWorker),
-                                          memoryPerWorker: memoryPerWorker)
+        placing(workers, coresEach: coresPerWorker, memoryEach: memoryPerWorker, appName: appName, in: Deployment.localCluster)
+    }
+
+    /// A configuration of `workers` workers placed by `deployment`, with as many task slots in all as they have.
+    private static func placing(_ workers: Int, coresEach: Int, memoryEach: Int, appName: String,
+                                in deployment: (Int, Int, Int) -> Deployment) -> Config {
+        let workers = max(1, workers), cores = max(1, coresEach)
+        var config = Config.local(cores: workers * cores, memory: memoryEach, appName: appName)
+        config.deployment = deployment(workers, cores, memoryEach)
         return config
     }
 

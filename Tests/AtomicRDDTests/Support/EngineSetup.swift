@@ -1,3 +1,4 @@
+import AtomicClusterTesting
 import Foundation
 import Testing
 @testable import AtomicRDD
@@ -46,18 +47,8 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
             Config.inProcessCluster(workers: workers, memoryPerWorker: memory, appName: "test")
         case .workerProcesses(let workers):
             Config.localCluster(workers: workers, coresPerWorker: 1, memoryPerWorker: memory, appName: "test")
-                .registering(ClusterFunctions.registry).workerExecutable(try Self.atomicExecutable())
+                .registering(ClusterFunctions.registry).workerExecutable(try SiblingExecutable.path("atomic"))
         }
-    }
-
-    /// The `atomic` executable built beside this test bundle.
-    static func atomicExecutable() throws -> String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let candidate = bundle.deletingLastPathComponent().appendingPathComponent("atomic").path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidate])
-        }
-        return candidate
     }
 
     /// Runs `body` with a fresh Context, then checks that nothing leaked: no job,
