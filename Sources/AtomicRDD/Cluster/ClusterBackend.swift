@@ -419,6 +419,9 @@ actor ClusterBackend: TaskBackend {
             return .fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex)
         case let .failed(type, message):
             return .failed(RemoteTaskError(typeName: type, message: message, worker: "\(node.endpoint)"))
+        case let .failedWithValue(type, message, mangledType, value):
+            return .failed(TaskReport.error(type: type, message: message, mangledType: mangledType, value: value,
+                                            worker: "\(node.endpoint)"))
         case .handedOff(let token):
             throw EngineError.workerFailed(worker: "\(node.endpoint)", reason: "internal: no outcome under handoff token \(token)")
         }

@@ -115,6 +115,9 @@ enum TaskReport: Sendable, WireCodable {
     /// On an in-process cluster: the task ended and left its outcome under its
     /// handoff token (see ``InProcessHandoff``).
     case handedOff(token: Int)
+    /// The task threw an error that is `WireCodable`: its mangled type name and
+    /// encoded value travel too, and the driver rebuilds the error itself.
+    case failedWithValue(type: String, message: String, mangledType: String, value: [UInt8])
 
     func encode(to writer: inout WireWriter) {
         switch self {
@@ -130,6 +133,8 @@ enum TaskReport: Sendable, WireCodable {
             writer.write(UInt8(4)); writer.write(token); writer.write(size)
         case let .handedOff(token):
             writer.write(UInt8(5)); writer.write(token)
+        case let .failedWithValue(type, message, mangledType, value):
+            writer.write(UInt8(6)); writer.write(type); writer.write(message); writer.write(mangledType); writer.write(value)
         }
     }
 
@@ -141,8 +146,31 @@ enum TaskReport: Sendable, WireCodable {
         case 3: self = .failed(type: try reader.read(), message: try reader.read())
         case 4: self = .resultBlock(token: try reader.read(), size: try reader.read())
         case 5: self = .handedOff(token: try reader.read())
+        case 6: self = .failedWithValue(type: try reader.read(), message: try reader.read(), mangledType: try reader.read(),
+                                        value: try reader.read())
         case let tag: throw .unknownTag(offset: reader.offset, tag: UInt64(tag), type: "TaskReport")
         }
+    }
+}
+
+extension TaskReport {
+    /// How a task that threw `error` ended: with the error's value when it is `WireCodable`.
+    static func failure(_ error: any Error) -> TaskReport {
+        let type = String(reflecting: Swift.type(of: error)), message = "\(error)"
+        if let codable = error as? any WireCodable, let mangled = _mangledTypeName(Swift.type(of: error)) {
+            return .failedWithValue(type: type, message: message, mangledType: mangled, value: codable.wireBytes())
+        }
+        return .failed(type: type, message: message)
+    }
+
+    /// The error a worker reported, rebuilt as itself when its type is `WireCodable`
+    /// and known here, otherwise as a ``RemoteTaskError``.
+    static func error(type: String, message: String, mangledType: String?, value: [UInt8], worker: String) -> any Error {
+        if let mangledType, let errorType = _typeByName(mangledType) as? any (Error & WireCodable).Type {
+            var reader = WireReader(value)
+            if let error = try? errorType.init(from: &reader) { return error }
+        }
+        return RemoteTaskError(typeName: type, message: message, worker: worker)
     }
 }
 

@@ -105,6 +105,7 @@ enum OperatorCatalog {
     private static func binaryRecords(_ input: Input) throws -> AnyRDD {
         var arguments = input.arguments
         let path: String = try arguments.read(), minPartitions: Int = try arguments.read()
+        let splits: [FileSplit] = try arguments.read()
         func build<F: RecordDecodeFunction>(_ decode: F) throws -> AnyRDD {
             let count = minPartitions < 0 ? nil : minPartitions
             let closure: @Sendable (UnsafeRawBufferPointer) throws -> F.Output = { try decode($0) }
@@ -112,7 +113,8 @@ enum OperatorCatalog {
                let rdd = try entry(input.context, path, F.recordLength, count, closure) { return rdd }
             return try input.context.binaryRecords(path, minPartitions: count, decode)
         }
-        return try build(try input.function(as: (any RecordDecodeFunction).self))
+        // The driver's splits, not a new listing of the files.
+        return try ShippedSplits.$current.withValue(splits) { try build(try input.function(as: (any RecordDecodeFunction).self)) }
     }
 
     private static func union(_ input: Input) throws -> AnyRDD {
@@ -211,7 +213,11 @@ enum OperatorCatalog {
     private static func textFile(_ input: Input) throws -> AnyRDD {
         var arguments = input.arguments
         let path: String = try arguments.read(), minPartitions: Int = try arguments.read()
-        return try input.context.textFile(path, minPartitions: minPartitions < 0 ? nil : minPartitions)
+        let splits: [FileSplit] = try arguments.read()
+        // The driver's splits, not a new listing of the files.
+        return try ShippedSplits.$current.withValue(splits) {
+            try input.context.textFile(path, minPartitions: minPartitions < 0 ? nil : minPartitions)
+        }
     }
 
     // MARK: Narrow operators

@@ -25,14 +25,17 @@ final class WorkerRuntime: Sendable {
     func run(_ descriptor: TaskDescriptor) async -> TaskReply {
         if descriptor.handoffToken >= 0 { return await runHandedOff(descriptor) }
         let (report, task) = await execute(descriptor)
-        guard case .failed = report else {
+        switch report {
+        case .failed, .failedWithValue:
+            // A failed task's additions never count.
+            return TaskReply(report: report, accumulators: [:])
+        default:
             var updates: [Int: [UInt8]] = [:]
             for case let update as EncodedAccumulatorSource in task.accumulatorUpdates.values {
                 updates[update.encoded.id] = update.encoded.value
             }
             return TaskReply(report: report, accumulators: updates)
         }
-        return TaskReply(report: report, accumulators: [:])
     }
 
     /// Runs a task the driver of an in-process cluster left by reference, as
@@ -106,7 +109,7 @@ final class WorkerRuntime: Sendable {
         } catch EngineError.fetchFailed(let shuffleId, let mapIndex, _) {
             return (.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex), task)
         } catch {
-            return (.failed(type: String(reflecting: type(of: error)), message: "\(error)"), task)
+            return (.failure(error), task)
         }
     }
 

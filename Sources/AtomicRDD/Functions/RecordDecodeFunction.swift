@@ -25,9 +25,13 @@ extension Context {
     ///
     /// - Throws: as ``binaryRecords(_:recordLength:minPartitions:)``.
     public func binaryRecords<F: RecordDecodeFunction>(_ path: String, minPartitions: Int? = nil, _ decode: F) throws -> RDD<F.Output> {
-        try recording("binaryRecords", function: decode.descriptor,
-                      arguments: WireWriter.bytes { $0.write(path); $0.write(minPartitions ?? -1) }, parents: []) {
-            try binaryRecords(path, recordLength: F.recordLength, minPartitions: minPartitions) { try decode($0) }.registered(decode)
+        // Listed once: the splits travel to workers with the recipe.
+        let splits = try recordSplits(path, recordLength: F.recordLength, minPartitions: minPartitions)
+        let arguments = WireWriter.bytes { $0.write(path); $0.write(minPartitions ?? -1); $0.write(splits) }
+        return try recording("binaryRecords", function: decode.descriptor, arguments: arguments, parents: []) {
+            try ShippedSplits.$current.withValue(splits) {
+                try binaryRecords(path, recordLength: F.recordLength, minPartitions: minPartitions) { try decode($0) }.registered(decode)
+            }
         }
     }
 }

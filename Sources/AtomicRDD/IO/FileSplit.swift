@@ -30,8 +30,33 @@ public struct FileSplit: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(path)[\(start)..<\(end)]" }
 }
 
+extension FileSplit: WireCodable {
+    /// Writes path, start and length.
+    public func encode(to writer: inout WireWriter) {
+        writer.write(path)
+        writer.write(start)
+        writer.write(length)
+    }
+
+    /// Reads what ``encode(to:)`` wrote.
+    public init(from reader: inout WireReader) throws(WireError) {
+        path = try reader.read()
+        start = try reader.read()
+        length = try reader.read()
+    }
+}
+
+/// The splits a file source uses instead of listing its files: set while a
+/// worker rebuilds `textFile` or `binaryRecords` with the driver's splits, so
+/// both cut the input alike even if the files changed in between.
+enum ShippedSplits {
+    @TaskLocal static var current: [FileSplit]?
+}
+
 /// Why input files could not be listed or read.
-public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+///
+/// It is `WireCodable`, so an input error on a worker reaches the driver as itself.
+public enum InputError: Error, Equatable, Sendable, CustomStringConvertible, WireCodable {
     /// Nothing matched the path or pattern.
     case noInput(String)
     /// A file could not be opened or read.
@@ -47,6 +72,29 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unreadable(path, reason): return "cannot read '\(path)': \(reason)"
         case let .partialRecord(path, offset, length, recordLength):
             return "'\(path)' ends in a partial record at byte \(offset): \(length) of \(recordLength) bytes"
+        }
+    }
+
+    /// Writes the case and its values.
+    public func encode(to writer: inout WireWriter) {
+        switch self {
+        case let .noInput(path):
+            writer.write(UInt8(0)); writer.write(path)
+        case let .unreadable(path, reason):
+            writer.write(UInt8(1)); writer.write(path); writer.write(reason)
+        case let .partialRecord(path, offset, length, recordLength):
+            writer.write(UInt8(2)); writer.write(path); writer.write(offset); writer.write(length); writer.write(recordLength)
+        }
+    }
+
+    /// Reads what ``encode(to:)`` wrote.
+    public init(from reader: inout WireReader) throws(WireError) {
+        switch try reader.read(UInt8.self) {
+        case 0: self = .noInput(try reader.read())
+        case 1: self = .unreadable(path: try reader.read(), reason: try reader.read())
+        case 2: self = .partialRecord(path: try reader.read(), offset: try reader.read(), length: try reader.read(),
+                                      recordLength: try reader.read())
+        case let tag: throw .unknownTag(offset: reader.offset, tag: UInt64(tag), type: "InputError")
         }
     }
 }

@@ -21,9 +21,14 @@ extension Context {
     ///   ``InputError/unreadable(path:reason:)`` when a file cannot be stat'ed.
     ///   Actions throw ``InputError/unreadable(path:reason:)`` if a file cannot be read.
     public func textFile(_ path: String, minPartitions: Int? = nil) throws(InputError) -> RDD<String> {
-        let files = try FileSplitter.files(at: path)
-        let splits = try FileSplitter.splits(of: files, minPartitions: minPartitions ?? defaultMinPartitions)
-        return recording("textFile", arguments: WireWriter.bytes { $0.write(path); $0.write(minPartitions ?? -1) }, parents: []) {
+        let splits: [FileSplit]
+        if let shipped = ShippedSplits.current {
+            splits = shipped
+        } else {
+            splits = try FileSplitter.splits(of: try FileSplitter.files(at: path), minPartitions: minPartitions ?? defaultMinPartitions)
+        }
+        let arguments = WireWriter.bytes { $0.write(path); $0.write(minPartitions ?? -1); $0.write(splits) }
+        return recording("textFile", arguments: arguments, parents: []) {
             TextFileRDD(context: self, splits: splits)
         }
     }
@@ -90,10 +95,11 @@ extension Context {
     }
 
     /// The record-aligned splits of the files `path` names.
-    private func recordSplits(_ path: String, recordLength: Int, minPartitions: Int?) throws -> [FileSplit] {
+    func recordSplits(_ path: String, recordLength: Int, minPartitions: Int?) throws -> [FileSplit] {
         guard recordLength > 0 else {
             throw EngineError.invalidArgument(operation: "binaryRecords", reason: "record length \(recordLength) is not positive")
         }
+        if let shipped = ShippedSplits.current { return shipped }
         let files = try FileSplitter.files(at: path)
         return try FileSplitter.recordSplits(of: files, recordLength: recordLength,
                                              minPartitions: minPartitions ?? defaultMinPartitions)
