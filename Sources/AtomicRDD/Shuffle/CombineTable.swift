@@ -1,41 +1,60 @@
 /// A hash table from shuffle keys to combiners, built for map-side combining:
 /// open addressing with linear probing on ``ShuffleKey/stableHash`` (not
-/// Swift's per-process seeded SipHash), entries kept densely in insertion
-/// order, and combiners merged in place.
+/// Swift's per-process seeded SipHash), combiners merged in place.
 ///
-/// Each slot packs 32 bits of the key's hash with the entry's index, so a probe
-/// touches one slot and, when the hash bits match, one entry (key and combiner
-/// side by side): two memory accesses per record on a table larger than the cache.
+/// Each slot holds an entry whole: its key's hash, the key and the combiner.
+/// A probe compares the hash and the key where it finds them, so a record
+/// costs one memory access on a table larger than the cache (two, when its
+/// probe crosses into the next line), where a slot array of indices into a
+/// separate entry array costs two.
 ///
-/// - Complexity: amortized O(1) per insert; iteration is O(count).
+/// ```
+/// slots:  │ nil │ (hash, key, combiner) │ (hash, key, combiner) │ nil │ …
+///                 ▲ home(hash), then the next slots until the key or a nil
+/// ```
+///
+/// The table grows at a load of 3/4, so it holds between 3/8 and 3/4 of its
+/// slots. Entries come out in slot order (by their home slot, mostly), not in
+/// insertion order.
+///
+/// - Complexity: amortized O(1) per insert; iteration is O(slots).
 struct CombineTable<K: ShuffleKey, C> {
-    /// The entries, in insertion order.
-    private(set) var entries: [(key: K, value: C)] = []
-    /// The stable hash of each entry's key, in the order of `entries`. Probes
-    /// never read it: it serves growing and spilling in hash order.
-    private(set) var hashes: [UInt64] = []
-    // Slot: (upper 32 bits of the hash) << 32 | (entry index + 1); 0 = empty.
-    private var slots: [UInt64]
+    /// An entry: the key's stable hash, the key and its combiner.
+    typealias Entry = (hash: UInt64, key: K, value: C)
+
+    private var slots: [Entry?]
+    /// The number of keys.
+    private(set) var count = 0
     private var mask: Int
     private var shift: UInt64
+    // The slot of the entry inserted last (-1: none), for a sample.
+    private var lastSlot = -1
 
     init(capacity: Int = 16) {
         var size = 16, bits: UInt64 = 4
-        while size < capacity * 2 { size <<= 1; bits += 1 }
-        slots = Array(repeating: 0, count: size)
+        while size * 3 < capacity * 4 { size <<= 1; bits += 1 }
+        slots = Array(repeating: nil, count: size)
         mask = size - 1
         shift = 64 - bits
     }
 
-    /// Bytes a table spends on an entry beyond the entry itself, for memory
-    /// accounting: its hash (8) and its share of the slots (16 to 32 at a load
-    /// between 1/4 and 1/2).
-    static var overheadPerEntry: Int { 8 + 24 }
+    /// Bytes a table spends on an entry beyond the entry's record (key and
+    /// combiner), for memory accounting: its hash and the rest of its slot, and
+    /// its share of the empty slots at a typical load of 2/3 (the load moves
+    /// between 3/8 and 3/4). 32 for an `(Int, Int)` table, as much as the
+    /// earlier layout counted (slot, hash and entry arrays).
+    static var overheadPerEntry: Int {
+        3 * MemoryLayout<Entry?>.stride / 2 - MemoryLayout<(K, C)>.stride
+    }
 
-    /// The number of keys.
-    var count: Int { entries.count }
     /// True when empty.
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { count == 0 }
+
+    /// The entry inserted last, as a sample for memory estimates.
+    var last: (key: K, value: C)? {
+        guard lastSlot >= 0, let entry = slots[lastSlot] else { return nil }
+        return (entry.key, entry.value)
+    }
 
     // The slot of a hash comes from its high bits after a multiplication, so it
     // does not correlate with `hash % reducers`, which picked this table.
@@ -46,45 +65,57 @@ struct CombineTable<K: ShuffleKey, C> {
     /// when `key` is new.
     @inline(__always) @discardableResult
     mutating func upsert<V>(_ key: K, hash: UInt64, _ value: V, create: (V) throws -> C, merge: (inout C, V) throws -> Void) rethrows -> Bool {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = home(hash)
-        while true {
-            let packed = slots[slot]
-            if packed == 0 {
-                entries.append((key, try create(value)))
-                hashes.append(hash)
-                slots[slot] = tag | UInt64(entries.count)
-                if entries.count * 2 > slots.count { grow() }
-                return true
-            }
-            if packed & 0xFFFF_FFFF_0000_0000 == tag {
-                let index = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF) - 1
-                if entries[index].key == key {
-                    try merge(&entries[index].value, value)
-                    return false
+        let mask = mask, start = home(hash)
+        // The slot filled, or -1 when the key was there and merged.
+        let filled: Int = try slots.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            var slot = start
+            while true {
+                let entry = base + slot
+                guard let found = entry.pointee?.hash else {
+                    entry.pointee = (hash, key, try create(value))
+                    return slot
                 }
+                if found == hash && entry.pointee.unsafelyUnwrapped.key == key {
+                    try merge(&entry.pointee!.value, value)
+                    return -1
+                }
+                slot = (slot &+ 1) & mask
             }
-            slot = (slot + 1) & mask
         }
+        guard filled >= 0 else { return false }
+        count += 1
+        lastSlot = filled
+        if count &* 4 > slots.count &* 3 { grow() }
+        return true
     }
 
-    /// The entries as pairs, in insertion order.
-    func pairs() -> [(K, C)] { entries.map { ($0.key, $0.value) } }
-
-    /// Appends the entries as pairs to `pairs`, in insertion order.
+    /// Appends the entries as pairs to `pairs`, in slot order.
     func appendPairs(to pairs: inout [(K, C)]) {
-        for entry in entries { pairs.append((entry.key, entry.value)) }
+        for case let entry? in slots { pairs.append((entry.key, entry.value)) }
     }
 
-    /// Moves the entries out, in insertion order, leaving the table empty.
-    mutating func takeEntries() -> [(key: K, value: C)] {
-        defer { self = CombineTable() }
+    /// Moves the entries out, in slot order, leaving the table empty.
+    mutating func takeEntries() -> [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        for case let entry? in slots { entries.append(entry) }
+        self = CombineTable()
         return entries
     }
 
     private mutating func grow() {
+        let old = slots, lastHash = slots[lastSlot]?.hash
         shift -= 1
-        slots = HashSlots.rebuilt(hashes, count: slots.count * 2, shift: shift)
+        slots = Array(repeating: nil, count: old.count * 2)
         mask = slots.count - 1
+        lastSlot = -1
+        for case let entry? in old {
+            var slot = home(entry.hash)
+            while slots[slot] != nil { slot = (slot + 1) & mask }
+            slots[slot] = entry
+            // Any entry of the last one's hash serves as the sample.
+            if lastSlot < 0 && entry.hash == lastHash { lastSlot = slot }
+        }
     }
 }

@@ -57,7 +57,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
             var tables = tables
             self.tables = [CombineTable()]
             count = 0
-            var entries: [(key: K, value: C)] = [], table = 0, index = 0
+            var entries: [CombineTable<K, C>.Entry] = [], table = 0, index = 0
             return Records {
                 while index == entries.count {
                     guard table < tables.count else { return nil }
@@ -105,30 +105,29 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     }
 
     private mutating func checkMemory() throws {
-        guard let last = tables[lastTable].entries.last else { return }
+        guard let last = tables[lastTable].last else { return }
         if !runs.fits(entries: count, sample: (last.key, last.value)) { try spill() }
     }
 
     /// Splits the one table into one per hash range.
     private mutating func split() {
         shift = UInt64(64 - Self.rangeBits)
-        let hashes = tables[0].hashes, entries = tables[0].takeEntries()
+        let entries = tables[0].takeEntries()
         tables = Array(repeating: CombineTable(), count: 1 << Self.rangeBits)
-        for (entry, hash) in zip(entries, hashes) {
-            tables[Int(truncatingIfNeeded: hash >> shift)]
-                .upsert(entry.key, hash: hash, entry.value, create: { $0 }, merge: { _, _ in })
+        for entry in entries {
+            tables[Int(truncatingIfNeeded: entry.hash >> shift)]
+                .upsert(entry.key, hash: entry.hash, entry.value, create: { $0 }, merge: { _, _ in })
         }
     }
 
     private mutating func spill() throws {
         // The tables are in hash-range order; each is sorted by the hashes it
         // kept, so no key is hashed again.
-        var sorted: [(hash: UInt64, key: K, value: C)] = []
+        var sorted: [CombineTable<K, C>.Entry] = []
         sorted.reserveCapacity(count)
         for index in tables.indices {
-            let hashes = tables[index].hashes, entries = tables[index].takeEntries()
             let start = sorted.count
-            for (entry, hash) in zip(entries, hashes) { sorted.append((hash, entry.key, entry.value)) }
+            sorted += tables[index].takeEntries()
             sorted[start...].sort { $0.hash < $1.hash }
         }
         count = 0

@@ -105,7 +105,7 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
 
     /// A key with its combiner from the table written last, as a sample for memory estimates.
     var sample: (K, C)? {
-        guard let entry = tables[lastTable].entries.last else { return nil }
+        guard let entry = tables[lastTable].last else { return nil }
         return (entry.key, entry.value)
     }
 
@@ -178,10 +178,9 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
         stageCapacity = capacity
         var split = Array(repeating: CombineTable<K, C>(), count: reducers * ranges)
         for r in 0..<reducers {
-            let hashes = tables[r].hashes, entries = tables[r].takeEntries()
-            for (entry, hash) in zip(entries, hashes) {
-                split[r * ranges + Int(truncatingIfNeeded: hash >> rangeShift)]
-                    .upsert(entry.key, hash: hash, entry.value, create: { $0 }, merge: { _, _ in })
+            for entry in tables[r].takeEntries() {
+                split[r * ranges + Int(truncatingIfNeeded: entry.hash >> rangeShift)]
+                    .upsert(entry.key, hash: entry.hash, entry.value, create: { $0 }, merge: { _, _ in })
             }
         }
         tables = split

@@ -94,8 +94,10 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
     @inlinable public var stableHash: UInt64 { stableHashValue }
 
     @usableFromInline var stableHashValue: UInt64 {
-        guard case .inline(let length) = tail else { return low }
-        return StableHash.mix(low ^ StableHash.mix(high ^ UInt64(length)))
+        @inline(__always) get {
+            guard case .inline(let length) = tail else { return low }
+            return StableHash.mix(low ^ StableHash.mix(high ^ UInt64(length)))
+        }
     }
 
     /// Feeds the stable hash to the hasher: one word, whatever the length.
