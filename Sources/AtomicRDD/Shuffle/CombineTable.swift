@@ -104,18 +104,34 @@ struct CombineTable<K: ShuffleKey, C> {
         return entries
     }
 
+    /// Doubles the slots and moves every entry to its place among them (no
+    /// entry is copied: keys that hold references are not retained again).
     private mutating func grow() {
-        let old = slots, lastHash = slots[lastSlot]?.hash
+        let lastHash = slots[lastSlot]?.hash
+        var old: [Entry?] = []
+        swap(&old, &slots)
         shift -= 1
-        slots = Array(repeating: nil, count: old.count * 2)
-        mask = slots.count - 1
-        lastSlot = -1
-        for case let entry? in old {
-            var slot = home(entry.hash)
-            while slots[slot] != nil { slot = (slot + 1) & mask }
-            slots[slot] = entry
-            // Any entry of the last one's hash serves as the sample.
-            if lastSlot < 0 && entry.hash == lastHash { lastSlot = slot }
+        var fresh = [Entry?](repeating: nil, count: old.count * 2)
+        let mask = fresh.count - 1, shift = shift
+        var moved = -1
+        fresh.withUnsafeMutableBufferPointer { target in
+            let targetBase = target.baseAddress.unsafelyUnwrapped
+            old.withUnsafeMutableBufferPointer { source in
+                let sourceBase = source.baseAddress.unsafelyUnwrapped
+                for index in 0..<source.count {
+                    guard let hash = sourceBase[index]?.hash else { continue }
+                    var slot = HashSlots.home(hash, shift: shift)
+                    while targetBase[slot] != nil { slot = (slot &+ 1) & mask }
+                    // Moved out, and the old slot left holding nil, so `old` is released as empty.
+                    (targetBase + slot).pointee = (sourceBase + index).move()
+                    (sourceBase + index).initialize(to: nil)
+                    // Any entry of the last one's hash serves as the sample.
+                    if moved < 0 && hash == lastHash { moved = slot }
+                }
+            }
         }
+        slots = fresh
+        self.mask = mask
+        lastSlot = moved
     }
 }

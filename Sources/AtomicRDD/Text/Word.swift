@@ -91,7 +91,9 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
     public var description: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     /// A hash equal in every process: what picks the word's reducer.
-    @inlinable public var stableHash: UInt64 { stableHashValue }
+    @inlinable public var stableHash: UInt64 {
+        @inline(__always) get { stableHashValue }
+    }
 
     @usableFromInline var stableHashValue: UInt64 {
         @inline(__always) get {
