@@ -14,8 +14,13 @@
 /// ```
 ///
 /// The table grows at a load of 3/4, so it holds between 3/8 and 3/4 of its
-/// slots. Entries come out in slot order (by their home slot, mostly), not in
-/// insertion order.
+/// slots. Entries come out in slot order, not in insertion order. An ordered
+/// table (the map side's) takes a key's home slot from the high bits of its
+/// ``HashOrder/scrambled(_:)`` hash below the `skip` bits all its keys share,
+/// so its entries come out nearly in that order; a scattered table (the
+/// reduce side's, which reads entries in that order) takes it from another
+/// multiplication, since keys arriving in home order would pile up in one
+/// run of slots while the table is small.
 ///
 /// - Complexity: amortized O(1) per insert; iteration is O(slots).
 struct CombineTable<K: ShuffleKey, C> {
@@ -29,8 +34,22 @@ struct CombineTable<K: ShuffleKey, C> {
     private var shift: UInt64
     // The slot of the entry inserted last (-1: none), for a sample.
     private var lastSlot = -1
+    // Ordered: the high bits of the scrambled hash that every key of the table
+    // shares. Scattered: 64 (see `home`).
+    private let skip: UInt64
 
-    init(capacity: Int = 16) {
+    /// An ordered table for at least `capacity` keys whose scrambled hashes all
+    /// share their `skip` highest bits (the bits that chose the table among others).
+    init(capacity: Int = 16, skip: Int = 0) {
+        precondition((0..<32).contains(skip), "Internal inconsistency: a table skipping \(skip) hash bits")
+        self.init(capacity: capacity, skipBits: UInt64(skip))
+    }
+
+    /// A scattered table, for keys that may arrive in the order of their scrambled hash.
+    static func scattered(capacity: Int = 16) -> CombineTable { CombineTable(capacity: capacity, skipBits: 64) }
+
+    private init(capacity: Int, skipBits: UInt64) {
+        skip = skipBits
         var size = 16, bits: UInt64 = 4
         while size * 3 < capacity * 4 { size <<= 1; bits += 1 }
         slots = Array(repeating: nil, count: size)
@@ -56,10 +75,18 @@ struct CombineTable<K: ShuffleKey, C> {
         return (entry.key, entry.value)
     }
 
-    // The slot of a hash comes from its high bits after a multiplication, so it
-    // does not correlate with `hash % reducers`, which picked this table.
+    // The slot of a hash: the bits of its scrambled value below the shared ones
+    // (ordered), or the high bits of another product (scattered). A
+    // multiplication keeps the slot from correlating with `hash % reducers`,
+    // which picked this table, and spreads even a weak hash.
     @inline(__always)
-    private func home(_ hash: UInt64) -> Int { HashSlots.home(hash, shift: shift) }
+    private func home(_ hash: UInt64) -> Int { Self.home(hash, skip: skip, shift: shift) }
+
+    @inline(__always)
+    private static func home(_ hash: UInt64, skip: UInt64, shift: UInt64) -> Int {
+        if skip == 64 { return Int(truncatingIfNeeded: (hash &* 0xD6E8_FEB8_6659_FD93) >> shift) }
+        return Int(truncatingIfNeeded: (HashOrder.scrambled(hash) &<< skip) >> shift)
+    }
 
     /// Merges `value` into the combiner of `key`, or creates one; returns true
     /// when `key` is new.
@@ -100,7 +127,7 @@ struct CombineTable<K: ShuffleKey, C> {
         var entries: [Entry] = []
         entries.reserveCapacity(count)
         for case let entry? in slots { entries.append(entry) }
-        self = CombineTable()
+        self = CombineTable(capacity: 16, skipBits: skip)
         return entries
     }
 
@@ -112,7 +139,7 @@ struct CombineTable<K: ShuffleKey, C> {
         swap(&old, &slots)
         shift -= 1
         var fresh = [Entry?](repeating: nil, count: old.count * 2)
-        let mask = fresh.count - 1, shift = shift
+        let mask = fresh.count - 1, shift = shift, skip = skip
         var moved = -1
         fresh.withUnsafeMutableBufferPointer { target in
             let targetBase = target.baseAddress.unsafelyUnwrapped
@@ -120,7 +147,7 @@ struct CombineTable<K: ShuffleKey, C> {
                 let sourceBase = source.baseAddress.unsafelyUnwrapped
                 for index in 0..<source.count {
                     guard let hash = sourceBase[index]?.hash else { continue }
-                    var slot = HashSlots.home(hash, shift: shift)
+                    var slot = Self.home(hash, skip: skip, shift: shift)
                     while targetBase[slot] != nil { slot = (slot &+ 1) & mask }
                     // Moved out, and the old slot left holding nil, so `old` is released as empty.
                     (targetBase + slot).pointee = (sourceBase + index).move()
@@ -133,5 +160,26 @@ struct CombineTable<K: ShuffleKey, C> {
         slots = fresh
         self.mask = mask
         lastSlot = moved
+    }
+}
+
+/// The order shuffle tables keep their keys in: by a scrambled form of the
+/// key's stable hash (a bijection, so equal hashes stay equal).
+///
+/// The map side's tables pick their range by the top bits of the scrambled
+/// hash and their slots by the bits below, so a map task's bucket comes out
+/// nearly sorted by it; the reduce side's tables pick their range and slots
+/// the same way, so reading such a bucket fills one table at a time, front to
+/// back, instead of writing all over them.
+enum HashOrder {
+    /// `hash` times an odd constant (Fibonacci hashing): its high bits depend
+    /// on every bit of the hash, even of a weak one.
+    @inline(__always)
+    static func scrambled(_ hash: UInt64) -> UInt64 { hash &* 0x9E37_79B9_7F4A_7C15 }
+
+    /// The range of `hash` among `1 << bits` ranges (0 for 0 bits).
+    @inline(__always)
+    static func range(_ hash: UInt64, bits: Int) -> Int {
+        bits == 0 ? 0 : Int(truncatingIfNeeded: scrambled(hash) >> UInt64(64 - bits))
     }
 }
