@@ -3,8 +3,17 @@ import AtomicTransport
 extension RDD {
     /// Every element, in partition order.
     public func collect() async throws -> [Element] {
-        let parts = try await context.runJob(self, remote: RemoteResult<[Element]>.collect(self)) { _, records in try records.collect() }
-        return Array(parts.joined())
+        var parts = try await context.runJob(self, remote: RemoteResult<[Element]>.collect(self)) { _, records in try records.collect() }
+        // One partition's array is the result as it is; more are appended into
+        // one array sized once (a joined sequence would grow it as it goes).
+        if parts.count == 1 { return parts.removeLast() }
+        var result: [Element] = []
+        result.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for index in parts.indices {
+            result.append(contentsOf: parts[index])
+            parts[index] = []
+        }
+        return result
     }
 
     /// The number of elements.

@@ -3,7 +3,10 @@ extension RDD {
     public func map<U: Sendable>(_ transform: @escaping @Sendable (Element) throws -> U) -> RDD<U> {
         MapPartitionsRDD(parent: self, operatorName: "map", runsUserClosure: true) { _, _, input in
             var input = input
-            return Records { try input.next().map(transform) }
+            return Records {
+                guard let element = try input.next() else { return nil }
+                return try transform(element)
+            }
         }
     }
 

@@ -33,7 +33,7 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
                 if merged == nil {
                     var map = ExternalMap<K, C>(merge: aggregator.mergeCombiners, codec: codec,
                                                 budget: memory, scratch: scratch, task: task)
-                    while let (key, combiner) = try input.next() { try map.insert(key, combiner) }
+                    try map.insertAll(&input)
                     merged = try map.drain()
                 }
                 return try merged!.next()

@@ -5,13 +5,14 @@
 /// budget aggregates correctly (Spark's `ExternalAppendOnlyMap`).
 ///
 /// Once the keys outgrow the cache, they are split into 64 tables by the high
-/// bits of their hash. A map task that combined many keys wrote its buckets in
-/// that order (see ``RangeCombiner``), so while one bucket is read only one
-/// small table is written at a time, and it stays in the cache.
+/// bits of their scrambled hash (``HashOrder``). A map task wrote its buckets
+/// nearly in that order (see ``RangeCombiner``), so while one bucket is read
+/// only one small table is written at a time, front to back.
 struct ExternalMap<K: ShuffleKey, C: Sendable> {
-    // The keys whose hash has high bits i are in tables[i]; one table while `shift` is 64.
-    private var tables = [CombineTable<K, C>()]
-    private var shift: UInt64 = 64
+    // The keys of range i (`HashOrder.range(hash, bits: bits)`) are in tables[i]; one table while `bits` is 0.
+    // Scattered tables: a map task's bucket arrives in the order of the scrambled hash.
+    private var tables = [CombineTable<K, C>.scattered()]
+    private var bits = 0
     private var count = 0
     private var lastTable = 0
     private let merge: @Sendable (inout C, C) throws -> Void
@@ -36,12 +37,21 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         try insert(key, value: combiner, createCombiner: { $0 }, mergeValue: merge)
     }
 
+    /// Adds every record of `input`, each a key with a combiner.
+    mutating func insertAll(_ input: inout Records<(K, C)>) throws {
+        // Read once: passing the stored closure to each insert would retain and release it per record.
+        let merge = merge
+        while let (key, combiner) = try input.next() {
+            try insert(key, value: combiner, createCombiner: { $0 }, mergeValue: merge)
+        }
+    }
+
     /// Adds one value for `key`: merged into the key's combiner, or made into its
     /// first one, so a value never costs a combiner of its own (cogroup's reduce side).
     @inline(__always)
     mutating func insert<V>(_ key: K, value: V, createCombiner: (V) throws -> C,
                             mergeValue: (inout C, V) throws -> Void) throws {
-        let hash = key.stableHash, index = Int(truncatingIfNeeded: hash >> shift)
+        let hash = key.stableHash, index = HashOrder.range(hash, bits: bits)
         if try tables[index].upsert(key, hash: hash, value, create: createCombiner, merge: mergeValue) {
             count += 1
             lastTable = index
@@ -55,9 +65,9 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     mutating func drain() throws -> Records<(K, C)> {
         if runs.isEmpty {
             var tables = tables
-            self.tables = [CombineTable()]
+            self.tables = [CombineTable.scattered()]
             count = 0
-            var entries: [(key: K, value: C)] = [], table = 0, index = 0
+            var entries: [CombineTable<K, C>.Entry] = [], table = 0, index = 0
             return Records {
                 while index == entries.count {
                     guard table < tables.count else { return nil }
@@ -71,11 +81,12 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         }
         if count > 0 { try spill() }
         var sources = try runs.readers()
+        // Runs are sorted by scrambled hash (the order of the tables, see `spill`).
         // Equal hashes come out in run order, so a key's combiners merge in the
         // order they were inserted (a cogroup's values keep their arrival order).
         var heap = MergeHeap<(hash: UInt64, run: Int, key: K, value: C)> { ($0.hash, $0.run) < ($1.hash, $1.run) }
         for i in sources.indices {
-            if let (k, c) = try sources[i].next() { heap.push((k.stableHash, i, k, c), source: i) }
+            if let (k, c) = try sources[i].next() { heap.push((HashOrder.scrambled(k.stableHash), i, k, c), source: i) }
         }
         var group: [(K, C)] = []
         var groupIndex = 0
@@ -96,7 +107,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
                     group.append((top.item.key, top.item.value))
                 }
                 if let (k, c) = try sources[top.source].next() {
-                    heap.push((k.stableHash, top.source, k, c), source: top.source)
+                    heap.push((HashOrder.scrambled(k.stableHash), top.source, k, c), source: top.source)
                 }
             }
             groupIndex = 1
@@ -105,31 +116,31 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     }
 
     private mutating func checkMemory() throws {
-        guard let last = tables[lastTable].entries.last else { return }
+        guard let last = tables[lastTable].last else { return }
         if !runs.fits(entries: count, sample: (last.key, last.value)) { try spill() }
     }
 
     /// Splits the one table into one per hash range.
     private mutating func split() {
-        shift = UInt64(64 - Self.rangeBits)
-        let hashes = tables[0].hashes, entries = tables[0].takeEntries()
-        tables = Array(repeating: CombineTable(), count: 1 << Self.rangeBits)
-        for (entry, hash) in zip(entries, hashes) {
-            tables[Int(truncatingIfNeeded: hash >> shift)]
-                .upsert(entry.key, hash: hash, entry.value, create: { $0 }, merge: { _, _ in })
+        bits = Self.rangeBits
+        let entries = tables[0].takeEntries()
+        tables = Array(repeating: CombineTable.scattered(), count: 1 << bits)
+        for entry in entries {
+            tables[HashOrder.range(entry.hash, bits: bits)]
+                .upsert(entry.key, hash: entry.hash, entry.value, create: { $0 }, merge: { _, _ in })
         }
     }
 
     private mutating func spill() throws {
-        // The tables are in hash-range order; each is sorted by the hashes it
-        // kept, so no key is hashed again.
-        var sorted: [(hash: UInt64, key: K, value: C)] = []
+        // The tables are in the order of the scrambled hash's high bits; each is
+        // sorted by the scrambled hashes it kept, so no key is hashed again and
+        // the run is in scrambled-hash order throughout.
+        var sorted: [CombineTable<K, C>.Entry] = []
         sorted.reserveCapacity(count)
         for index in tables.indices {
-            let hashes = tables[index].hashes, entries = tables[index].takeEntries()
             let start = sorted.count
-            for (entry, hash) in zip(entries, hashes) { sorted.append((hash, entry.key, entry.value)) }
-            sorted[start...].sort { $0.hash < $1.hash }
+            sorted += tables[index].takeEntries()
+            sorted[start...].sort { HashOrder.scrambled($0.hash) < HashOrder.scrambled($1.hash) }
         }
         count = 0
         try runs.spill(sorted.lazy.map { ($0.key, $0.value) })

@@ -5,10 +5,10 @@
 ///
 /// A map task over a large key set (a million distinct keys) combines into
 /// tables far larger than the cache, so every record of one plain table per
-/// reducer waits on two or more cache misses (its slot, its entry, and the
-/// page walks of both). Once the tables hold more than `stagingThreshold`
-/// keys, the combiner splits each reducer's keys into `rangesPerReducer`
-/// ranges by the high bits of their hash, each range with its own table, and
+/// reducer waits on a cache miss or more (its slot, and the page walk). Once
+/// the tables hold more than `stagingThreshold` keys, the combiner splits each
+/// reducer's keys into `rangesPerReducer` ranges by the high bits of their
+/// scrambled hash (``HashOrder``), each range with its own table, and
 /// appends records to a small buffer per range (appends to a few dozen
 /// buffers stay in the cache); a buffer that fills is combined into its
 /// range's table in one go, while that table, a few thousand keys, sits in L2.
@@ -39,8 +39,8 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     /// Reducer r's keys are in tables r·S ..< (r + 1)·S, where S is 1 until staging begins.
     private var tables: [CombineTable<K, C>]
     private var rangesPerReducer = 1
-    // The range within a reducer is `hash >> rangeShift` (64: always range 0).
-    private var rangeShift: UInt64 = 64
+    // The range within a reducer is `HashOrder.range(hash, bits: rangeBits)`.
+    private var rangeBits = 0
     private var staged: StagingBuffers<Staged>?
     // Records per staging buffer; 0 while not staging.
     private var stageCapacity = 0
@@ -99,13 +99,13 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
             }
             return
         }
-        let range = reducer &* rangesPerReducer &+ Int(truncatingIfNeeded: hash >> rangeShift)
+        let range = reducer &* rangesPerReducer &+ HashOrder.range(hash, bits: rangeBits)
         if staged.unsafelyUnwrapped.append((key, value, hash), to: range) == stageCapacity { try flush(range) }
     }
 
     /// A key with its combiner from the table written last, as a sample for memory estimates.
     var sample: (K, C)? {
-        guard let entry = tables[lastTable].entries.last else { return nil }
+        guard let entry = tables[lastTable].last else { return nil }
         return (entry.key, entry.value)
     }
 
@@ -139,7 +139,7 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
         for range in ranges {
             tables[range].appendPairs(to: &bucket)
             count -= tables[range].count
-            tables[range] = CombineTable()
+            tables[range] = CombineTable(skip: rangeBits)
         }
         return bucket
     }
@@ -173,15 +173,21 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
             stagingRefused = true
             return
         }
-        rangeShift = UInt64(64 - ranges.trailingZeroBitCount)
+        rangeBits = ranges.trailingZeroBitCount
         rangesPerReducer = ranges
         stageCapacity = capacity
-        var split = Array(repeating: CombineTable<K, C>(), count: reducers * ranges)
+        // Each table sized for its keys first: they arrive in the order of their
+        // home slots, which would pile them up in a table still growing.
+        let old = (0..<reducers).map { r in tables[r].takeEntries() }
+        var sizes = Array(repeating: 0, count: reducers * ranges)
         for r in 0..<reducers {
-            let hashes = tables[r].hashes, entries = tables[r].takeEntries()
-            for (entry, hash) in zip(entries, hashes) {
-                split[r * ranges + Int(truncatingIfNeeded: hash >> rangeShift)]
-                    .upsert(entry.key, hash: hash, entry.value, create: { $0 }, merge: { _, _ in })
+            for entry in old[r] { sizes[r * ranges + HashOrder.range(entry.hash, bits: rangeBits)] += 1 }
+        }
+        var split = sizes.map { CombineTable<K, C>(capacity: $0, skip: rangeBits) }
+        for r in 0..<reducers {
+            for entry in old[r] {
+                split[r * ranges + HashOrder.range(entry.hash, bits: rangeBits)]
+                    .upsert(entry.key, hash: entry.hash, entry.value, create: { $0 }, merge: { _, _ in })
             }
         }
         tables = split

@@ -41,12 +41,16 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     /// Writes every record of `input`; returns the output to register and its status.
     mutating func write(_ input: inout Records<(K, V)>) throws -> (MapOutput, MapStatus) {
         var records = 0
-        let hashPartitions = UInt64((dependency.partitioner as? HashPartitioner)?.partitionCount ?? 0)
+        // A hash partitioner's placement, `stableHash % partitions`, without a
+        // division per record.
+        let hashPartitions = ((dependency.partitioner as? HashPartitioner)?.partitionCount).map {
+            HashRemainder(divisor: UInt64($0))
+        }
         if combiner != nil {
             let partition = dependency.partition
             while let (key, value) = try input.next() {
                 let hash = key.stableHash
-                let r = hashPartitions > 0 ? Int(hash % hashPartitions) : try partition(key)
+                let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(key)
                 try combiner!.add(key, hash: hash, reducer: r, value)
                 records += 1
                 if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
@@ -58,7 +62,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
             // dependency costs a retain and a release.
             let partition = dependency.partition, passValue = dependency.passValue
             while let (key, value) = try input.next() {
-                let r = hashPartitions > 0 ? Int(key.stableHash % hashPartitions) : try partition(key)
+                let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(key.stableHash)) } ?? partition(key)
                 let record = (key, passValue(value))
                 buckets[r].append(record)
                 bucketed += 1

@@ -91,11 +91,15 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
     public var description: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     /// A hash equal in every process: what picks the word's reducer.
-    @inlinable public var stableHash: UInt64 { stableHashValue }
+    @inlinable public var stableHash: UInt64 {
+        @inline(__always) get { stableHashValue }
+    }
 
     @usableFromInline var stableHashValue: UInt64 {
-        guard case .inline(let length) = tail else { return low }
-        return StableHash.mix(low ^ StableHash.mix(high ^ UInt64(length)))
+        @inline(__always) get {
+            guard case .inline(let length) = tail else { return low }
+            return StableHash.mix(low ^ StableHash.mix(high ^ UInt64(length)))
+        }
     }
 
     /// Feeds the stable hash to the hasher: one word, whatever the length.
