@@ -33,6 +33,19 @@ struct ActorCallBenchmark: Benchmark {
             let after = (ProcessStats.cpuSeconds ?? 0) + (ProcessStats.cpuSeconds(of: pid) ?? 0)
             return (rate, (after - before) * 1e6 / Double(count))
         }
+        // ATOMIC_BENCH_ACTOR_SIDE=actor (or =requests) runs only that side, 64 in
+        // flight, for profiling one side at a time; no figures are printed.
+        if let side = ProcessInfo.processInfo.environment["ATOMIC_BENCH_ACTOR_SIDE"] {
+            for _ in 0..<3 {
+                if side == "actor" {
+                    _ = try await callRate(probe, payload: payload, inFlight: 64, calls: 400_000)
+                } else {
+                    _ = try await TransportRequests.rate(to: child.echoEndpoint, tasks: 64, count: 400_000, size: payload.count)
+                }
+            }
+            await driver.shutdown()
+            return []
+        }
         for (inFlight, calls) in [(1, quick ? 5_000 : 20_000), (64, quick ? 100_000 : 400_000)] {
             let pipelined = try await TransportEcho.roundTrips(to: child.echoEndpoint, inFlight: inFlight, count: calls, size: payload.count)
             let (requests, requestCPU) = try await cpuPerOperation(calls) {
@@ -162,14 +175,14 @@ enum TransportEcho {
         let start = ContinuousClock.now
         var sent = min(inFlight, count)
         var received = 0
-        try await connection.send((0..<sent).map { Frame(kind: .request, correlationID: UInt64($0), payload: payload) })
+        try await connection.send((0..<sent).map { Frame(kind: .data, correlationID: UInt64($0), payload: payload) })
         while received < count {
             let batch = try await connection.inbound.nextBatch()
             guard !batch.isEmpty else { break }
             received += batch.count
             let more = min(batch.count, count - sent)
             if more > 0 {
-                try await connection.send((0..<more).map { Frame(kind: .request, correlationID: UInt64(sent + $0), payload: payload) })
+                try await connection.send((0..<more).map { Frame(kind: .data, correlationID: UInt64(sent + $0), payload: payload) })
                 sent += more
             }
         }
@@ -179,11 +192,25 @@ enum TransportEcho {
     }
 
     /// Echoes every frame of every connection `listener` accepts.
+    ///
+    /// Data frames (``windowed(_:inFlight:count:size:)``, the pipelined ceiling)
+    /// are echoed by the reader, a burst per send. Request frames
+    /// (``TransportRequests``) are served as a ``ClusterSystem`` serves calls: a
+    /// task per request, each sending its own reply, so that the request/reply
+    /// baseline has the actor layer's task shape on both sides.
     static func serve(_ listener: any Listener) async {
         for await connection in listener.connections {
             Task {
                 while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
-                    try await connection.send(batch.map { Frame(kind: .reply, correlationID: $0.correlationID, payload: $0.payload) })
+                    var echoes: [Frame] = []
+                    for frame in batch {
+                        if frame.kind == .request {
+                            Task { try await connection.send(Frame(kind: .reply, correlationID: frame.correlationID, payload: frame.payload)) }
+                        } else {
+                            echoes.append(Frame(kind: .reply, correlationID: frame.correlationID, payload: frame.payload))
+                        }
+                    }
+                    if !echoes.isEmpty { try await connection.send(echoes) }
                 }
             }
         }

@@ -1,10 +1,16 @@
 /// Records a distributed call's generic substitutions and arguments with the wire codec.
+///
+/// Arguments are encoded into one buffer as they are recorded, each after its
+/// length, so one bad argument cannot shift the rest and the call's payload is
+/// written with a single copy of them (see ``CallEnvelope``).
 public struct WireInvocationEncoder: DistributedTargetInvocationEncoder {
     /// Arguments must be ``WireCodable``.
     public typealias SerializationRequirement = WireCodable
 
     var genericSubstitutions: [String] = []
-    var arguments: [[UInt8]] = []
+    /// The arguments, each a `UInt32` length and its encoding.
+    var arguments = WireWriter(capacity: 64)
+    var argumentCount = 0
 
     /// Records a generic parameter's type by mangled name.
     public mutating func recordGenericSubstitution<T>(_ type: T.Type) throws {
@@ -13,7 +19,11 @@ public struct WireInvocationEncoder: DistributedTargetInvocationEncoder {
 
     /// Encodes one argument.
     public mutating func recordArgument<Value: SerializationRequirement>(_ argument: RemoteCallArgument<Value>) throws {
-        arguments.append(argument.value.wireBytes())
+        let at = arguments.count
+        arguments.writeFixed(UInt32(0))
+        argument.value.encode(to: &arguments)
+        arguments.overwriteFixed(UInt32(arguments.count - at - 4), at: at)
+        argumentCount += 1
     }
 
     /// Errors travel as type name and message; nothing to record.
@@ -26,7 +36,8 @@ public struct WireInvocationEncoder: DistributedTargetInvocationEncoder {
     public mutating func doneRecording() throws {}
 }
 
-/// Reads a call's generic substitutions and arguments back, for `executeDistributedTarget`.
+/// Reads a call's generic substitutions and arguments back, for `executeDistributedTarget`,
+/// straight from the request frame's bytes.
 public struct WireInvocationDecoder: DistributedTargetInvocationDecoder {
     /// Arguments must be ``WireCodable``.
     public typealias SerializationRequirement = WireCodable
@@ -34,6 +45,13 @@ public struct WireInvocationDecoder: DistributedTargetInvocationDecoder {
     let envelope: CallEnvelope
     let types: TypeNameCache
     var nextArgument = 0
+    var offset: Int
+
+    init(envelope: CallEnvelope, types: TypeNameCache) {
+        self.envelope = envelope
+        self.types = types
+        self.offset = envelope.argumentsStart
+    }
 
     /// Resolves the recorded generic substitutions to types.
     public mutating func decodeGenericSubstitutions() throws -> [Any.Type] {
@@ -47,14 +65,22 @@ public struct WireInvocationDecoder: DistributedTargetInvocationDecoder {
 
     /// Decodes the next argument.
     public mutating func decodeNextArgument<Argument: SerializationRequirement>() throws -> Argument {
-        guard nextArgument < envelope.arguments.count else {
+        guard nextArgument < envelope.argumentCount else {
             throw RemoteCallError.invocationFailed(target: envelope.target, reason: "missing argument \(nextArgument)")
         }
-        defer { nextArgument += 1 }
+        let index = nextArgument
         do {
-            return try Argument(wireBytes: envelope.arguments[nextArgument])
+            var reader = WireReader(envelope.payload, range: offset..<envelope.payload.count)
+            let length = try reader.readFixed(UInt32.self)
+            let range = try reader.readRawRange(count: Int(length))
+            offset = range.upperBound
+            nextArgument += 1
+            var argument = WireReader(envelope.payload, range: range)
+            let value = try Argument(from: &argument)
+            try argument.finish()
+            return value
         } catch {
-            throw RemoteCallError.invocationFailed(target: envelope.target, reason: "argument \(nextArgument): \(error)")
+            throw RemoteCallError.invocationFailed(target: envelope.target, reason: "argument \(index): \(error)")
         }
     }
 

@@ -7,9 +7,12 @@ public struct WireResultHandler: DistributedTargetInvocationResultHandler {
     let connection: Connection
     let correlationID: UInt64
 
-    /// Replies with the encoded value.
+    /// Replies with the encoded value, written straight after the reply's tag.
     public func onReturn<Success: SerializationRequirement>(value: Success) async throws {
-        try await reply(.value(value.wireBytes()))
+        var writer = WireWriter(capacity: 64)
+        ReplyEnvelope.value.encode(to: &writer)
+        value.encode(to: &writer)
+        try await send(writer.take())
     }
 
     /// Replies that the call finished with no value.
@@ -23,6 +26,10 @@ public struct WireResultHandler: DistributedTargetInvocationResultHandler {
     }
 
     func reply(_ envelope: ReplyEnvelope) async throws {
-        try await connection.send(Frame(kind: .reply, correlationID: correlationID, payload: envelope.wireBytes()))
+        try await send(envelope.wireBytes())
+    }
+
+    private func send(_ payload: [UInt8]) async throws {
+        try await connection.send(Frame(kind: .reply, correlationID: correlationID, payload: payload))
     }
 }

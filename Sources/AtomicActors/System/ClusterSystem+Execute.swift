@@ -14,7 +14,7 @@ extension ClusterSystem {
     ///   decoding its arguments, go to `handler`.
     func execute(_ envelope: CallEnvelope, on actor: any DistributedActor, decoder: inout WireInvocationDecoder,
                  handler: WireResultHandler) async throws {
-        guard envelope.genericSubstitutions.isEmpty, let target = targets.target(envelope.target) else {
+        guard let target = envelope.resolved else {
             try await executeDistributedTarget(on: actor, target: RemoteCallTarget(envelope.target), invocationDecoder: &decoder,
                                                handler: handler)
             return

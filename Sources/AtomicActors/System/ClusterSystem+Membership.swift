@@ -38,8 +38,8 @@ extension ClusterSystem {
         try await connection.send(Frame(kind: .message, payload: ControlMessage.join(identity).wireBytes()))
     }
 
-    func heard(from node: NodeIdentity) {
-        let now = settings.timeSource.now()
+    func heard(from node: NodeIdentity, at now: Duration? = nil) {
+        let now = now ?? settings.timeSource.now()
         apply { $0.heard(from: node, at: now) }
     }
 
@@ -66,7 +66,10 @@ extension ClusterSystem {
     /// Runs a membership step and publishes its events; a node going down fails
     /// its calls in flight and drops its connection.
     func apply(_ step: (inout MembershipState) -> [MembershipEvent]) {
-        let (events, subscribers) = state.withLock { s in (step(&s.membership), Array(s.subscribers.values)) }
+        let (events, subscribers) = state.withLock { s in
+            let events = step(&s.membership)
+            return (events, events.isEmpty ? [] : Array(s.subscribers.values))
+        }
         guard !events.isEmpty else { return }
         for event in events {
             log("member \(event)")

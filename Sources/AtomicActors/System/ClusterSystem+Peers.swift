@@ -84,9 +84,17 @@ extension ClusterSystem {
     private func read(_ connection: Connection) async {
         let remote = connection.remote
         var ending = "closed"
+        // Hearing from the peer is recorded at most a few times per heartbeat
+        // interval, not once per burst of frames.
+        let heardEvery = settings.heartbeatInterval / 8
+        var lastHeard: Duration?
         do {
             while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
-                heard(from: remote)
+                let now = settings.timeSource.now()
+                if lastHeard.map({ now - $0 >= heardEvery }) ?? true {
+                    heard(from: remote, at: now)
+                    lastHeard = now
+                }
                 for frame in batch {
                     if frame.kind == .oneWay { await deliverOneWay(frame) } else { handle(frame, from: connection) }
                 }
@@ -101,11 +109,8 @@ extension ClusterSystem {
     private func handle(_ frame: Frame, from connection: Connection) {
         switch frame.kind {
         case .reply:
-            do {
-                complete(frame.correlationID, with: .success(try ReplyEnvelope(wireBytes: frame.payload)))
-            } catch {
-                complete(frame.correlationID, with: .failure(RemoteCallError.malformedReply("\(error)")))
-            }
+            // Decoded by the caller, which knows the value's type.
+            complete(frame.correlationID, with: .success(frame.payload))
         case .request:
             Task { await serve(frame, from: connection) }
         case .message:
@@ -125,14 +130,14 @@ extension ClusterSystem {
     private func serve(_ frame: Frame, from connection: Connection) async {
         let handler = WireResultHandler(connection: connection, correlationID: frame.correlationID)
         let envelope: CallEnvelope
-        do { envelope = try CallEnvelope(wireBytes: frame.payload) } catch {
+        do { envelope = try CallEnvelope(payload: frame.payload, localNode: identityBytes, names: names, targets: targets) } catch {
             try? await handler.reply(.failed(.invocationFailed(target: "?", reason: "malformed call: \(error)")))
             return
         }
-        let actor: (any DistributedActor)? = envelope.recipient.node == identity
-            ? state.withLock { $0.actors[envelope.recipient.path]?.actor } : nil
+        let actor: (any DistributedActor)? = envelope.otherNode == nil || envelope.otherNode == identity
+            ? state.withLock { $0.actors[envelope.path]?.actor } : nil
         guard let actor else {
-            try? await handler.reply(.failed(.actorNotFound(envelope.recipient)))
+            try? await handler.reply(.failed(.actorNotFound(envelope.recipient(localNode: identity))))
             return
         }
         var decoder = WireInvocationDecoder(envelope: envelope, types: types)

@@ -48,8 +48,13 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     let listener: any Listener
     let types = TypeNameCache()
     let targets = DistributedTargetCache()
+    let names = WireNames()
+    /// This node's identity as encoded in the calls addressed to it.
+    let identityBytes: [UInt8]
     let correlation = Atomic<UInt64>(0)
     let state: Mutex<State>
+    /// The calls in flight, apart from the rest of the state (see ``CallTable``).
+    let calls = Mutex(CallTable())
 
     struct State {
         var actors: [String: WeakActor] = [:]
@@ -57,7 +62,6 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         var peers: [Endpoint: Connection] = [:]
         var connecting: [Endpoint: Task<Connection, any Error>] = [:]
         var readers: [ObjectIdentifier: Task<Void, Never>] = [:]
-        var pending: [UInt64: PendingCall] = [:]
         var membership: MembershipState
         var subscribers: [UInt64: AsyncStream<MembershipEvent>.Continuation] = [:]
         var nextSubscriber: UInt64 = 0
@@ -72,6 +76,7 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         self.listener = listener
         self.settings = settings
         self.identity = transport.identity
+        self.identityBytes = transport.identity.wireBytes()
         state = Mutex(State(membership: MembershipState(local: transport.identity, unreachableAfter: settings.unreachableAfter,
                                                         downAfter: settings.downAfter)))
     }
@@ -160,7 +165,7 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     public var diagnostics: Diagnostics {
         state.withLock { s in
             Diagnostics(actors: s.actors.values.filter { $0.actor != nil }.count, connections: s.peers.count,
-                        pendingCalls: s.pending.count, readers: s.readers.count)
+                        pendingCalls: calls.withLock { $0.pending.count }, readers: s.readers.count)
         }
     }
 
@@ -180,17 +185,21 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         if state.withLock({ $0.shutDown }) { return }
         // Services are released outside the lock: their deinit resigns their ids.
         var services: [any DistributedActor] = []
-        let (loops, peers, readers, pending, subscribers, connecting) = state.withLock { s in
-            let result = (s.loops, Array(s.peers.values), Array(s.readers.values), s.pending, Array(s.subscribers.values),
+        let (loops, peers, readers, subscribers, connecting) = state.withLock { s in
+            let result = (s.loops, Array(s.peers.values), Array(s.readers.values), Array(s.subscribers.values),
                           Array(s.connecting.values))
             swap(&services, &s.services)
             s.shutDown = true
             s.loops.removeAll()
             s.peers.removeAll()
-            s.pending.removeAll()
             s.subscribers.removeAll()
             s.connecting.removeAll()
             return result
+        }
+        let pending = calls.withLock { c in
+            c.closed = true
+            defer { c.pending.removeAll() }
+            return c.pending
         }
         for loop in loops { loop.cancel() }
         for task in connecting { task.cancel() }

@@ -2,9 +2,12 @@
 /// parked, so whichever comes first waits for the other.
 struct PendingCall: Sendable {
     enum Slot: Sendable {
+        /// Neither the reply nor the caller is there yet.
         case empty
-        case waiting(CheckedContinuation<ReplyEnvelope, any Error>)
-        case arrived(Result<ReplyEnvelope, any Error>)
+        /// The caller is parked.
+        case waiting(UnsafeContinuation<[UInt8], any Error>)
+        /// The outcome (a reply's payload, or an error) came before the caller parked.
+        case arrived(Result<[UInt8], any Error>)
     }
 
     let node: NodeIdentity
@@ -17,4 +20,13 @@ struct PendingCall: Sendable {
     func fail(_ error: any Error) {
         if case let .waiting(continuation) = slot { continuation.resume(throwing: error) }
     }
+}
+
+/// The calls a node made that wait for replies, by correlation id: a lock of
+/// their own, so that callers and the readers completing their calls do not
+/// wait behind the rest of the system's state.
+struct CallTable {
+    var pending: [UInt64: PendingCall] = [:]
+    /// Set by shutdown: no call is registered after it.
+    var closed = false
 }

@@ -67,6 +67,21 @@ public struct WireWriter: Sendable {
         storage.append(contentsOf: raw)
     }
 
+    /// Overwrites the four bytes at `offset` (already written) with `value`,
+    /// little-endian: fills in a length written before what it measures, so a
+    /// value can be encoded in place instead of into a buffer of its own.
+    ///
+    /// ```swift
+    /// let at = writer.count
+    /// writer.writeFixed(UInt32(0))
+    /// value.encode(to: &writer)
+    /// writer.overwriteFixed(UInt32(writer.count - at - 4), at: at)
+    /// ```
+    public mutating func overwriteFixed(_ value: UInt32, at offset: Int) {
+        precondition(offset >= 0 && offset + 4 <= storage.count, "Internal inconsistency: overwrite past the written bytes")
+        storage.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self) }
+    }
+
     /// Writes a varint length followed by the bytes.
     @inlinable
     public mutating func writeLengthPrefixed(_ raw: UnsafeRawBufferPointer) {
