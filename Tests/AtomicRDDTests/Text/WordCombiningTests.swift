@@ -26,13 +26,13 @@ extension EngineSuite {
         })
     }
 
-    @Test(arguments: EngineSetup.all)
+    @Test(arguments: EngineSetup.shippable)
     func countsEveryWordUnderATinyBudget(setup: EngineSetup) async throws {
         try await setup.run(memory: 64 << 10) { sc in
-            let before = sc.spillCount
-            let counts = try await sc.parallelize(Self.words, numPartitions: 4).words().map { ($0, 1) }
-                .reduceByKey(numPartitions: 3, +).collect()
-            #expect(sc.spillCount > before, "nothing spilled under a budget of 64 KiB")
+            let before = await sc.spills()
+            let counts = try await sc.parallelize(Self.words, numPartitions: 4).words().map(StandardFunctions.WithOne())
+                .reduceByKey(numPartitions: 3, StandardFunctions.SumInts()).collect()
+            #expect(await sc.spills() > before, "nothing spilled under a budget of 64 KiB")
             #expect(Self.counted(counts) == Self.expected)
         }
     }
