@@ -14,8 +14,14 @@ struct ClusterBenchmark: Benchmark {
     /// Local mode with 2 task slots and the reference budget.
     static let local = Config.local(cores: 2, memory: 256 << 20).registering(BenchFunctions.registry)
     /// 2 workers of this executable, 1 core and half the budget each.
-    static let cluster = Config.localCluster(workers: 2, coresPerWorker: 1, memoryPerWorker: 128 << 20)
-        .registering(BenchFunctions.registry)
+    static let cluster: Config = {
+        var config = Config.localCluster(workers: 2, coresPerWorker: 1, memoryPerWorker: 128 << 20)
+            .registering(BenchFunctions.registry)
+        if let text = ProcessInfo.processInfo.environment["ATOMIC_BENCH_MAX_BYTES_IN_FLIGHT"], let bytes = Int(text) {
+            config.maxBytesInFlight = bytes
+        }
+        return config
+    }()
 
     typealias S = StandardFunctions
 
