@@ -4,7 +4,7 @@ import Testing
 
 extension EngineSuite {
     @Suite struct PairSortingTests {
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sortByKeyOrdersEveryPair(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
