@@ -60,9 +60,17 @@ extension OperatorCatalog {
     }
 
     static func join(_ input: Input) throws -> AnyRDD {
-        let count = try numPartitions(input)
         if let entry = input.specialized.joins[try input.typeKey(3)],
-           let rdd = entry(try input.anyParent(0), try input.anyParent(1), count) { return rdd }
+           let rdd = entry(try input.anyParent(0), try input.anyParent(1), try numPartitions(input)) { return rdd }
+        return try twoSided(input, .join)
+    }
+
+    /// The operators of two pair RDDs of one key type.
+    enum TwoSided { case join, leftOuterJoin, rightOuterJoin, fullOuterJoin, cogroup }
+
+    /// Rebuilds a join or cogroup of any kind for the node's key, value and other value types.
+    static func twoSided(_ input: Input, _ kind: TwoSided) throws -> AnyRDD {
+        let count = try numPartitions(input)
         guard let other = try input.type(2) as? any (WireCodable & Sendable).Type else {
             throw input.failure("the right value type is not WireCodable")
         }
@@ -70,7 +78,14 @@ extension OperatorCatalog {
             func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
                     func withOther<W: WireCodable & Sendable>(_: W.Type) throws -> AnyRDD {
-                        try input.parent(0, as: (K, V).self).join(try input.parent(1, as: (K, W).self), numPartitions: count)
+                        let left = try input.parent(0, as: (K, V).self), right = try input.parent(1, as: (K, W).self)
+                        switch kind {
+                        case .join: return left.join(right, numPartitions: count)
+                        case .leftOuterJoin: return left.leftOuterJoin(right, numPartitions: count)
+                        case .rightOuterJoin: return left.rightOuterJoin(right, numPartitions: count)
+                        case .fullOuterJoin: return left.fullOuterJoin(right, numPartitions: count)
+                        case .cogroup: return left.cogroup(right, numPartitions: count)
+                        }
                     }
                     return try withOther(other)
                 }

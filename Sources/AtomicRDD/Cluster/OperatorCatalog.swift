@@ -99,6 +99,8 @@ enum OperatorCatalog {
         "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,
         "sortByKey": sortByKey, "sampleKeys": sampleKeys, "union": union, "keys": keys, "values": values,
         "flatMapValues": flatMapValues, "binaryRecords": binaryRecords,
+        "leftOuterJoin": { try twoSided($0, .leftOuterJoin) }, "rightOuterJoin": { try twoSided($0, .rightOuterJoin) },
+        "fullOuterJoin": { try twoSided($0, .fullOuterJoin) }, "cogroup": { try twoSided($0, .cogroup) },
         "words": { input in try input.parent(as: String.self).words() },
     ]
 

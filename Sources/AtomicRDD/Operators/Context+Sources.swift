@@ -32,6 +32,12 @@ extension Context {
 
     /// An RDD with no partitions and no elements.
     public func emptyRDD<T: Sendable>(of _: T.Type = T.self) -> RDD<T> {
-        ParallelCollectionRDD<T>(context: self, elements: [], partitions: 1)
+        parallelize([T](), numPartitions: 1)
+    }
+
+    /// ``emptyRDD(of:)`` for key-value pairs whose keys and values are
+    /// ``WireCodable``: such an RDD can also be shipped to a cluster.
+    public func emptyRDD<K: WireCodable & Sendable, V: WireCodable & Sendable>(of _: (K, V).Type) -> RDD<(K, V)> {
+        parallelize([(K, V)](), numPartitions: 1)
     }
 }

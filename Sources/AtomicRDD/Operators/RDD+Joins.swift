@@ -18,8 +18,14 @@ extension RDD {
     public func cogroup<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, ([V], [W]))> where Element == (K, V) {
-        CoGroupedRDD(left: self, right: other, placement: .default(for: [self, other], numPartitions: numPartitions),
-                     operatorName: "cogroup")
+        context.recording("cogroup", types: [K.self, V.self, W.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            let groups: RDD<(K, ([V], [W]))> = CoGroupedRDD(left: self, right: other,
+                                                            placement: .default(for: [self, other], numPartitions: numPartitions),
+                                                            operatorName: "cogroup")
+            groups.setCodec(.joinedRows(K.self, [V].self, [W].self))
+            return groups
+        }
     }
 
     /// The pairs `(k, (v, w))` for every `(k, v)` here and `(k, w)` in `other`:
@@ -56,9 +62,14 @@ extension RDD {
     public func leftOuterJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, (V, W?))> where Element == (K, V) {
-        joined(other, numPartitions, name: "leftOuterJoin", keepLeft: true, keepRight: false) { key, v, w in
-            guard let v else { preconditionFailure("Internal inconsistency: left outer join without a left value") }
-            return (key, (v, w))
+        context.recording("leftOuterJoin", types: [K.self, V.self, W.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            let rows = joined(other, numPartitions, name: "leftOuterJoin", keepLeft: true, keepRight: false) { key, v, w in
+                guard let v else { preconditionFailure("Internal inconsistency: left outer join without a left value") }
+                return (key, (v, w))
+            }
+            rows.setCodec(.joinedRows(K.self, V.self, W?.self))
+            return rows
         }
     }
 
@@ -66,9 +77,14 @@ extension RDD {
     public func rightOuterJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, (V?, W))> where Element == (K, V) {
-        joined(other, numPartitions, name: "rightOuterJoin", keepLeft: false, keepRight: true) { key, v, w in
-            guard let w else { preconditionFailure("Internal inconsistency: right outer join without a right value") }
-            return (key, (v, w))
+        context.recording("rightOuterJoin", types: [K.self, V.self, W.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            let rows = joined(other, numPartitions, name: "rightOuterJoin", keepLeft: false, keepRight: true) { key, v, w in
+                guard let w else { preconditionFailure("Internal inconsistency: right outer join without a right value") }
+                return (key, (v, w))
+            }
+            rows.setCodec(.joinedRows(K.self, V?.self, W.self))
+            return rows
         }
     }
 
@@ -76,7 +92,12 @@ extension RDD {
     public func fullOuterJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, (V?, W?))> where Element == (K, V) {
-        joined(other, numPartitions, name: "fullOuterJoin", keepLeft: true, keepRight: true) { key, v, w in (key, (v, w)) }
+        context.recording("fullOuterJoin", types: [K.self, V.self, W.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            let rows = joined(other, numPartitions, name: "fullOuterJoin", keepLeft: true, keepRight: true) { key, v, w in (key, (v, w)) }
+            rows.setCodec(.joinedRows(K.self, V?.self, W?.self))
+            return rows
+        }
     }
 
     /// The pairs of this RDD whose key is not in `other`. Only the keys of

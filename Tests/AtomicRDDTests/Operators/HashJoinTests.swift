@@ -9,7 +9,7 @@ extension EngineSuite {
         /// A budget too small for any table: every partition takes the grouping path.
         static let tinyBudget = 64 << 10
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func everyJoinKindIsExactWhenTheTableDoesNotFit(setup: EngineSetup) async throws {
             try await setup.run(memory: Self.tinyBudget) { sc in
                 // Big enough that a partition's right side passes a memory check (every 1024 records).
@@ -29,7 +29,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func aKeysRowsKeepInputOrderOnBothPaths(setup: EngineSetup) async throws {
             // One partition everywhere: values arrive in input order. Key 1 has
             // 3 left values and 3000 right ones, so under the tiny budget the
@@ -52,7 +52,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func skewedKeysOnBothSidesGiveEveryPair(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 // Key 0 holds 100 values on each side: 10 000 rows from it alone.

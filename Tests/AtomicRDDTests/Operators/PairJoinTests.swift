@@ -3,7 +3,7 @@ import Testing
 
 extension EngineSuite {
     @Suite struct PairJoinTests {
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func joinsMatchNestedLoopsOverDictionaries(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
@@ -25,7 +25,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func joinOutputForAKeyIsTheProductOfItsValuesInOrder(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 // One partition per side and one output partition: the values of a key arrive in input order.
@@ -40,7 +40,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func cogroupGathersBothSides(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
