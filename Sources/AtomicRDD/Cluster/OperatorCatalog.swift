@@ -101,6 +101,7 @@ enum OperatorCatalog {
         "flatMapValues": flatMapValues, "binaryRecords": binaryRecords,
         "leftOuterJoin": { try twoSided($0, .leftOuterJoin) }, "rightOuterJoin": { try twoSided($0, .rightOuterJoin) },
         "fullOuterJoin": { try twoSided($0, .fullOuterJoin) }, "cogroup": { try twoSided($0, .cogroup) },
+        "glom": { input in try input.anyParent(0).glomShipped() }, "distinct": distinct,
         "words": { input in try input.parent(as: String.self).words() },
     ]
 
@@ -117,6 +118,16 @@ enum OperatorCatalog {
         }
         // The driver's splits, not a new listing of the files.
         return try ShippedSplits.$current.withValue(splits) { try build(try input.function(as: (any RecordDecodeFunction).self)) }
+    }
+
+    private static func distinct(_ input: Input) throws -> AnyRDD {
+        guard let key = try input.type(0) as? any ShuffleKey.Type else { throw input.failure("the element type is not a ShuffleKey") }
+        var arguments = input.arguments
+        let count: Int = try arguments.read()
+        func build<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
+            try input.parent(as: K.self).distinct(numPartitions: count < 0 ? nil : count)
+        }
+        return try build(key)
     }
 
     private static func union(_ input: Input) throws -> AnyRDD {

@@ -69,6 +69,11 @@ public class AnyRDD: @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
     }
 
+    /// On a worker: each partition as one array (overridden by `RDD`).
+    func glomShipped() -> AnyRDD {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
     /// On a worker: persists at the level the driver's RDD had (overridden by `RDD`).
     func persistShipped(_ level: StorageLevel) {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")

@@ -44,6 +44,9 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
         (other as? RDD<Element>).map { union($0) }
     }
 
+    /// On a worker: each partition as one array.
+    override final func glomShipped() -> AnyRDD { glom() }
+
     /// On a worker: persists like the driver's RDD, with the codec that ships its elements.
     override final func persistShipped(_ level: StorageLevel) {
         if let codec = shippingCodec { setCodec(codec) }

@@ -42,11 +42,14 @@ extension RDD where Element: ShuffleKey {
     /// Duplicates are dropped on the map side already, so only distinct elements
     /// of each map task cross the shuffle.
     public func distinct(numPartitions: Int? = nil) -> RDD<Element> {
-        let tagged = tagged(0 as UInt8, name: "distinct")
-        let merged = mergedByKey(tagged, partitions: numPartitions ?? partitionCount, name: "distinct") { _, _ in }
-        return MapPartitionsRDD(parent: merged, operatorName: "distinct", runsUserClosure: false) { _, _, input in
-            var input = input
-            return Records { try input.next()?.0 }
+        context.recording("distinct", types: [Element.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self]) {
+            let tagged = tagged(0 as UInt8, name: "distinct")
+            let merged = mergedByKey(tagged, partitions: numPartitions ?? partitionCount, name: "distinct") { _, _ in }
+            return MapPartitionsRDD(parent: merged, operatorName: "distinct", runsUserClosure: false) { _, _, input in
+                var input = input
+                return Records { try input.next()?.0 }
+            }
         }
     }
 

@@ -67,14 +67,19 @@ extension RDD {
 
     /// The elements of each partition as one array.
     public func glom() -> RDD<[Element]> {
-        MapPartitionsRDD(parent: self, operatorName: "glom", runsUserClosure: false) { _, _, input in
-            var input = input
-            var done = false
-            return Records {
-                guard !done else { return nil }
-                done = true
-                return try input.collect()
+        context.recording("glom", parents: [self]) {
+            let arrays: RDD<[Element]> = MapPartitionsRDD(parent: self, operatorName: "glom", runsUserClosure: false) { _, _, input in
+                var input = input
+                var done = false
+                return Records {
+                    guard !done else { return nil }
+                    done = true
+                    return try input.collect()
+                }
             }
+            // Arrays of pairs are not WireCodable themselves: they travel with the elements' codec.
+            if let codec = codec.withLock({ $0 }) { arrays.setCodec(.arrays(of: codec)) }
+            return arrays
         }
     }
 

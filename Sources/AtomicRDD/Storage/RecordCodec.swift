@@ -25,6 +25,22 @@ public struct RecordCodec<Element>: Sendable {
             })
     }
 
+    /// The codec of arrays of records that `element` encodes (what `glom` makes).
+    static func arrays<E>(of element: RecordCodec<E>) -> RecordCodec<[E]> {
+        RecordCodec<[E]>(
+            encode: { records, writer in
+                writer.writeVarint(UInt64(records.count))
+                for record in records { element.encode(record, &writer) }
+            },
+            decode: { (reader: inout WireReader) throws(WireError) -> [E] in
+                let count = try reader.readCount(minimumItemSize: 1)
+                var records: [E] = []
+                records.reserveCapacity(count)
+                for _ in 0..<count { records.append(try element.decode(&reader)) }
+                return records
+            })
+    }
+
     /// Encodes `records` into one byte array.
     func encodeAll(_ records: [Element]) -> [UInt8] {
         var writer = WireWriter(capacity: 64 + records.count * 8)

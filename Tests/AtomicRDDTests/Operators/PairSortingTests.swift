@@ -22,7 +22,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sortByKeySpreadsDistinctKeysOverItsPartitions(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let keys = (0..<4000).map { ($0 * 7919) % 4001 }

@@ -6,7 +6,7 @@ extension EngineSuite {
         /// Skewed duplicates: 0 a hundred times, then each of 1..<50 once or twice.
         static let skewed: [Int] = Array(repeating: 0, count: 100) + (1..<50).flatMap { $0 % 3 == 0 ? [$0, $0] : [$0] }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func distinctKeepsEachElementOnce(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let expected = Set(Self.skewed).sorted()
