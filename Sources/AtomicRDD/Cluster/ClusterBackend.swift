@@ -283,6 +283,8 @@ actor ClusterBackend: TaskBackend {
                 break
             }
         }
+        // Refused tasks may have emptied the queue.
+        resumeIdleWaiters()
         if delayed, localityWake == nil {
             localityWake = Task { [weak self] in
                 try? await Task.sleep(for: Self.localityWait)

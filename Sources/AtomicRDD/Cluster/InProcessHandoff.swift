@@ -12,12 +12,13 @@ final class InProcessHandoff: Sendable {
         let accumulatorUpdates: [any AccumulatorUpdate]
     }
 
-    private let state = Mutex<(next: Int, launches: [Int: TaskLaunch], ended: [Int: Ended])>((0, [:], [:]))
+    private let state = Mutex<(next: Int, live: Set<Int>, launches: [Int: TaskLaunch], ended: [Int: Ended])>((0, [], [:], [:]))
 
-    /// Leaves a launch for a worker and returns its token.
+    /// Leaves a launch for a worker and returns its token, live until discarded.
     func put(_ launch: TaskLaunch) -> Int {
         state.withLock { state in
             state.next += 1
+            state.live.insert(state.next)
             state.launches[state.next] = launch
             return state.next
         }
@@ -28,9 +29,13 @@ final class InProcessHandoff: Sendable {
         state.withLock { $0.launches.removeValue(forKey: token) }
     }
 
-    /// A worker leaves how the task under `token` ended.
+    /// A worker leaves how the task under `token` ended; dropped when the
+    /// driver gave the token up meanwhile (it took the worker for lost).
     func finish(_ token: Int, _ ended: Ended) {
-        state.withLock { $0.ended[token] = ended }
+        state.withLock { state in
+            guard state.live.contains(token) else { return }
+            state.ended[token] = ended
+        }
     }
 
     /// How the task under `token` ended, once.
@@ -38,14 +43,15 @@ final class InProcessHandoff: Sendable {
         state.withLock { $0.ended.removeValue(forKey: token) }
     }
 
-    /// Forgets a token whose worker was lost before or while running it.
+    /// Forgets a token: its task ended, or its worker was lost before or while running it.
     func discard(_ token: Int) {
         state.withLock { state in
+            state.live.remove(token)
             state.launches[token] = nil
             state.ended[token] = nil
         }
     }
 
-    /// Launches and outcomes not yet taken (what tests check is zero at the end).
-    var pending: Int { state.withLock { $0.launches.count + $0.ended.count } }
+    /// Tokens not yet discarded, with their launches and outcomes (what tests check is zero at the end).
+    var pending: Int { state.withLock { $0.live.count + $0.launches.count + $0.ended.count } }
 }

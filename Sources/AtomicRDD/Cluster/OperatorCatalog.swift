@@ -102,6 +102,10 @@ enum OperatorCatalog {
         "leftOuterJoin": { try twoSided($0, .leftOuterJoin) }, "rightOuterJoin": { try twoSided($0, .rightOuterJoin) },
         "fullOuterJoin": { try twoSided($0, .fullOuterJoin) }, "cogroup": { try twoSided($0, .cogroup) },
         "glom": { input in try input.anyParent(0).glomShipped() }, "distinct": distinct,
+        "prefixes": { input in
+            var arguments = input.arguments
+            return try input.anyParent(0).prefixesShipped(try arguments.read())
+        },
         "words": { input in try input.parent(as: String.self).words() },
     ]
 

@@ -100,14 +100,15 @@ struct FetchWindow {
     private(set) var inFlight = 0
 
     init(estimates: [Int], limit: Int) {
-        self.estimates = estimates
-        self.limit = limit
+        // Estimates come from the network: kept within the limit, so sums cannot overflow.
+        self.estimates = estimates.map { min(max(1, $0), max(1, limit)) }
+        self.limit = max(1, limit)
     }
 
     /// The buckets to request now (counted in flight from here on).
     mutating func admit() -> Range<Int> {
         let first = next
-        while next < estimates.count, inFlight == 0 || inFlight + estimates[next] <= limit {
+        while next < estimates.count, inFlight == 0 || estimates[next] <= limit - inFlight {
             inFlight += estimates[next]
             next += 1
         }

@@ -72,10 +72,12 @@ public enum Worker {
                 let units: [Character: Int] = ["b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
                 let unit = text.last.flatMap { units[$0] }
                 let digits = unit == nil ? Substring(text) : text.dropLast()
-                guard let n = Int(digits), n > 0, n <= Int.max / (1 << 30) else {
+                guard let n = Int(digits), n > 0 else {
                     throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is not a size (MiB, or a number with b, k, m or g)")
                 }
-                return n * (unit ?? 1 << 20)
+                let (bytes, overflow) = n.multipliedReportingOverflow(by: unit ?? 1 << 20)
+                guard !overflow else { throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is too large") }
+                return bytes
             }
             while index < arguments.count {
                 let flag = arguments[index]

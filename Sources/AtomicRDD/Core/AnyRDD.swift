@@ -69,6 +69,11 @@ public class AnyRDD: @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
     }
 
+    /// On a worker: the first `count` elements of each partition (overridden by `RDD`).
+    func prefixesShipped(_ count: Int) -> AnyRDD {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
     /// On a worker: each partition as one array (overridden by `RDD`).
     func glomShipped() -> AnyRDD {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")

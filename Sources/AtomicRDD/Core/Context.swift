@@ -254,12 +254,17 @@ public final class Context: Sendable {
 
     /// Bytes of the executors' memory budgets in use (summed over the worker
     /// nodes of an in-process cluster; the driver's own on a multi-process one).
-    public var memoryUsed: Int { (executorEnvironments + [environment]).reduce(0) { $0 + $1.memory.usedBytes } }
+    public var memoryUsed: Int {
+        guard cluster != nil else { return environment.memory.usedBytes }
+        return (executorEnvironments + [environment]).reduce(0) { $0 + $1.memory.usedBytes }
+    }
     /// The most bytes of the memory budget in use at once (the greatest over
-    /// the executors of an in-process cluster).
+    /// the executors of an in-process cluster; the driver's own on a
+    /// multi-process one, whose workers keep theirs).
     public var peakMemoryUsed: Int { (executorEnvironments + [environment]).map(\.memory.peakBytes).max() ?? 0 }
     /// How many broadcast values the executors have materialized (summed over
-    /// the worker nodes of an in-process cluster).
+    /// the worker nodes of an in-process cluster; 0 on a multi-process one,
+    /// whose workers count their own).
     public var broadcastMaterializations: Int {
         executorEnvironments.reduce(0) { $0 + $1.broadcasts.materializationCount }
     }

@@ -44,6 +44,9 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
         (other as? RDD<Element>).map { union($0) }
     }
 
+    /// On a worker: the first `count` elements of each partition.
+    override final func prefixesShipped(_ count: Int) -> AnyRDD { prefixes(count) }
+
     /// On a worker: each partition as one array.
     override final func glomShipped() -> AnyRDD { glom() }
 

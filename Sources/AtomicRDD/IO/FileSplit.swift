@@ -40,9 +40,13 @@ extension FileSplit: WireCodable {
 
     /// Reads what ``encode(to:)`` wrote.
     public init(from reader: inout WireReader) throws(WireError) {
+        let at = reader.offset
         path = try reader.read()
         start = try reader.read()
         length = try reader.read()
+        guard start >= 0, length >= 0, start <= Int.max - length else {
+            throw .valueOutOfRange(offset: at, type: "FileSplit")
+        }
     }
 }
 

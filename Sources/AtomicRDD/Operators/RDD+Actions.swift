@@ -33,11 +33,10 @@ extension RDD {
         var batch = 1
         while result.count < n, next < partitionCount {
             let partitions = Array(next..<Swift.min(partitionCount, next + batch))
-            let wanted = n - result.count
-            let parts = try await context.runJob(self, partitions: partitions) { _, records -> [Element] in
-                var taken: [Element] = []
-                while taken.count < wanted, let element = try records.next() { taken.append(element) }
-                return taken
+            // Each task returns at most the elements still wanted (an operator, so it also ships to workers).
+            let limited = prefixes(n - result.count)
+            let parts = try await context.runJob(limited, partitions: partitions, remote: RemoteResult<[Element]>.collect(limited)) {
+                _, records -> [Element] in try records.collect()
             }
             for part in parts { result += part.prefix(n - result.count) }
             next += partitions.count

@@ -83,6 +83,24 @@ extension RDD {
         }
     }
 
+    /// The first `count` elements of each partition (what `take` asks each task for).
+    func prefixes(_ count: Int) -> RDD<Element> {
+        context.recording("prefixes", types: [Element.self], arguments: WireWriter.bytes { $0.write(count) }, parents: [self]) {
+            let limited: RDD<Element> = MapPartitionsRDD(parent: self, operatorName: "prefixes", runsUserClosure: false,
+                                                         preservesPartitioning: true) { _, _, input in
+                var input = input
+                var left = count
+                return Records {
+                    guard left > 0, let element = try input.next() else { return nil }
+                    left -= 1
+                    return element
+                }
+            }
+            if let codec = codec.withLock({ $0 }) { limited.setCodec(codec) }
+            return limited
+        }
+    }
+
     /// Pairs each element with a key computed from it.
     public func keyBy<K: Sendable>(_ key: @escaping @Sendable (Element) throws -> K) -> RDD<(K, Element)> {
         MapPartitionsRDD(parent: self, operatorName: "keyBy", runsUserClosure: true) { _, _, input in

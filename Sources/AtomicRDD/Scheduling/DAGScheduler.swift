@@ -68,10 +68,14 @@ actor DAGScheduler {
             switch directive {
             case .launch(let specs):
                 let launches = specs.compactMap { spec -> TaskLaunch? in
-                    guard let job = jobs[spec.jobId] ?? jobs.values.first else { return nil }
+                    // A stage shared by jobs runs for the first one still waiting for it: its
+                    // plan (on a cluster) covers the stage.
+                    let sharing = state.jobs(ofStage: spec.stageId).sorted().lazy.compactMap { self.jobs[$0] }.first
+                    guard let job = jobs[spec.jobId] ?? sharing ?? jobs.values.first else { return nil }
                     var launch = TaskLaunch(spec: spec, work: work(for: spec, job: job), cancellation: job.cancellation,
                                             remote: job.remote)
-                    if job.remote != nil, let rdd = state.rdd(ofStage: spec.stageId) {
+                    // Where the task's cached inputs live, for cluster placement (local mode ignores it).
+                    if let rdd = state.rdd(ofStage: spec.stageId) {
                         launch.cacheKeys = Self.persistedPartitions(of: rdd, partition: spec.partition)
                     }
                     return launch

@@ -167,6 +167,9 @@ struct SchedulerState {
     /// The RDD whose partitions a stage's tasks compute.
     func rdd(ofStage stageId: Int) -> AnyRDD? { stages[stageId]?.rdd }
 
+    /// The ids of the jobs that need a stage.
+    func jobs(ofStage stageId: Int) -> Set<Int> { stages[stageId]?.jobs ?? [] }
+
     /// Forgets a shuffle whose outputs were deleted.
     mutating func forgetShuffle(_ shuffleId: Int) {
         availableOutputs[shuffleId] = nil

@@ -131,8 +131,10 @@ enum RunFileReader {
                 guard length <= bytes.count - offset - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
                 var reader = WireReader(Array(bytes[offset + 4..<min(offset + 14, offset + 4 + length)]))
                 let count = try reader.readVarint()
-                guard count <= UInt64(length) else { throw EngineError.corruptFile(path: segment.path, reason: "a batch of \(count) records in \(length) bytes") }
-                total += Int(count)
+                guard count <= UInt64(Int.max), case (let sum, false) = total.addingReportingOverflow(Int(count)) else {
+                    throw EngineError.corruptFile(path: segment.path, reason: "a batch count of \(count)")
+                }
+                total = sum
                 bodies.append(offset + 4 + reader.offset..<offset + 4 + length)
                 offset += 4 + length
             }

@@ -22,3 +22,20 @@ import Testing
         await sc.stop()
     }
 }
+
+@Suite struct InProcessHandoffTests {
+    @Test func anOutcomeLeftAfterTheDriverGaveUpIsDropped() async throws {
+        let sc = try await Context(config: .local(cores: 1))
+        let handoff = InProcessHandoff()
+        let launch = TaskLaunch(spec: TaskSpec(taskId: 0, jobId: 0, stageId: 0, stageAttempt: 0, partition: 0, attempt: 0, outputIndex: 0),
+                                work: .result { _ in 1 }, cancellation: CancellationFlag())
+        let token = handoff.put(launch)
+        #expect(handoff.takeLaunch(token) != nil)
+        #expect(handoff.takeLaunch(token) == nil)
+        handoff.discard(token)              // the driver took the worker for lost
+        handoff.finish(token, InProcessHandoff.Ended(outcome: .result(1), accumulatorUpdates: []))
+        #expect(handoff.takeEnded(token) == nil)
+        #expect(handoff.pending == 0)
+        await sc.stop()
+    }
+}

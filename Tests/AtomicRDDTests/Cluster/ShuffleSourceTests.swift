@@ -20,6 +20,22 @@ import AtomicTransport
         #expect(window.admit() == 4..<5)
         window.finished(4)
         #expect(window.inFlight == 0)
+
+        // Estimates from the network cannot overflow the sum.
+        var hostile = FetchWindow(estimates: [Int.max, Int.max, -5], limit: 25)
+        #expect(hostile.admit() == 0..<1)
+        hostile.finished(0)
+        #expect(hostile.admit() == 1..<2)
+        hostile.finished(1)
+        #expect(hostile.admit() == 2..<3)
+    }
+
+    @Test func aHostileFileSplitIsAWireError() throws {
+        for (start, length) in [(-1, 4), (4, -1), (Int.max, 1)] {
+            let bytes = WireWriter.bytes { $0.write("f"); $0.write(start); $0.write(length) }
+            #expect(throws: WireError.self) { _ = try FileSplit(wireBytes: bytes) }
+        }
+        #expect(try FileSplit(wireBytes: FileSplit(path: "f", start: 3, length: 4).wireBytes()) == FileSplit(path: "f", start: 3, length: 4))
     }
 
     /// Six map outputs on another node, each with a bucket of `[mapIndex]`.
@@ -48,11 +64,17 @@ import AtomicTransport
                                    cancellation: CancellationFlag()))
     }
 
-    @Test func bucketsArriveInMapOrderWithAtMostTheLimitInFlight() async throws {
+    @Test func bucketsArriveInMapOrderWithTheLimitInFlight() async throws {
         let counts = Mutex((now: 0, most: 0))
+        // The first request of each pair waits for the second: two must be in flight at once.
+        let arrivals = Arrivals()
         let source = source { _, _, mapIndex, _ in
             counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-            for _ in 0..<5 { await Task.yield() }
+            arrivals.arrive(mapIndex)
+            if mapIndex.isMultiple(of: 2), mapIndex < 4 {
+                let partner = await arrivals.wait(for: mapIndex + 1)
+                #expect(partner, "map output \(mapIndex + 1) was not requested while \(mapIndex) was in flight")
+            }
             counts.withLock { $0.now -= 1 }
             return Self.bucket(mapIndex)
         }
@@ -67,7 +89,7 @@ import AtomicTransport
             #expect(records.map { $0.map(\.0) } == (0..<6).map { [$0] })
         }
         // Two buckets of 10 MiB fit in 25 MiB; a third does not.
-        #expect(counts.withLock { $0.most } <= 2)
+        #expect(counts.withLock { $0.most } == 2)
     }
 
     @Test func aFailedFetchIsRetriedThenReportedAsAFetchFailure() async throws {
@@ -98,6 +120,38 @@ import AtomicTransport
                 return
             }
             #expect(calls.withLock { $0[3] } == 2)
+        }
+    }
+}
+
+/// Which map outputs were requested; a request can wait for another one.
+private final class Arrivals: Sendable {
+    private let state = Mutex<(arrived: Set<Int>, waiters: [Int: [CheckedContinuation<Bool, Never>]])>(([], [:]))
+
+    func arrive(_ index: Int) {
+        let waiters = state.withLock { state in
+            state.arrived.insert(index)
+            return state.waiters.removeValue(forKey: index) ?? []
+        }
+        for waiter in waiters { waiter.resume(returning: true) }
+    }
+
+    /// True once `index` has arrived; false if it has not within 10 seconds, so
+    /// a fetch going one bucket at a time fails the test instead of hanging it.
+    func wait(for index: Int) async -> Bool {
+        let timer = Task {
+            try await Task.sleep(for: .seconds(10))
+            let waiters = self.state.withLock { $0.waiters.removeValue(forKey: index) ?? [] }
+            for waiter in waiters { waiter.resume(returning: false) }
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in
+            let arrived = state.withLock { state in
+                if state.arrived.contains(index) { return true }
+                state.waiters[index, default: []].append(continuation)
+                return false
+            }
+            if arrived { continuation.resume(returning: true) }
         }
     }
 }

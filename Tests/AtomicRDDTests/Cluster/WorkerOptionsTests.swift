@@ -11,6 +11,9 @@ import Testing
         #expect(try memory("512M") == 512 << 20)
         #expect(try memory("2g") == 2 << 30)
         #expect(try memory("65536b") == 65536)
+        #expect(try memory("8589934592b") == 8 << 30)
+        #expect(try memory("16g") == 16 << 30)
+        #expect(throws: EngineError.self) { try memory("9999999999999g") }
         for bad in ["0", "-1", "k", "12x", "1.5g", ""] {
             #expect(throws: EngineError.self, "'\(bad)'") { try memory(bad) }
         }
