@@ -5,7 +5,7 @@ extension EngineSuite {
     @Suite struct ActionTests {
         static let values = [5, 3, 9, 1, 7, 3, 8, 2, 6, 4, 9, 0]
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func collectCountFirstTakeKeepPartitionOrder(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 for partitions in [1, 3, 12, 20] {
