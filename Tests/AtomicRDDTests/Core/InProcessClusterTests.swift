@@ -20,5 +20,27 @@ extension EngineSuite {
             #expect(sc.cluster?.pendingHandoffs == 0)
             await sc.stop()
         }
+
+        @Test func aSecondJobOverACacheRunsEachTaskWhereItsPartitionLives() async throws {
+            let sc = try await Context(config: .inProcessCluster(workers: 3, memoryPerWorker: 64 << 20))
+            let backend = try #require(sc.cluster?.backend)
+            let squares = sc.parallelize(Array(0..<6000), numPartitions: 6).map { $0 * $0 }.cache()
+            #expect(try await squares.count() == 6000)
+            let before = await backend.localLaunches
+            #expect(try await squares.filter { $0.isMultiple(of: 2) }.count() == 3000)
+            #expect(await backend.localLaunches - before == 6)
+            #expect(sc.memoryUsed > 0)
+            #expect(sc.memoryUsed == sc.executorEnvironments.reduce(0) { $0 + $1.memory.usedBytes } + sc.environment.memory.usedBytes)
+            await sc.stop()
+        }
+
+        @Test func localModeCountsItsExecutorsMemoryOnce() async throws {
+            let sc = try await Context(config: .local(cores: 1))
+            let cached = sc.parallelize(Array(0..<6000), numPartitions: 2).cache()
+            #expect(try await cached.count() == 6000)
+            #expect(sc.memoryUsed > 0)
+            #expect(sc.memoryUsed == sc.environment.memory.usedBytes)
+            await sc.stop()
+        }
     }
 }
