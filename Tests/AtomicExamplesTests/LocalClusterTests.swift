@@ -377,6 +377,19 @@ extension ExampleSuite {
             await sc.stop()
         }
     
+        @Test func unpersistDropsTheCachedPartitionsOnTheWorkers() async throws {
+            let sc = try await Context(config: try Self.clusterConfig())
+            let backend = try #require(sc.cluster?.backend)
+            let squares = sc.parallelize(Array(0..<8000), numPartitions: 8).map(F.Square()).cache()
+            #expect(try await squares.count() == 8000)
+            #expect(await backend.executorFigures()[3] == 8)
+            await squares.unpersist()
+            #expect(await backend.executorFigures()[3] == 0)
+            #expect(try await squares.count() == 8000)   // recomputed, not cached again
+            #expect(await backend.executorFigures()[3] == 0)
+            await sc.stop()
+        }
+
         @Test func aWorkerNotInTheExpectedListIsRefused() async throws {
             let port = try await Self.freePort()
             let worker = Process()

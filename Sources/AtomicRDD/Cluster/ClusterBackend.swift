@@ -200,14 +200,21 @@ actor ClusterBackend: TaskBackend {
         return (totals[0], Double(totals[1]) / 1e9, totals[2])
     }
 
-    /// The workers' executor figures, summed: spills, memory in use, broadcast materializations.
+    /// The workers' executor figures, summed: spills, memory in use, broadcast
+    /// materializations, cached blocks.
     func executorFigures() async -> [Int] {
-        var totals = [0, 0, 0]
+        var totals = [0, 0, 0, 0]
         for worker in workers.values {
-            guard let figures = try? await worker.service.executorFigures(), figures.count == 3 else { continue }
-            for i in 0..<3 { totals[i] += figures[i] }
+            guard let figures = try? await worker.service.executorFigures(), figures.count == totals.count else { continue }
+            for i in totals.indices { totals[i] += figures[i] }
         }
         return totals
+    }
+
+    /// Drops an RDD's cached partitions on every worker, and forgets where they were.
+    func removeBlocks(rddId: Int) async {
+        cachedAt = cachedAt.filter { $0.key.rddId != rddId }
+        for worker in workers.values { try? await worker.service.removeBlocks(rddId: rddId) }
     }
 
     /// Deletes a shuffle's outputs on every worker.

@@ -68,11 +68,16 @@ distributed actor WorkerService {
     distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
 
     /// This worker's executor figures: spills made by its tasks, bytes of its
-    /// memory budget in use, broadcast values it materialized.
+    /// memory budget in use, broadcast values it materialized, blocks it caches.
     distributed func executorFigures() -> [Int] {
         let environment = runtime.context.environment
         return [environment.spillCount.load(ordering: .relaxed), environment.memory.usedBytes,
-                environment.broadcasts.materializationCount]
+                environment.broadcasts.materializationCount, environment.blockManager.store.blockCount]
+    }
+
+    /// Drops the cached partitions of an RDD held here.
+    distributed func removeBlocks(rddId: Int) async {
+        _ = await runtime.context.environment.blockManager.remove(rddId: rddId)
     }
 
     /// A piece of a result kept as a block (see ``TaskReport/resultBlock(token:size:)``).

@@ -13,7 +13,11 @@ extension RDD {
     /// Drops the cached partitions; later jobs recompute them.
     public func unpersist() async {
         state.withLock { $0.storageLevel = .none }
-        for executor in context.executorEnvironments { _ = await executor.blockManager.remove(rddId: id) }
+        if let backend = context.cluster?.backend {
+            await backend.removeBlocks(rddId: id)
+        } else {
+            _ = await context.environment.blockManager.remove(rddId: id)
+        }
     }
 
     func persist(_ level: StorageLevel, codec: RecordCodec<Element>) -> Self {
