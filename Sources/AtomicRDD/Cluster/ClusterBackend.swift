@@ -68,6 +68,8 @@ actor ClusterBackend: TaskBackend {
     private let handoff: InProcessHandoff?
     /// True on an in-process cluster (tasks travel by reference).
     nonisolated var handsOffTasks: Bool { handoff != nil }
+    /// Tasks go to the worker caching their input when it is free soon.
+    nonisolated var placesByCachedInput: Bool { true }
     /// Tasks handed to in-process workers and not taken back yet.
     nonisolated var pendingHandoffs: Int { handoff?.pending ?? 0 }
     private var registrations = 0

@@ -63,19 +63,21 @@ actor DAGScheduler {
     /// What is in flight, for diagnostics.
     var inFlight: String { state.inFlight + ", jobs awaiting \(jobs.keys.sorted())" }
 
+    /// The first job still waiting for a stage that jobs share: its plan (on a
+    /// cluster) covers the stage.
+    private func firstWaitingJob(ofStage stageId: Int) -> Job? {
+        state.jobs(ofStage: stageId).sorted().lazy.compactMap { self.jobs[$0] }.first ?? jobs.values.first
+    }
+
     private func perform(_ directives: [SchedulerState.Directive]) async {
         for directive in directives {
             switch directive {
             case .launch(let specs):
                 let launches = specs.compactMap { spec -> TaskLaunch? in
-                    // A stage shared by jobs runs for the first one still waiting for it: its
-                    // plan (on a cluster) covers the stage.
-                    let sharing = state.jobs(ofStage: spec.stageId).sorted().lazy.compactMap { self.jobs[$0] }.first
-                    guard let job = jobs[spec.jobId] ?? sharing ?? jobs.values.first else { return nil }
+                    guard let job = jobs[spec.jobId] ?? firstWaitingJob(ofStage: spec.stageId) else { return nil }
                     var launch = TaskLaunch(spec: spec, work: work(for: spec, job: job), cancellation: job.cancellation,
                                             remote: job.remote)
-                    // Where the task's cached inputs live, for cluster placement (local mode ignores it).
-                    if let rdd = state.rdd(ofStage: spec.stageId) {
+                    if backend.placesByCachedInput, let rdd = state.rdd(ofStage: spec.stageId) {
                         launch.cacheKeys = Self.persistedPartitions(of: rdd, partition: spec.partition)
                     }
                     return launch

@@ -61,4 +61,12 @@ protocol TaskBackend: Sendable {
     func submit(_ launches: [TaskLaunch]) async
     /// Drops queued tasks of a job (running ones see its cancellation flag).
     func cancelJob(_ jobId: Int) async
+    /// True when placement prefers the node caching a task's input, so
+    /// launches must name their cached partitions (``TaskLaunch/cacheKeys``).
+    var placesByCachedInput: Bool { get }
+}
+
+extension TaskBackend {
+    /// One node holds every cached block: nothing to prefer.
+    var placesByCachedInput: Bool { false }
 }

@@ -77,12 +77,7 @@ enum RunFileReader {
     /// The records of `segment`, decoded lazily.
     static func records<Element>(_ segment: RunSegment, codec: RecordCodec<Element>) throws -> Records<Element> {
         guard !segment.range.isEmpty else { return .empty }
-        guard let handle = FileHandle(forReadingAtPath: segment.path) else {
-            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading")
-        }
-        do { try handle.seek(toOffset: UInt64(segment.range.lowerBound)) } catch {
-            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
-        }
+        let handle = try open(segment)
         var position = segment.range.lowerBound
         var reader = WireReader([])
         var left = 0
@@ -114,13 +109,8 @@ enum RunFileReader {
     /// decoding a record: their counts are added up and their record bytes copied.
     static func encodedRecords(_ segment: RunSegment) throws -> [UInt8] {
         guard !segment.range.isEmpty else { return [0] }
-        guard let handle = FileHandle(forReadingAtPath: segment.path) else {
-            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading")
-        }
+        let handle = try open(segment)
         defer { try? handle.close() }
-        do { try handle.seek(toOffset: UInt64(segment.range.lowerBound)) } catch {
-            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
-        }
         let bytes = try read(handle, segment.range.count, segment)
         var bodies: [Range<Int>] = []
         var total = 0, offset = 0
@@ -145,6 +135,18 @@ enum RunFileReader {
         writer.writeVarint(UInt64(total))
         for body in bodies { bytes[body].withUnsafeBytes { writer.writeRaw($0) } }
         return writer.take()
+    }
+
+    /// The segment's file, open for reading at the segment's first byte.
+    private static func open(_ segment: RunSegment) throws -> FileHandle {
+        guard let handle = FileHandle(forReadingAtPath: segment.path) else {
+            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading")
+        }
+        do { try handle.seek(toOffset: UInt64(segment.range.lowerBound)) } catch {
+            try? handle.close()
+            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
+        }
+        return handle
     }
 
     private static func read(_ handle: FileHandle, _ count: Int, _ segment: RunSegment) throws -> [UInt8] {
