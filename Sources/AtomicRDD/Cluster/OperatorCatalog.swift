@@ -91,9 +91,11 @@ enum OperatorCatalog {
         var specialized: OperatorSpecializations { context.config.specializations }
     }
 
-    private typealias Builder = @Sendable (Input) throws -> AnyRDD
+    typealias Builder = @Sendable (Input) throws -> AnyRDD
 
-    private static let builders: [String: Builder] = [
+    private static let builders: [String: Builder] = coreBuilders.merging(pairBuilders) { own, _ in own }
+
+    private static let coreBuilders: [String: Builder] = [
         "parallelize": parallelize, "range": range, "textFile": textFile,
         "map": map, "flatMap": flatMap, "filter": filter, "mapPartitions": mapPartitions, "keyBy": keyBy,
         "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,

@@ -105,6 +105,15 @@ extension RDD {
     public func subtractByKey<K: ShuffleKey, V: WireCodable & Sendable, W: Sendable>(
         _ other: RDD<(K, W)>, numPartitions: Int? = nil
     ) -> RDD<(K, V)> where Element == (K, V) {
+        context.recording("subtractByKey", types: [K.self, V.self, W.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            subtractingKeys(of: other, numPartitions: numPartitions)
+        }
+    }
+
+    private func subtractingKeys<K: ShuffleKey, V: WireCodable & Sendable, W: Sendable>(
+        of other: RDD<(K, W)>, numPartitions: Int?
+    ) -> RDD<(K, V)> where Element == (K, V) {
         let presence = MapPartitionsRDD<(K, W), (K, Bool)>(parent: other, operatorName: "keys", runsUserClosure: false,
                                                            preservesPartitioning: true) { _, _, input in
             var input = input

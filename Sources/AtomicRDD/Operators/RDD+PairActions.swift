@@ -6,14 +6,13 @@ extension RDD {
     ///
     /// - Throws: what the job throws (``JobFailedError``, `CancellationError`…).
     public func countByKey<K: Hashable & Sendable, V: Sendable>() async throws -> [K: Int] where Element == (K, V) {
-        let counts = try await context.runJob(self) { _, records -> [K: Int] in
-            var counts: [K: Int] = [:]
-            while let (key, _) = try records.next() { counts[key, default: 0] += 1 }
-            return counts
+        let counted = keyCounts()
+        let counts = try await context.runJob(counted, remote: RemoteResult<[(K, Int)]>.collect(counted)) { _, records in
+            try records.collect()
         }
         var total: [K: Int] = [:]
         for partition in counts {
-            total.merge(partition, uniquingKeysWith: +)
+            for (key, count) in partition { total[key, default: 0] += count }
         }
         return total
     }
@@ -23,7 +22,8 @@ extension RDD {
     ///
     /// - Throws: what the job throws.
     public func collectAsMap<K: Hashable & Sendable, V: Sendable>() async throws -> [K: V] where Element == (K, V) {
-        let parts = try await context.runJob(self) { _, records in try records.collect() }
+        let pairs = shippedPairs()
+        let parts = try await context.runJob(pairs, remote: RemoteResult<[(K, V)]>.collect(pairs)) { _, records in try records.collect() }
         var map: [K: V] = [:]
         for part in parts {
             for (key, value) in part { map[key] = value }
@@ -39,12 +39,9 @@ extension RDD {
     public func lookup<K: Hashable & Sendable, V: Sendable>(_ key: K) async throws -> [V] where Element == (K, V) {
         try await context.prepareShuffles(of: self)
         let partitions = partition(of: key).map { [$0] }
-        let parts = try await context.runJob(self, partitions: partitions) { _, records -> [V] in
-            var values: [V] = []
-            while let (k, v) = try records.next() {
-                if k == key { values.append(v) }
-            }
-            return values
+        let found = values(of: key)
+        let parts = try await context.runJob(found, partitions: partitions, remote: RemoteResult<[V]>.collect(found)) { _, records in
+            try records.collect()
         }
         return Array(parts.joined())
     }

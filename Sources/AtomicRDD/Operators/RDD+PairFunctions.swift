@@ -133,12 +133,16 @@ extension RDD {
 
     /// ``groupByKey(numPartitions:)`` into the partitions of `partitioner`.
     public func groupByKey<K: ShuffleKey, V: WireCodable & Sendable>(partitioner: HashPartitioner) -> RDD<(K, [V])> where Element == (K, V) {
-        combineByKey(Self.grouping(V.self), placement: .hash(partitioner), name: "groupByKey")
+        context.recording("groupByKeyInto", placement: ShippedPlacement(partitioner), types: [K.self, V.self], parents: [self]) {
+            combineByKey(Self.grouping(V.self), placement: .hash(partitioner), name: "groupByKey")
+        }
     }
 
     /// ``groupByKey(numPartitions:)`` into the partitions of a partitioner of keys of type `K`.
     public func groupByKey<K: ShuffleKey, V: WireCodable & Sendable>(partitioner: some KeyPartitioner<K>) -> RDD<(K, [V])> where Element == (K, V) {
-        combineByKey(Self.grouping(V.self), placement: .keyed(partitioner), name: "groupByKey")
+        context.recording("groupByKeyInto", placement: ShippedPlacement(partitioner), types: [K.self, V.self], parents: [self]) {
+            combineByKey(Self.grouping(V.self), placement: .keyed(partitioner), name: "groupByKey")
+        }
     }
 
     /// The aggregation by key behind every public form. When this RDD is already
@@ -267,17 +271,22 @@ extension RDD {
     /// let joined = visits.join(profiles.partitionBy(byUser))   // narrow on both sides
     /// ```
     public func partitionBy<K: ShuffleKey, V: WireCodable & Sendable>(_ partitioner: HashPartitioner) -> RDD<(K, V)> where Element == (K, V) {
-        partitionBy(placement: .hash(partitioner))
+        partitionBy(placement: .hash(partitioner), shipped: ShippedPlacement(partitioner))
     }
 
     /// ``partitionBy(_:)`` with a partitioner of keys of type `K`.
     public func partitionBy<K: ShuffleKey, V: WireCodable & Sendable>(_ partitioner: some KeyPartitioner<K>) -> RDD<(K, V)> where Element == (K, V) {
-        partitionBy(placement: .keyed(partitioner))
+        partitionBy(placement: .keyed(partitioner), shipped: ShippedPlacement(partitioner))
     }
 
-    private func partitionBy<K: ShuffleKey, V: WireCodable & Sendable>(placement: KeyPlacement<K>) -> RDD<(K, V)> where Element == (K, V) {
+    private func partitionBy<K: ShuffleKey, V: WireCodable & Sendable>(
+        placement: KeyPlacement<K>, shipped: ShippedPlacement?
+    ) -> RDD<(K, V)> where Element == (K, V) {
+        // Checked before recording: a recipe must not be attached to this RDD itself.
         if placement.isMatched(by: partitioner) { return self }
-        return shuffled(placement: placement, name: "partitionBy")
+        return context.recording("partitionBy", placement: shipped, types: [K.self, V.self], parents: [self]) {
+            shuffled(placement: placement, name: "partitionBy")
+        }
     }
 
     /// This RDD's pairs moved by key into `placement`'s partitions, with no
@@ -299,7 +308,7 @@ extension RDD {
     public func mapValues<K: Sendable, V: Sendable, F: MapFunction>(_ function: F) -> RDD<(K, F.Output)>
     where Element == (K, V), F.Input == V {
         context.recording("mapValues", function: function.descriptor, types: [K.self], parents: [self]) {
-            mapValues { try function($0) }.registered(function)
+            mapValues { try function($0) }.registered(function).withPairCodec()
         }
     }
 
@@ -307,7 +316,7 @@ extension RDD {
     public func flatMapValues<K: Sendable, V: Sendable, F: FlatMapFunction>(_ function: F) -> RDD<(K, F.Output.Element)>
     where Element == (K, V), F.Input == V, F.Output.Iterator: SendableMetatype {
         context.recording("flatMapValues", function: function.descriptor, types: [K.self], parents: [self]) {
-            flatMapValues { try function($0) }.registered(function)
+            flatMapValues { try function($0) }.registered(function).withPairCodec()
         }
     }
 
@@ -323,6 +332,10 @@ extension RDD {
     /// ``foldByKey(zero:numPartitions:_:)`` with a registered function.
     public func foldByKey<K: ShuffleKey, F: ReduceFunction>(zero: F.Value, numPartitions: Int? = nil, _ function: F) -> RDD<(K, F.Value)>
     where Element == (K, F.Value), F.Value: WireCodable {
-        foldByKey(zero: zero, numPartitions: numPartitions) { try function($0, $1) }.registered(function)
+        let arguments = WireWriter.bytes { $0.write(numPartitions ?? -1); $0.write(zero) }
+        return context.recording("foldByKey", function: function.descriptor, types: [K.self, F.Value.self], arguments: arguments,
+                                 parents: [self]) {
+            foldByKey(zero: zero, numPartitions: numPartitions) { try function($0, $1) }.registered(function)
+        }
     }
 }

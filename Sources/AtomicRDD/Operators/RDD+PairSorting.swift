@@ -44,8 +44,11 @@ extension RDD {
     public func repartitionAndSortWithinPartitions<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
         partitioner: HashPartitioner, ascending: Bool = true
     ) -> RDD<(K, V)> where Element == (K, V) {
-        shuffled(placement: .hash(partitioner), name: "repartitionAndSortWithinPartitions",
-                 ordering: .comparing(ascending: ascending))
+        context.recording("repartitionAndSortWithinPartitions", placement: ShippedPlacement(partitioner), types: [K.self, V.self],
+                          extra: WireWriter.bytes { $0.write(ascending) }, parents: [self]) {
+            shuffled(placement: .hash(partitioner), name: "repartitionAndSortWithinPartitions",
+                     ordering: .comparing(ascending: ascending))
+        }
     }
 
     /// ``repartitionAndSortWithinPartitions(partitioner:ascending:)`` for keys
@@ -53,8 +56,11 @@ extension RDD {
     public func repartitionAndSortWithinPartitions<K: ShuffleKey & RadixSortableKey, V: WireCodable & Sendable>(
         partitioner: HashPartitioner, ascending: Bool = true
     ) -> RDD<(K, V)> where Element == (K, V) {
-        shuffled(placement: .hash(partitioner), name: "repartitionAndSortWithinPartitions",
-                 ordering: .radix(ascending: ascending))
+        context.recording("repartitionAndSortWithinPartitions", placement: ShippedPlacement(partitioner), types: [K.self, V.self],
+                          extra: WireWriter.bytes { $0.write(ascending) }, parents: [self]) {
+            shuffled(placement: .hash(partitioner), name: "repartitionAndSortWithinPartitions",
+                     ordering: .radix(ascending: ascending))
+        }
     }
 
     /// ``repartitionAndSortWithinPartitions(partitioner:ascending:)`` with a
@@ -62,8 +68,11 @@ extension RDD {
     public func repartitionAndSortWithinPartitions<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
         partitioner: some KeyPartitioner<K>, ascending: Bool = true
     ) -> RDD<(K, V)> where Element == (K, V) {
-        shuffled(placement: .keyed(partitioner), name: "repartitionAndSortWithinPartitions",
-                 ordering: .comparing(ascending: ascending))
+        context.recording("repartitionAndSortWithinPartitions", placement: ShippedPlacement(partitioner), types: [K.self, V.self],
+                          extra: WireWriter.bytes { $0.write(ascending) }, parents: [self]) {
+            shuffled(placement: .keyed(partitioner), name: "repartitionAndSortWithinPartitions",
+                     ordering: .comparing(ascending: ascending))
+        }
     }
 
     /// ``repartitionAndSortWithinPartitions(partitioner:ascending:)`` with a
@@ -71,8 +80,11 @@ extension RDD {
     public func repartitionAndSortWithinPartitions<K: ShuffleKey & RadixSortableKey, V: WireCodable & Sendable>(
         partitioner: some KeyPartitioner<K>, ascending: Bool = true
     ) -> RDD<(K, V)> where Element == (K, V) {
-        shuffled(placement: .keyed(partitioner), name: "repartitionAndSortWithinPartitions",
-                 ordering: .radix(ascending: ascending))
+        context.recording("repartitionAndSortWithinPartitions", placement: ShippedPlacement(partitioner), types: [K.self, V.self],
+                          extra: WireWriter.bytes { $0.write(ascending) }, parents: [self]) {
+            shuffled(placement: .keyed(partitioner), name: "repartitionAndSortWithinPartitions",
+                     ordering: .radix(ascending: ascending))
+        }
     }
 
     /// The sorting shuffle of `sortByKey`, by ranges of sampled bounds.

@@ -13,7 +13,9 @@ extension RDD {
     /// let fewer = manySmallFiles.coalesce(8)
     /// ```
     public func coalesce(_ numPartitions: Int) -> RDD<Element> {
-        CoalescedRDD(parent: self, partitions: numPartitions)
+        context.recording("coalesce", types: [Element.self], arguments: WireWriter.bytes { $0.write(numPartitions) }, parents: [self]) {
+            CoalescedRDD(parent: self, partitions: numPartitions)
+        }
     }
 }
 
@@ -22,6 +24,12 @@ extension RDD where Element: WireCodable {
     /// exactly `numPartitions` partitions of about equal size (``repartition(_:)``).
     public func coalesce(_ numPartitions: Int, shuffle: Bool) -> RDD<Element> {
         guard shuffle else { return coalesce(numPartitions) }
+        return context.recording("repartition", types: [Element.self], arguments: WireWriter.bytes { $0.write(numPartitions) },
+                                 parents: [self]) { dealt(into: numPartitions) }
+    }
+
+    /// The shuffle of ``coalesce(_:shuffle:)``: elements dealt round-robin into `numPartitions` partitions.
+    private func dealt(into numPartitions: Int) -> RDD<Element> {
         let count = Swift.max(1, numPartitions)
         // Each map task deals its elements round-robin from its own starting
         // partition, so small partitions do not all land in partition 0. The
@@ -95,8 +103,20 @@ extension RDD where Element: WireCodable {
     public func sortBy<F: MapFunction>(ascending: Bool = true, numPartitions: Int? = nil,
                                        _ function: F) async throws -> RDD<Element>
     where F.Input == Element, F.Output: ShuffleKey & Comparable {
-        try await keyed(by: { try function($0) }, name: "sortBy").registered(function)
-            .sortedByKey(ascending: ascending, numPartitions: numPartitions ?? partitionCount)
+        // The key step, the sampling job and the sort each ship (see RDD+ShippedPairs.swift).
+        let withKeys = context.recording("keyedForSort", function: function.descriptor, types: [Element.self], parents: [self]) {
+            keyed(by: { try function($0) }, name: "sortBy").registered(function)
+        }
+        let wanted = Swift.max(1, numPartitions ?? partitionCount)
+        let sampleSize = Swift.min(20 * wanted, 1_000_000)
+        let perPartition = (3 * sampleSize + partitionCount - 1) / Swift.max(1, partitionCount)
+        var candidates: [(key: F.Output, weight: Double)] = []
+        for sketch in try await KeySampleRDD.sketches(of: withKeys, perPartition: perPartition) where !sketch.sample.isEmpty {
+            let weight = Double(sketch.count) / Double(sketch.sample.count)
+            for key in sketch.sample { candidates.append((key, weight)) }
+        }
+        let partitioner = RangePartitioner<F.Output>.weighted(candidates, partitions: wanted, descending: !ascending)
+        return withKeys.rangeSorted(partitioner, ascending: ascending).values()
     }
 
     /// ``groupBy(numPartitions:_:)`` with a registered key function.
@@ -105,8 +125,11 @@ extension RDD where Element: WireCodable {
     /// one pairing each element with its key).
     public func groupBy<F: MapFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(F.Output, [Element])>
     where F.Input == Element, F.Output: ShuffleKey {
-        keyed(by: { try function($0) }, name: "groupBy").registered(function)
-            .groupedByKey(numPartitions: numPartitions)
+        context.recording("groupBy", function: function.descriptor, types: [Element.self, F.Output.self],
+                          arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) }, parents: [self]) {
+            keyed(by: { try function($0) }, name: "groupBy").registered(function)
+                .groupedByKey(numPartitions: numPartitions)
+        }
     }
 }
 
@@ -114,7 +137,7 @@ extension RDD where Element: WireCodable {
 
 extension RDD {
     /// Pairs each element with its key, as `keyBy`, under the name of the operator it serves.
-    fileprivate func keyed<K: Sendable>(by key: @escaping @Sendable (Element) throws -> K, name: String) -> RDD<(K, Element)> {
+    func keyed<K: Sendable>(by key: @escaping @Sendable (Element) throws -> K, name: String) -> RDD<(K, Element)> {
         MapPartitionsRDD(parent: self, operatorName: name, runsUserClosure: true) { _, _, input in
             var input = input
             return Records { try input.next().map { (try key($0), $0) } }

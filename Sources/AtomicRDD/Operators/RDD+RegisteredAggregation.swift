@@ -58,14 +58,20 @@ extension RDD {
     /// ``aggregateByKey(zero:numPartitions:seqOp:combOp:)`` with a registered function.
     public func aggregateByKey<K: ShuffleKey, V: Sendable, F: AggregateFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(K, F.Value)>
         where Element == (K, V), F.Input == V, F.Value: WireCodable {
-        aggregateByKey(zero: function.zero, numPartitions: numPartitions,
-                       seqOp: { try function.add($0, $1) }, combOp: { try function.merge($0, $1) }).registered(function)
+        context.recording("aggregateByKey", function: function.descriptor, types: [K.self, V.self, F.Value.self],
+                          arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) }, parents: [self]) {
+            aggregateByKey(zero: function.zero, numPartitions: numPartitions,
+                           seqOp: { try function.add($0, $1) }, combOp: { try function.merge($0, $1) }).registered(function)
+        }
     }
 
     /// ``combineByKey(createCombiner:mergeValue:mergeCombiners:numPartitions:)`` with a registered function.
     public func combineByKey<K: ShuffleKey, V: Sendable, F: CombineFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(K, F.Combiner)>
         where Element == (K, V), F.Value == V, F.Combiner: WireCodable {
-        combineByKey(createCombiner: { try function.create($0) }, mergeValue: { try function.mergeValue($0, $1) },
-                     mergeCombiners: { try function.mergeCombiners($0, $1) }, numPartitions: numPartitions).registered(function)
+        context.recording("combineByKey", function: function.descriptor, types: [K.self, V.self, F.Combiner.self],
+                          arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) }, parents: [self]) {
+            combineByKey(createCombiner: { try function.create($0) }, mergeValue: { try function.mergeValue($0, $1) },
+                         mergeCombiners: { try function.mergeCombiners($0, $1) }, numPartitions: numPartitions).registered(function)
+        }
     }
 }

@@ -23,7 +23,9 @@ extension RDD {
     ///
     /// - Complexity: O(|self| * |other|) pairs.
     public func cartesian<Other: Sendable>(_ other: RDD<Other>) -> RDD<(Element, Other)> {
-        CartesianRDD(left: self, right: other)
+        context.recording("cartesian", types: [Element.self, Other.self], parents: [self, other]) {
+            CartesianRDD(left: self, right: other).withPairCodec()
+        }
     }
 }
 
@@ -31,7 +33,8 @@ extension Context {
     /// The elements of every RDD of `rdds`, partitions one after another (no
     /// shuffle). An empty list gives an empty RDD.
     public func union<T: Sendable>(_ rdds: [RDD<T>]) -> RDD<T> {
-        rdds.isEmpty ? emptyRDD(of: T.self) : UnionRDD(context: self, parents: rdds)
+        if rdds.isEmpty { return emptyRDD(of: T.self) }
+        return recording("unionAll", types: [T.self], parents: rdds) { UnionRDD(context: self, parents: rdds) }
     }
 }
 
@@ -57,6 +60,13 @@ extension RDD where Element: ShuffleKey {
     /// shuffle into `numPartitions` partitions (default: the larger partition
     /// count of the two).
     public func intersection(_ other: RDD<Element>, numPartitions: Int? = nil) -> RDD<Element> {
+        context.recording("intersection", types: [Element.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            intersecting(other, numPartitions: numPartitions)
+        }
+    }
+
+    private func intersecting(_ other: RDD<Element>, numPartitions: Int?) -> RDD<Element> {
         // Each side marks its elements with a bit; keys holding both bits are in both.
         let both = UnionRDD<(Element, UInt8)>(
             context: context,
@@ -78,6 +88,13 @@ extension RDD where Element: ShuffleKey {
     /// The elements of this RDD not found in `other`, duplicates kept, through
     /// one shuffle into `numPartitions` partitions (default: as many as this RDD has).
     public func subtract(_ other: RDD<Element>, numPartitions: Int? = nil) -> RDD<Element> {
+        context.recording("subtract", types: [Element.self], arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) },
+                          parents: [self, other]) {
+            subtracting(other, numPartitions: numPartitions)
+        }
+    }
+
+    private func subtracting(_ other: RDD<Element>, numPartitions: Int?) -> RDD<Element> {
         // Each key's value counts its copies on the left, or is -1 once any copy
         // came from the right.
         let both = UnionRDD<(Element, Int)>(

@@ -1,25 +1,29 @@
 import AtomicTransport
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct PairAggregationTests {
-        @Test(arguments: EngineSetup.all)
+        typealias F = ClusterFunctions
+        typealias S = SuitePairFunctions
+
+        @Test(arguments: EngineSetup.shippable)
         func reduceByKeyMatchesDictionarySums(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
                     let expected = Expected.grouped(data.pairs).mapValues { $0.reduce(0, +) }
                     let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
-                    let sums = try await rdd.reduceByKey(+).collect()
+                    let sums = try await rdd.reduceByKey(F.Sum()).collect()
                     #expect(Dictionary(uniqueKeysWithValues: sums) == expected, "\(data)")
-                    let three = rdd.reduceByKey(numPartitions: 3, +)
+                    let three = rdd.reduceByKey(numPartitions: 3, F.Sum())
                     #expect(three.partitionCount == 3)
                     let sumsInThree = try await three.collect()
                     #expect(Dictionary(uniqueKeysWithValues: sumsInThree) == expected, "\(data)")
-                    let byHash = rdd.reduceByKey(partitioner: HashPartitioner(partitions: 2), +)
+                    let byHash = rdd.reduceByKey(partitioner: HashPartitioner(partitions: 2), F.Sum())
                     let sumsByHash = try await byHash.collect()
                     #expect(Dictionary(uniqueKeysWithValues: sumsByHash) == expected, "\(data)")
-                    let byModulo = rdd.reduceByKey(partitioner: ModuloPartitioner(partitionCount: 4), +)
+                    let byModulo = rdd.reduceByKey(partitioner: S.ModuloPartitioner(partitionCount: 4), F.Sum())
                     let parts = try await byModulo.glom().collect()
                     #expect(parts.count == 4)
                     for (index, part) in parts.enumerated() {
@@ -30,41 +34,40 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func reduceByKeyCountsStringKeys(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let words = (0..<2000).map { "w\($0 % 37)" }
-                let counts = try await sc.parallelize(words, numPartitions: 6).map { ($0, 1) }.reduceByKey(+).collect()
+                let counts = try await sc.parallelize(words, numPartitions: 6).map(F.PairWithOne()).reduceByKey(F.Sum()).collect()
                 var expected: [String: Int] = [:]
                 for word in words { expected[word, default: 0] += 1 }
                 #expect(Dictionary(uniqueKeysWithValues: counts) == expected)
                 // max is associative and commutative too; keeps the greatest value per key.
                 let greatest = try await sc.parallelize(words.enumerated().map { ($0.element, $0.offset) }, numPartitions: 4)
-                    .reduceByKey { max($0, $1) }.collectAsMap()
+                    .reduceByKey(S.Extremum(greatest: true)).collectAsMap()
                 #expect(greatest == Dictionary(words.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: max))
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func foldAndAggregateByKeyMatchDictionaries(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
                     let groups = Expected.grouped(data.pairs)
                     let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
-                    let sums = try await rdd.foldByKey(zero: 0, +).collect()
+                    let sums = try await rdd.foldByKey(zero: 0, F.Sum()).collect()
                     #expect(Dictionary(uniqueKeysWithValues: sums) == groups.mapValues { $0.reduce(0, +) }, "\(data)")
-                    let minima = try await rdd.foldByKey(zero: Int.max, numPartitions: 2) { min($0, $1) }.collect()
+                    let minima = try await rdd.foldByKey(zero: Int.max, numPartitions: 2, S.Extremum(greatest: false)).collect()
                     #expect(Dictionary(uniqueKeysWithValues: minima) == groups.mapValues { $0.min()! }, "\(data)")
                     // (sum, count) per key: the combiner type differs from the value type.
-                    let stats = try await rdd.aggregateByKey(zero: WirePair(0, 0), numPartitions: 3,
-                                                             seqOp: { WirePair($0.key + $1, $0.value + 1) },
-                                                             combOp: { WirePair($0.key + $1.key, $0.value + $1.value) }).collect()
+                    let stats = try await rdd.aggregateByKey(numPartitions: 3, S.SumAndCount()).collect()
                     let expectedStats = groups.mapValues { WirePair($0.reduce(0, +), $0.count) }
                     #expect(Dictionary(uniqueKeysWithValues: stats) == expectedStats, "\(data)")
                 }
             }
         }
 
+        // Stays on .all: a test of the closure and Aggregator forms (the registered form is tested below).
         @Test(arguments: EngineSetup.all)
         func combineByKeyWithClosuresAndWithAnAggregator(setup: EngineSetup) async throws {
             try await setup.run { sc in
@@ -83,7 +86,22 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
+        func combineByKeyWithRegisteredFunctions(setup: EngineSetup) async throws {
+            try await setup.run { sc in
+                for data in PairCase.all {
+                    let groups = Expected.grouped(data.pairs)
+                    let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
+                    // The combiner's type differs from the value's.
+                    let distinct = try await rdd.combineByKey(numPartitions: 4, S.ResidueSet(modulus: 5)).collect()
+                    #expect(Dictionary(uniqueKeysWithValues: distinct) == groups.mapValues { Set($0.map { $0 % 5 }) }, "\(data)")
+                    let maxima = try await rdd.combineByKey(S.Greatest()).collect()
+                    #expect(Dictionary(uniqueKeysWithValues: maxima) == groups.mapValues { $0.max()! }, "\(data)")
+                }
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
         func groupByKeyGathersEveryValue(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
@@ -95,20 +113,20 @@ extension EngineSuite {
                     #expect(normalized(groupsInSeven) == expected, "\(data)")
                     let groupsInOne = try await rdd.groupByKey(partitioner: HashPartitioner(partitions: 1)).collect()
                     #expect(normalized(groupsInOne) == expected)
-                    let groupsByModulo = try await rdd.groupByKey(partitioner: ModuloPartitioner(partitionCount: 2)).collect()
+                    let groupsByModulo = try await rdd.groupByKey(partitioner: S.ModuloPartitioner(partitionCount: 2)).collect()
                     #expect(normalized(groupsByModulo) == expected)
                 }
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func mapAndFlatMapValuesKeepKeysAndPartitioner(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
                     let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
-                    let mapped = try await rdd.mapValues { "v\($0)" }.collect()
+                    let mapped = try await rdd.mapValues(S.Prefixed(prefix: "v")).collect()
                     #expect(mapped.map(\.0) == data.pairs.map(\.0) && mapped.map(\.1) == data.pairs.map { "v\($0.1)" }, "\(data)")
-                    let flat = try await rdd.flatMapValues { 0..<abs($0 % 3) }.collect()
+                    let flat = try await rdd.flatMapValues(S.UpToResidue(modulus: 3)).collect()
                     let expectedFlat = data.pairs.flatMap { pair in (0..<abs(pair.1 % 3)).map { (pair.0, $0) } }
                     #expect(flat.map(\.0) == expectedFlat.map(\.0) && flat.map(\.1) == expectedFlat.map(\.1), "\(data)")
                     let keys = try await rdd.keys().collect()
@@ -116,18 +134,18 @@ extension EngineSuite {
                     let values = try await rdd.values().collect()
                     #expect(values == data.pairs.map(\.1))
                 }
-                let reduced = sc.parallelize([(1, 1), (2, 2)], numPartitions: 2).reduceByKey(numPartitions: 5, +)
+                let reduced = sc.parallelize([(1, 1), (2, 2)], numPartitions: 2).reduceByKey(numPartitions: 5, F.Sum())
                 let partitioner = try #require(reduced.partitioner)
-                #expect(reduced.mapValues { $0 * 2 }.partitioner?.isEquivalent(to: partitioner) == true)
-                #expect(reduced.flatMapValues { [$0, $0] }.partitioner?.isEquivalent(to: partitioner) == true)
+                #expect(reduced.mapValues(S.Affine(multiplier: 2)).partitioner?.isEquivalent(to: partitioner) == true)
+                #expect(reduced.flatMapValues(S.RepeatValue(times: 2)).partitioner?.isEquivalent(to: partitioner) == true)
                 #expect(reduced.keys().partitioner == nil)
                 // A flatMapValues that returns nothing for a key skips it.
-                let sparse = try await reduced.flatMapValues { $0 == 1 ? [] : [$0] }.collect()
+                let sparse = try await reduced.flatMapValues(S.SkipValue(skipped: 1)).collect()
                 #expect(sparse.map(\.0) == [2] && sparse.map(\.1) == [2])
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func partitionByPlacesKeysAndSkipsAMatchingShuffle(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
@@ -142,10 +160,10 @@ extension EngineSuite {
                     let all = parts.flatMap { $0 }
                     #expect(all.map { "\($0)" }.sorted() == data.pairs.map { "\($0)" }.sorted(), "\(data)")
                     #expect(placed.partitionBy(HashPartitioner(partitions: 4)) === placed)
-                    #expect(placed.mapValues { $0 }.partitionBy(hash).partitionCount == 4)
+                    #expect(placed.mapValues(S.Affine()).partitionBy(hash).partitionCount == 4)
                     #expect(placed.partitionBy(HashPartitioner(partitions: 3)) !== placed)
-                    let modulo = rdd.partitionBy(ModuloPartitioner(partitionCount: 3))
-                    #expect(modulo.partitionBy(ModuloPartitioner(partitionCount: 3)) === modulo)
+                    let modulo = rdd.partitionBy(S.ModuloPartitioner(partitionCount: 3))
+                    #expect(modulo.partitionBy(S.ModuloPartitioner(partitionCount: 3)) === modulo)
                     for (index, part) in try await modulo.glom().collect().enumerated() {
                         #expect(part.allSatisfy { ($0.0 % 3 + 3) % 3 == index })
                     }
@@ -153,29 +171,29 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func aggregatingAPartitionedRDDByItsPartitionerNeedsNoShuffle(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
                     let groups = Expected.grouped(data.pairs)
                     let hash = HashPartitioner(partitions: 4)
                     let placed = sc.parallelize(data.pairs, numPartitions: data.partitions).partitionBy(hash)
-                    let sums = placed.reduceByKey(partitioner: hash, +)
+                    let sums = placed.reduceByKey(partitioner: hash, F.Sum())
                     #expect(shuffleCount(sums) == 1)
                     #expect(sums.partitioner?.isEquivalent(to: hash) == true)
                     let sumsMap = try await sums.collectAsMap()
                     #expect(sumsMap == groups.mapValues { $0.reduce(0, +) }, "\(data)")
-                    let grouped = placed.mapValues { $0 * 2 }.groupByKey(partitioner: hash)
+                    let grouped = placed.mapValues(S.Affine(multiplier: 2)).groupByKey(partitioner: hash)
                     #expect(shuffleCount(grouped) == 1)
                     let groupedMap = normalized(try await grouped.collect())
                     #expect(groupedMap == groups.mapValues { $0.map { $0 * 2 }.sorted() }, "\(data)")
                     // With no partition count given, the RDD's own partitioner is kept.
-                    let kept = placed.foldByKey(zero: 0, +)
+                    let kept = placed.foldByKey(zero: 0, F.Sum())
                     #expect(kept.partitionCount == 4 && shuffleCount(kept) == 1)
                     let keptMap = try await kept.collectAsMap()
                     #expect(keptMap == sumsMap)
                     // Another partition count does shuffle.
-                    let moved = placed.reduceByKey(numPartitions: 3, +)
+                    let moved = placed.reduceByKey(numPartitions: 3, F.Sum())
                     #expect(shuffleCount(moved) == 2)
                     let movedMap = try await moved.collectAsMap()
                     #expect(movedMap == sumsMap)
@@ -183,26 +201,26 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func registeredFunctionsAreNamedInTheLineage(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let data = PairCase.all[4]
                 let groups = Expected.grouped(data.pairs)
                 let rdd = sc.parallelize(data.pairs, numPartitions: data.partitions)
-                let shifted = rdd.mapValues(AddOffset(offset: 5))
-                #expect(shifted.function?.name == "test.AddOffset" && !shifted.runsUserClosure)
+                let shifted = rdd.mapValues(S.Affine(offset: 5))
+                #expect(shifted.function?.name == "suite.affine" && !shifted.runsUserClosure)
                 let shiftedValues = try await shifted.values().collect()
                 #expect(shiftedValues == data.pairs.map { $0.1 + 5 })
-                let repeated = rdd.flatMapValues(Repeat(times: 2))
-                #expect(repeated.function?.name == "test.Repeat")
+                let repeated = rdd.flatMapValues(S.RepeatValue(times: 2))
+                #expect(repeated.function?.name == "suite.repeatValue")
                 let repeatedCount = try await repeated.count()
                 #expect(repeatedCount == 2 * data.pairs.count)
-                let summed = rdd.reduceByKey(Sum())
-                #expect(summed.function?.name == "test.Sum" && !summed.runsUserClosure)
+                let summed = rdd.reduceByKey(F.Sum())
+                #expect(summed.function?.name == "atomic.sumInts" && !summed.runsUserClosure)
                 let sums = try await summed.collectAsMap()
                 #expect(sums == groups.mapValues { $0.reduce(0, +) })
-                let folded = rdd.foldByKey(zero: 0, numPartitions: 2, Sum())
-                #expect(folded.function?.name == "test.Sum")
+                let folded = rdd.foldByKey(zero: 0, numPartitions: 2, F.Sum())
+                #expect(folded.function?.name == "atomic.sumInts")
                 let folds = try await folded.collectAsMap()
                 #expect(folds == groups.mapValues { $0.reduce(0, +) })
                 #expect(rdd.reduceByKey(+).runsUserClosure)
@@ -210,6 +228,7 @@ extension EngineSuite {
             }
         }
 
+        // Stays on .all: throwing closures, and a partitioner of the test target's own (the registered forms are tested below).
         @Test(arguments: EngineSetup.all)
         func aThrowingFunctionOrABadPartitionerFailsTheJob(setup: EngineSetup) async throws {
             try await setup.run(maxTaskFailures: 1) { sc in
@@ -229,6 +248,32 @@ extension EngineSuite {
                         return
                     }
                     #expect(operation.contains("ModuloPartitioner"))
+                }
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
+        func aThrowingRegisteredFunctionOrPartitionerFailsTheJob(setup: EngineSetup) async throws {
+            try await setup.run(maxTaskFailures: 1) { sc in
+                let rdd = sc.parallelize((0..<100).map { ($0 % 7, $0) }, numPartitions: 3)
+                await #expect(throws: JobFailedError.self) {
+                    _ = try await rdd.reduceByKey(S.SumAtMost(limit: 300)).collect()
+                }
+                await #expect(throws: JobFailedError.self) {
+                    _ = try await rdd.aggregateByKey(S.SumAndCount(failing: true)).collect()
+                }
+                do {
+                    _ = try await rdd.partitionBy(S.ModuloPartitioner(partitionCount: 2, broken: true)).collect()
+                    Issue.record("a partitioner placing keys out of range must fail the job")
+                } catch let failure as JobFailedError {
+                    // In this process the engine's error itself; from a worker process, its type and message.
+                    if case EngineError.invalidArgument(let operation, _) = failure.underlying {
+                        #expect(operation.contains("ModuloPartitioner"))
+                    } else if let remote = failure.underlying as? RemoteTaskError {
+                        #expect(remote.typeName.hasSuffix("EngineError") && remote.message.contains("ModuloPartitioner"), "\(remote)")
+                    } else {
+                        Issue.record("unexpected error \(failure.underlying)")
+                    }
                 }
             }
         }
