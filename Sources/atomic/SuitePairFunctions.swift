@@ -11,7 +11,7 @@ enum SuitePairFunctions {
         Extremum.self, SumAtMost.self, SumAndCount.self, ResidueSet.self, Greatest.self, Affine.self, Constant.self,
         Prefixed.self, UpToResidue.self, SkipValue.self, RepeatValue.self, ModuloPartitioner.self, ResidueWithOne.self,
         SlashPair.self, NegateKey.self, DivideBy.self, Residue.self, CountCalls.self, RecordPartition.self,
-        ConcatPair.self, EqualPair.self, ProductPair.self, KeepNoPairs.self,
+        ConcatPair.self, EqualPair.self, ProductPair.self, KeepNoPairs.self, SkewedKey.self,
     ]
 
     /// The least or the greatest of two integers.
@@ -267,5 +267,34 @@ enum SuitePairFunctions {
         static let name = "suite.keepNoPairs"
         init() {}
         func callAsFunction(_: (Int, Int)) -> Bool { false }
+    }
+
+    /// `x` → `(hot, x)` for every multiple of `every`, else `(x * multiplier mod modulus, x)`:
+    /// many distinct keys, and one key holding a share of the pairs.
+    struct SkewedKey: MapFunction {
+        static let name = "suite.skewedKey"
+        var every: Int
+        var hot: Int
+        var multiplier: Int
+        var modulus: Int
+        init(every: Int, hot: Int, multiplier: Int, modulus: Int) {
+            self.every = every
+            self.hot = hot
+            self.multiplier = multiplier
+            self.modulus = modulus
+        }
+        func callAsFunction(_ x: Int) -> (Int, Int) { (x % every == 0 ? hot : (x * multiplier) % modulus, x) }
+        func encode(to writer: inout WireWriter) {
+            writer.write(every)
+            writer.write(hot)
+            writer.write(multiplier)
+            writer.write(modulus)
+        }
+        init(from reader: inout WireReader) throws(WireError) {
+            every = try reader.read()
+            hot = try reader.read()
+            multiplier = try reader.read()
+            modulus = try reader.read()
+        }
     }
 }
