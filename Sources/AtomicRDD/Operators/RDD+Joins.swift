@@ -121,7 +121,7 @@ extension RDD {
         }
         let placement = KeyPlacement<K>.default(for: [self, other], numPartitions: numPartitions)
         let grouped = CoGroupedRDD(left: self, right: presence, placement: placement, operatorName: "cogroup")
-        return MapPartitionsRDD(parent: grouped, operatorName: "subtractByKey", runsUserClosure: false,
+        let kept = MapPartitionsRDD(parent: grouped, operatorName: "subtractByKey", runsUserClosure: false,
                                 preservesPartitioning: true) { _, _, input in
             var input = input
             var key: K?
@@ -140,6 +140,8 @@ extension RDD {
                 }
             }
         }
+        kept.setCodec(.pair(K.self, V.self))
+        return kept
     }
 
     /// The hash join with `other` (see ``HashJoinedRDD``): one output per pair

@@ -1,9 +1,12 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct PairActionTests {
-        @Test(arguments: EngineSetup.all)
+        typealias S = SuitePairFunctions
+
+        @Test(arguments: EngineSetup.shippable)
         func countByKeyAndCollectAsMapMatchDictionaries(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
@@ -19,7 +22,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func lookupFindsEveryValueOfAKey(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
@@ -35,35 +38,26 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func lookupReadsOnlyTheKeysPartitionWhenPartitioned(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let pairs = (0..<400).map { ($0 % 40, $0) }
                 let hash = HashPartitioner(partitions: 5)
                 let visited = sc.collectionAccumulator(Int.self)
-                let partitioned = sc.parallelize(pairs, numPartitions: 3).partitionBy(hash).mapValues { value -> Int in
-                    if let task = TaskContext.current { visited.add(task.partition) }
-                    return value
-                }
+                let record = S.RecordPartition(visited: visited.handle)
+                let partitioned = sc.parallelize(pairs, numPartitions: 3).partitionBy(hash).mapValues(record)
                 let found = try await partitioned.lookup(17).sorted()
                 #expect(found == pairs.filter { $0.0 == 17 }.map(\.1))
                 #expect(Set(visited.value) == [hash.partition(of: 17)])
 
                 visited.reset()
-                let modulo = sc.parallelize(pairs, numPartitions: 3).partitionBy(ModuloPartitioner(partitionCount: 4))
-                    .mapValues { value -> Int in
-                        if let task = TaskContext.current { visited.add(task.partition) }
-                        return value
-                    }
+                let modulo = sc.parallelize(pairs, numPartitions: 3).partitionBy(S.ModuloPartitioner(partitionCount: 4)).mapValues(record)
                 let foundByModulo = try await modulo.lookup(6).sorted()
                 #expect(foundByModulo == pairs.filter { $0.0 == 6 }.map(\.1))
                 #expect(Set(visited.value) == [2])
 
                 visited.reset()
-                let unpartitioned = sc.parallelize(pairs, numPartitions: 3).mapValues { value -> Int in
-                    if let task = TaskContext.current { visited.add(task.partition) }
-                    return value
-                }
+                let unpartitioned = sc.parallelize(pairs, numPartitions: 3).mapValues(record)
                 let foundCount = try await unpartitioned.lookup(6).count
                 #expect(foundCount == 10)
                 #expect(Set(visited.value) == [0, 1, 2])
