@@ -1,5 +1,6 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     /// The two sort paths of sorting shuffles (radix for integer and `Double`
@@ -9,7 +10,7 @@ extension EngineSuite {
         static let count = 20_000
         static let budget = 64 << 10
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func radixKeysSortBothWaysWhileSpilling(setup: EngineSetup) async throws {
             try await setup.run(memory: Self.budget) { sc in
                 // Negative, duplicated and extreme keys.
@@ -30,7 +31,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func doubleKeysSortByRadix(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 var pairs: [(Double, Int)] = (0..<3000).map { i in (Double((i * 7919) % 3001 - 1500) / 8, i) }
@@ -44,7 +45,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func comparableKeysSortByComparisonsWhileSpilling(setup: EngineSetup) async throws {
             try await setup.run(memory: Self.budget) { sc in
                 let pairs = (0..<Self.count).map { ("k\(($0 * 7919) % 3001)", $0) }
@@ -64,11 +65,11 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sortByOrdersValuesByComputedKeys(setup: EngineSetup) async throws {
             try await setup.run(memory: Self.budget) { sc in
                 let values = (0..<Self.count).map { ($0 * 7919) % Self.count }
-                let rdd = try await sc.parallelize(values, numPartitions: 4).sortBy(ascending: false, numPartitions: 3) { -$0 }
+                let rdd = try await sc.parallelize(values, numPartitions: 4).sortBy(ascending: false, numPartitions: 3, SuitePairFunctions.Affine(multiplier: -1))
                 let sorted = try await rdd.collect()
                 #expect(sorted == values.sorted())
             }

@@ -1,9 +1,12 @@
 import AtomicTransport
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct PairSortingTests {
+        typealias S = SuitePairFunctions
+
         @Test(arguments: EngineSetup.shippable)
         func sortByKeyOrdersEveryPair(setup: EngineSetup) async throws {
             try await setup.run { sc in
@@ -37,18 +40,15 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sortByKeySamplesOnceWhenFirstNeededAndNotBefore(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let computed = sc.longAccumulator()
                 let pairs = (0..<500).map { (($0 * 31) % 97, $0) }
-                let source = sc.parallelize(pairs, numPartitions: 4).mapValues { value -> Int in
-                    computed.add(1)
-                    return value
-                }
+                let source = sc.parallelize(pairs, numPartitions: 4).mapValues(S.CountCalls(counter: computed.handle))
                 let sorted = source.sortByKey(ascending: false, numPartitions: 3)
                 #expect(computed.value == 0, "sortByKey ran a job")
-                let keys = try await sorted.map(\.0).collect()
+                let keys = try await sorted.keys().collect()
                 #expect(keys == pairs.map(\.0).sorted(by: >))
                 // One pass to sample, one for the map stage.
                 #expect(computed.value == 2 * pairs.count)
@@ -61,14 +61,14 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sortsNestAndJoinThroughSampledPartitioners(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let pairs = (0..<600).map { (($0 * 37) % 211, $0) }
                 // A sort of a sort: the inner sampling job prepares its own shuffle first.
                 let twice = sc.parallelize(pairs, numPartitions: 3).sortByKey(numPartitions: 4)
-                    .map { (-$0.0, $0.1) }.sortByKey(numPartitions: 5)
-                let keys = try await twice.map(\.0).collect()
+                    .map(S.NegateKey()).sortByKey(numPartitions: 5)
+                let keys = try await twice.keys().collect()
                 #expect(keys == pairs.map { -$0.0 }.sorted())
 
                 // A join with a sorted side uses its range partitioner: the other side is placed by it.
@@ -82,7 +82,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func repartitionAndSortWithinPartitionsSortsEachPartition(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 for data in PairCase.all {
@@ -96,7 +96,7 @@ extension EngineSuite {
                     }
                     #expect(parts.flatMap { $0 }.map { "\($0)" }.sorted() == data.pairs.map { "\($0)" }.sorted())
                     let descending = try await rdd.repartitionAndSortWithinPartitions(
-                        partitioner: ModuloPartitioner(partitionCount: 2), ascending: false).glom().collect()
+                        partitioner: S.ModuloPartitioner(partitionCount: 2), ascending: false).glom().collect()
                     for (index, part) in descending.enumerated() {
                         #expect(part.map(\.0) == part.map(\.0).sorted(by: >), "\(data)")
                         #expect(part.allSatisfy { ($0.0 % 2 + 2) % 2 == index }, "\(data)")
@@ -107,7 +107,7 @@ extension EngineSuite {
 
         /// The sampled partitioner searches its own copy of the bounds: it must
         /// place every key where a plain RangePartitioner of the same bounds does.
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func installedBoundsPlaceKeysAsRangePartitionerDoes(setup: EngineSetup) async throws {
             try await setup.run { sc in
                 let rdd = sc.parallelize([("a", 1)], numPartitions: 1)
