@@ -14,7 +14,10 @@ extension RDD {
     /// ```
     public func coalesce(_ numPartitions: Int) -> RDD<Element> {
         context.recording("coalesce", types: [Element.self], arguments: WireWriter.bytes { $0.write(numPartitions) }, parents: [self]) {
-            CoalescedRDD(parent: self, partitions: numPartitions)
+            let coalesced = CoalescedRDD(parent: self, partitions: numPartitions)
+            // The parent's codec, so the elements can still travel (and spill).
+            if let codec = shippingCodec { coalesced.setCodec(codec) }
+            return coalesced
         }
     }
 }
@@ -125,8 +128,10 @@ extension RDD where Element: WireCodable {
     /// one pairing each element with its key).
     public func groupBy<F: MapFunction>(numPartitions: Int? = nil, _ function: F) -> RDD<(F.Output, [Element])>
     where F.Input == Element, F.Output: ShuffleKey {
-        context.recording("groupBy", function: function.descriptor, types: [Element.self, F.Output.self],
-                          arguments: WireWriter.bytes { $0.write(numPartitions ?? -1) }, parents: [self]) {
+        // The driver's default parallelism, not the worker's.
+        let count = numPartitions ?? context.config.defaultParallelism
+        return context.recording("groupBy", function: function.descriptor, types: [Element.self, F.Output.self],
+                                 arguments: WireWriter.bytes { $0.write(count) }, parents: [self]) {
             keyed(by: { try function($0) }, name: "groupBy").registered(function)
                 .groupedByKey(numPartitions: numPartitions)
         }

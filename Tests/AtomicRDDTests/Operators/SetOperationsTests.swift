@@ -1,8 +1,11 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct SetOperationsTests {
+        typealias S = SuitePairFunctions
+
         /// Skewed duplicates: 0 a hundred times, then each of 1..<50 once or twice.
         static let skewed: [Int] = Array(repeating: 0, count: 100) + (1..<50).flatMap { $0 % 3 == 0 ? [$0, $0] : [$0] }
 
@@ -24,7 +27,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func unionConcatenatesPartitionsInOrder(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let a = sc.parallelize(1...10, numPartitions: 3)
@@ -44,12 +47,12 @@ extension EngineSuite {
                 #expect(try await many.collect() == Array(1...10) + [20, 20, 21, 7])
                 #expect(try await sc.union([RDD<Int>]()).collect().isEmpty)
                 // A union feeds a shuffle like any narrow RDD.
-                let counts = try await many.map { ($0 % 2, 1) }.reduceByKey(+).collect()
+                let counts = try await many.map(S.ResidueWithOne(modulus: 2)).reduceByKey(ClusterFunctions.Sum()).collect()
                 #expect(Dictionary(uniqueKeysWithValues: counts) == [0: 7, 1: 7])
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func intersectionKeepsCommonElementsOnce(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let left = Self.skewed
@@ -67,7 +70,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func subtractKeepsDuplicatesOfElementsNotInOther(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let left = Self.skewed + [3, 3, 6]
@@ -86,7 +89,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func cartesianPairsEveryPartitionWithEveryPartition(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let a = sc.parallelize([1, 2, 3, 4, 5], numPartitions: 2)
@@ -98,11 +101,11 @@ extension EngineSuite {
                 for l in leftParts {
                     for r in rightParts { expectedParts.append(l.flatMap { x in r.map { "\(x)\($0)" } }) }
                 }
-                #expect(try await product.map { "\($0.0)\($0.1)" }.glom().collect() == expectedParts)
+                #expect(try await product.map(S.ConcatPair()).glom().collect() == expectedParts)
                 #expect(try await product.count() == 15)
                 #expect(try await a.cartesian(sc.emptyRDD(of: String.self)).collect().isEmpty)
                 #expect(try await sc.emptyRDD(of: Int.self).cartesian(b).collect().isEmpty)
-                let squares = try await a.cartesian(a).filter { $0.0 == $0.1 }.map { $0.0 * $0.1 }.collect()
+                let squares = try await a.cartesian(a).filter(S.EqualPair()).map(S.ProductPair()).collect()
                 #expect(squares.sorted() == [1, 4, 9, 16, 25])
             }
         }
