@@ -1,25 +1,24 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct PersistenceTests {
         /// An RDD of `n` integers in one partition whose computations are counted.
         static func counted(_ sc: Context, _ n: Int, offset: Int = 0) -> (RDD<Int>, Accumulator<SumAccumulator<Int>>) {
             let computed = sc.longAccumulator()
-            let rdd = sc.range(offset, offset + n, numPartitions: 1).map { value -> Int in
-                if value == offset { computed.add(1) }
-                return value
-            }
+            let rdd = sc.range(offset, offset + n, numPartitions: 1)
+                .map(SuitePairFunctions.CountCalls(counter: computed.handle, only: offset))
             return (rdd, computed)
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func cachedPartitionsAreNotRecomputed(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let (rdd, computed) = Self.counted(sc, 1000)
                 rdd.cache()
                 #expect(try await rdd.count() == 1000)
-                #expect(try await rdd.reduce(+) == 499_500)
+                #expect(try await rdd.reduce(ClusterFunctions.Sum()) == 499_500)
                 #expect(computed.value == 1)
                 #expect(rdd.storageLevel == .memoryOnly)
                 await rdd.unpersist()
@@ -28,6 +27,25 @@ extension EngineSuite {
             }
         }
 
+        @Test(arguments: EngineSetup.shippable)
+        func everyStorageLevelKeepsPartitionsFromOneJobToTheNext(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                for (index, level) in [StorageLevel.memoryOnly, .memoryAndDisk, .diskOnly].enumerated() {
+                    let offset = 10_000 * index
+                    let (rdd, computed) = Self.counted(sc, 500, offset: offset)
+                    rdd.persist(level)
+                    #expect(rdd.storageLevel == level)
+                    #expect(try await rdd.count() == 500)
+                    #expect(try await rdd.collect() == Array(offset..<offset + 500), "\(level)")
+                    #expect(computed.value == 1, "\(level): the partition was computed again")
+                    await rdd.unpersist()
+                    #expect(try await rdd.count() == 500)
+                    #expect(computed.value == 2, "\(level): unpersisted, yet not computed again")
+                }
+            }
+        }
+
+        // Stays on .all: counts evictions in the executors' block stores, which worker processes keep to themselves.
         @Test(arguments: EngineSetup.all)
         func leastRecentlyUsedMemoryOnlyBlockIsDroppedThenRecomputed(setup: EngineSetup) async throws {
             // Each block is about 8000 × 8 bytes = 64 KB; the budget holds one.
@@ -46,6 +64,7 @@ extension EngineSuite {
             }
         }
 
+        // Stays on .all: looks for the block on the executors' disks, which worker processes keep to themselves.
         @Test(arguments: EngineSetup.all)
         func memoryAndDiskBlockMovesToDiskAndIsReadBack(setup: EngineSetup) async throws {
             try await setup.run(memory: 100 << 10) { sc async throws in
@@ -61,6 +80,7 @@ extension EngineSuite {
             }
         }
 
+        // Stays on .all: looks for the blocks on the executors' disks, which worker processes keep to themselves.
         @Test(arguments: EngineSetup.all)
         func diskOnlyPairsRoundTrip(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
@@ -80,6 +100,7 @@ extension EngineSuite {
             }
         }
 
+        // Stays on .all: checkpoints do not run on worker processes yet (see the test below).
         @Test(arguments: EngineSetup.all)
         func checkpointWritesFilesAndCutsLineage(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
@@ -102,7 +123,21 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test func checkpointOnWorkerProcessesFailsWithATypedError() async throws {
+            let setup = try #require(EngineSetup.shippable.first { if case .workerProcesses = $0.placement { true } else { false } })
+            try await setup.run { sc async throws in
+                let rdd = sc.range(0, 100, numPartitions: 2).map(ClusterFunctions.ModuloKey(modulus: 5)).reduceByKey(ClusterFunctions.Sum())
+                rdd.checkpoint()
+                do {
+                    _ = try await rdd.collect()
+                    Issue.record("a checkpoint on worker processes must fail until it ships")
+                } catch EngineError.notShippable {
+                }
+                #expect(!rdd.isCheckpointed)
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
         func debugStringShowsStageBoundaries(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let rdd = sc.parallelize(["a b", "b"], numPartitions: 2)
