@@ -277,5 +277,22 @@ extension EngineSuite {
                 }
             }
         }
+
+        @Test func aPartitionerThatIsNotRegisteredFailsOnWorkerProcessesWithATypedError() async throws {
+            let setup = try #require(EngineSetup.shippable.first { if case .workerProcesses = $0.placement { true } else { false } })
+            try await setup.run { sc in
+                let rdd = sc.parallelize((0..<100).map { ($0 % 7, $0) }, numPartitions: 3)
+                // The test target's own partitioner is no PartitionerFunction: the job cannot ship.
+                for placed in [rdd.partitionBy(ModuloPartitioner(partitionCount: 2)),
+                               rdd.reduceByKey(partitioner: ModuloPartitioner(partitionCount: 2), F.Sum())] {
+                    do {
+                        _ = try await placed.collect()
+                        Issue.record("a job with a partitioner that is not registered must not run on worker processes")
+                    } catch EngineError.notShippable(_, let rddId, let reason) {
+                        #expect(rddId == placed.id && reason.contains("does not run on a cluster yet"))
+                    }
+                }
+            }
+        }
     }
 }
