@@ -119,7 +119,7 @@ extension OperatorCatalog {
     /// The node's partitioner (its arguments' first field), and a reader past it.
     private static func placement<K: ShuffleKey>(
         _ input: Input, _: K.Type
-    ) throws -> (partitioner: Either<HashPartitioner, any KeyPartitioner<K>>, rest: WireReader) {
+    ) throws -> (partitioner: PlacedBy<K>, rest: WireReader) {
         var arguments = input.arguments
         switch try ShippedPlacement(from: &arguments) {
         case .hash(let count): return (.hash(HashPartitioner(partitions: count)), arguments)
@@ -132,8 +132,12 @@ extension OperatorCatalog {
         }
     }
 
-    /// A hash partitioner or a partitioner of keys of one type.
-    enum Either<Hash, Keyed> { case hash(Hash), keyed(Keyed) }
+    /// A hash partitioner or a partitioner of keys of type `K`: the two kinds
+    /// of partitioner the pair operations take, each with overloads of its own.
+    enum PlacedBy<K: ShuffleKey> {
+        case hash(HashPartitioner)
+        case keyed(any KeyPartitioner<K>)
+    }
 
     private static func reduceByKeyInto(_ input: Input) throws -> AnyRDD {
         let function = try input.function(as: (any ReduceFunction).self)

@@ -77,8 +77,7 @@ extension RDD where Element: WireCodable {
     /// - Throws: what the sampling job throws (``JobFailedError``…).
     public func sortBy<K: ShuffleKey & Comparable>(ascending: Bool = true, numPartitions: Int? = nil,
                                                   _ key: @escaping @Sendable (Element) throws -> K) async throws -> RDD<Element> {
-        try await keyed(by: key, name: "sortBy")
-            .sortedByKey(ascending: ascending, numPartitions: numPartitions ?? partitionCount)
+        try await keyed(by: key, name: "sortBy").sortedByRanges(ascending: ascending, numPartitions: numPartitions ?? partitionCount)
     }
 
     /// The elements grouped by the key `key` gives them, through a shuffle into
@@ -106,20 +105,11 @@ extension RDD where Element: WireCodable {
     public func sortBy<F: MapFunction>(ascending: Bool = true, numPartitions: Int? = nil,
                                        _ function: F) async throws -> RDD<Element>
     where F.Input == Element, F.Output: ShuffleKey & Comparable {
-        // The key step, the sampling job and the sort each ship (see RDD+ShippedPairs.swift).
+        // The key step is recorded, so the sampling job and the sort after it ship too.
         let withKeys = context.recording("keyedForSort", function: function.descriptor, types: [Element.self], parents: [self]) {
             keyed(by: { try function($0) }, name: "sortBy").registered(function)
         }
-        let wanted = Swift.max(1, numPartitions ?? partitionCount)
-        let sampleSize = Swift.min(20 * wanted, 1_000_000)
-        let perPartition = (3 * sampleSize + partitionCount - 1) / Swift.max(1, partitionCount)
-        var candidates: [(key: F.Output, weight: Double)] = []
-        for sketch in try await KeySampleRDD.sketches(of: withKeys, perPartition: perPartition) where !sketch.sample.isEmpty {
-            let weight = Double(sketch.count) / Double(sketch.sample.count)
-            for key in sketch.sample { candidates.append((key, weight)) }
-        }
-        let partitioner = RangePartitioner<F.Output>.weighted(candidates, partitions: wanted, descending: !ascending)
-        return withKeys.rangeSorted(partitioner, ascending: ascending).values()
+        return try await withKeys.sortedByRanges(ascending: ascending, numPartitions: numPartitions ?? partitionCount)
     }
 
     /// ``groupBy(numPartitions:_:)`` with a registered key function.
@@ -132,8 +122,7 @@ extension RDD where Element: WireCodable {
         let count = numPartitions ?? context.config.defaultParallelism
         return context.recording("groupBy", function: function.descriptor, types: [Element.self, F.Output.self],
                                  arguments: WireWriter.bytes { $0.write(count) }, parents: [self]) {
-            keyed(by: { try function($0) }, name: "groupBy").registered(function)
-                .groupedByKey(numPartitions: numPartitions)
+            keyed(by: { try function($0) }, name: "groupBy").registered(function).groupedByKey(numPartitions: count)
         }
     }
 }
@@ -161,31 +150,21 @@ extension RDD {
     ///
     /// The sample follows Spark's `RangePartitioner`: about 20 keys per output
     /// partition (at most a million), drawn three times over evenly from every
-    /// partition by reservoir sampling, each weighing its partition's size over
-    /// its sample's.
-    fileprivate func sortedByKey<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
+    /// partition, each weighing its partition's size over its sample's. The
+    /// sampling job and the sort ship to a multi-process cluster when this RDD does.
+    fileprivate func sortedByRanges<K: ShuffleKey & Comparable, V: WireCodable & Sendable>(
         ascending: Bool, numPartitions: Int
     ) async throws -> RDD<V> where Element == (K, V) {
         let wanted = Swift.max(1, numPartitions)
         let sampleSize = Swift.min(20 * wanted, 1_000_000)
         let perPartition = (3 * sampleSize + partitionCount - 1) / Swift.max(1, partitionCount)
-        let samples = try await context.runJob(self) { task, records -> (count: Int, keys: [K]) in
-            var reservoir = Reservoir<K>(capacity: perPartition, random: SplitMix64(seed: 0x5EED, stream: task.partition))
-            while let (key, _) = try records.next() { reservoir.add(key) }
-            return (reservoir.seen, reservoir.items)
-        }
         var candidates: [(key: K, weight: Double)] = []
-        for sample in samples where !sample.keys.isEmpty {
-            let weight = Double(sample.count) / Double(sample.keys.count)
-            for key in sample.keys { candidates.append((key, weight)) }
+        for sketch in try await KeySampleRDD.sketches(of: self, perPartition: perPartition) where !sketch.sample.isEmpty {
+            let weight = Double(sketch.count) / Double(sketch.sample.count)
+            for key in sketch.sample { candidates.append((key, weight)) }
         }
         let partitioner = RangePartitioner<K>.weighted(candidates, partitions: wanted, descending: !ascending)
-        let dependency = ShuffleDependency<K, V, V>(
-            rdd: self, partitioner: partitioner, partition: { partitioner.partition(of: $0) },
-            aggregator: nil, passValue: { $0 }, codec: .pair(K.self, V.self),
-            keyOrdering: .comparing(ascending: ascending))
-        let sorted: RDD<(K, V)> = ShuffledRDD(dependency: dependency, operatorName: "sortBy")
-        return sorted.droppingKeys(name: "sortBy")
+        return rangeSorted(partitioner, ascending: ascending).values()
     }
 
     /// Groups the values of each key into an array, through a hash shuffle.
