@@ -11,7 +11,7 @@ enum SuitePairFunctions {
         Extremum.self, SumAtMost.self, SumAndCount.self, ResidueSet.self, Greatest.self, Affine.self, Constant.self,
         Prefixed.self, UpToResidue.self, SkipValue.self, RepeatValue.self, ModuloPartitioner.self, ResidueWithOne.self,
         SlashPair.self, NegateKey.self, DivideBy.self, Residue.self, CountCalls.self, RecordPartition.self,
-        ConcatPair.self, EqualPair.self, ProductPair.self, KeepNoPairs.self, SkewedKey.self,
+        ConcatPair.self, EqualPair.self, ProductPair.self, KeepNoPairs.self, SkewedKey.self, Opaque.Wrap.self,
     ]
 
     /// The least or the greatest of two integers.
@@ -295,6 +295,18 @@ enum SuitePairFunctions {
             hot = try reader.read()
             multiplier = try reader.read()
             modulus = try reader.read()
+        }
+    }
+
+    /// A value that is not ``WireCodable``: RDDs of it run on workers, but it cannot cross a shuffle.
+    struct Opaque: Sendable {
+        var text: String
+
+        /// `text` → `Opaque(text)`.
+        struct Wrap: MapFunction, ParameterlessFunction {
+            static let name = "suite.opaque.wrap"
+            init() {}
+            func callAsFunction(_ text: String) -> Opaque { Opaque(text: text) }
         }
     }
 }
