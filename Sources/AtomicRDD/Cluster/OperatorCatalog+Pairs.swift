@@ -128,6 +128,11 @@ extension OperatorCatalog {
                 throw input.failure("\(descriptor.name) does not place keys of type \(K.self)")
             }
             return (.keyed(partitioner), arguments)
+        case let .range(descending, bounds):
+            guard let partitioner = try ShippedPlacement.rangePartitioner(of: K.self, descending: descending, bounds: bounds) else {
+                throw input.failure("range bounds for keys of type \(K.self), which are not Comparable")
+            }
+            return (.keyed(partitioner), arguments)
         case .numPartitions: throw input.failure("expected a partitioner")
         }
     }

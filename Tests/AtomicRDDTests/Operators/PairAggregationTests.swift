@@ -167,6 +167,15 @@ extension EngineSuite {
                     for (index, part) in try await modulo.glom().collect().enumerated() {
                         #expect(part.allSatisfy { ($0.0 % 3 + 3) % 3 == index })
                     }
+                    for descending in [false, true] {
+                        let ranges = try await rdd.partitionBy(RangePartitioner(bounds: [0, 100], descending: descending)).glom().collect()
+                        #expect(ranges.count == 3)
+                        for (index, part) in ranges.enumerated() {
+                            let expected = { (key: Int) in key <= 0 ? 0 : key <= 100 ? 1 : 2 }
+                            #expect(part.allSatisfy { (descending ? 2 - expected($0.0) : expected($0.0)) == index }, "\(data)")
+                        }
+                        #expect(ranges.flatMap { $0 }.map { "\($0)" }.sorted() == data.pairs.map { "\($0)" }.sorted(), "\(data)")
+                    }
                 }
             }
         }
