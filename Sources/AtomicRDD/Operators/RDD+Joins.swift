@@ -111,6 +111,7 @@ extension RDD {
         }
     }
 
+    /// The RDDs of ``subtractByKey(_:numPartitions:)``: both sides cogrouped, `other` by its keys only.
     private func subtractingKeys<K: ShuffleKey, V: WireCodable & Sendable, W: Sendable>(
         of other: RDD<(K, W)>, numPartitions: Int?
     ) -> RDD<(K, V)> where Element == (K, V) {

@@ -66,6 +66,7 @@ extension RDD where Element: ShuffleKey {
         }
     }
 
+    /// The RDDs of ``intersection(_:numPartitions:)``.
     private func intersecting(_ other: RDD<Element>, numPartitions: Int?) -> RDD<Element> {
         // Each side marks its elements with a bit; keys holding both bits are in both.
         let both = UnionRDD<(Element, UInt8)>(
@@ -94,6 +95,7 @@ extension RDD where Element: ShuffleKey {
         }
     }
 
+    /// The RDDs of ``subtract(_:numPartitions:)``.
     private func subtracting(_ other: RDD<Element>, numPartitions: Int?) -> RDD<Element> {
         // Each key's value counts its copies on the left, or is -1 once any copy
         // came from the right.
