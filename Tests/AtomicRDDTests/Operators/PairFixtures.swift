@@ -1,4 +1,3 @@
-import AtomicTransport
 import Testing
 @testable import AtomicRDD
 
@@ -94,35 +93,8 @@ func shuffleCount(_ rdd: AnyRDD) -> Int {
     return count
 }
 
-// Registered functions used by the suites.
-
-struct AddOffset: MapFunction {
-    static let name = "test.AddOffset"
-    var offset: Int
-    func callAsFunction(_ value: Int) -> Int { value + offset }
-    func encode(to writer: inout WireWriter) { writer.write(offset) }
-    init(offset: Int) { self.offset = offset }
-    init(from reader: inout WireReader) throws(WireError) { offset = try reader.read() }
-}
-
-struct Repeat: FlatMapFunction {
-    static let name = "test.Repeat"
-    var times: Int
-    func callAsFunction(_ value: Int) -> [Int] { Array(repeating: value, count: times) }
-    func encode(to writer: inout WireWriter) { writer.write(times) }
-    init(times: Int) { self.times = times }
-    init(from reader: inout WireReader) throws(WireError) { times = try reader.read() }
-}
-
-struct Sum: ReduceFunction {
-    static let name = "test.Sum"
-    func callAsFunction(_ a: Int, _ b: Int) -> Int { a + b }
-    func encode(to writer: inout WireWriter) {}
-    init() {}
-    init(from reader: inout WireReader) throws(WireError) {}
-}
-
-/// A partitioner of its own: key modulo the count, or a fixed wrong index.
+/// A partitioner of the test target's own (not registered, so jobs with it run
+/// in-process only): key modulo the count, or a fixed wrong index.
 struct ModuloPartitioner: KeyPartitioner {
     let partitionCount: Int
     var broken = false
