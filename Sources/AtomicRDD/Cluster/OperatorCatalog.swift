@@ -93,7 +93,7 @@ enum OperatorCatalog {
 
     private typealias Builder = @Sendable (Input) throws -> AnyRDD
 
-    private static let builders: [String: Builder] = [
+    private static let builders: [String: Builder] = actionBuilders.merging([
         "parallelize": parallelize, "range": range, "textFile": textFile,
         "map": map, "flatMap": flatMap, "filter": filter, "mapPartitions": mapPartitions, "keyBy": keyBy,
         "mapValues": mapValues, "reduceByKey": reduceByKey, "groupByKey": groupByKey, "join": join,
@@ -107,7 +107,7 @@ enum OperatorCatalog {
             return try input.anyParent(0).prefixesShipped(try arguments.read())
         },
         "words": { input in try input.parent(as: String.self).words() },
-    ]
+    ]) { _, own in own }
 
     private static func binaryRecords(_ input: Input) throws -> AnyRDD {
         var arguments = input.arguments
