@@ -5,7 +5,7 @@ import AtomicTransport
 /// sampling, `pipe`, output, shared variables and failures: registered in
 /// the `atomic` executable so that those tests also run on `atomic --worker`
 /// processes. Parameters are stored properties, so one function serves many tests.
-enum SuiteActionFunctions {
+public enum SuiteActionFunctions {
     /// Every function type of this list.
     static let all: [any RegisteredFunction.Type] = [
         Affine.self, SquareLabel.self, Padded.self, Countdown.self, ParseInt.self, KeyedOne.self, Tally.self, TallyLines.self,
@@ -16,11 +16,16 @@ enum SuiteActionFunctions {
 
     /// The error the failing functions throw: it is `WireCodable`, so a job
     /// failed on a worker process has it as its cause, as in local mode.
-    struct InjectedFailure: Error, Equatable, WireCodable {
-        let partition: Int
-        init(partition: Int) { self.partition = partition }
-        func encode(to writer: inout WireWriter) { writer.write(partition) }
-        init(from reader: inout WireReader) throws(WireError) { partition = try reader.read() }
+    /// Public: test files that do not import `atomic` name it through a typealias.
+    public struct InjectedFailure: Error, Equatable, WireCodable {
+        /// The partition of the task that failed.
+        public let partition: Int
+        /// A failure of `partition`.
+        public init(partition: Int) { self.partition = partition }
+        /// Writes the partition.
+        public func encode(to writer: inout WireWriter) { writer.write(partition) }
+        /// Reads the partition.
+        public init(from reader: inout WireReader) throws(WireError) { partition = try reader.read() }
     }
 
     /// A custom accumulator: the longest string added.
