@@ -178,5 +178,36 @@ extension EngineSuite {
                 #expect(sizes.value.sorted() == [2, 2, 2, 3, 3])
             }
         }
+
+        /// Worker processes only: the other placements run closures (the tests above).
+        static let workerProcesses = EngineSetup.shippable.filter {
+            if case .workerProcesses = $0.placement { true } else { false }
+        }
+
+        @Test(arguments: workerProcesses)
+        func closureActionsFailAtSubmissionOnWorkerProcesses(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let rdd = sc.parallelize(Self.values, numPartitions: 3)
+                let refused: [(String, @Sendable () async throws -> Void)] = [
+                    ("reduce", { _ = try await rdd.reduce(+) }),
+                    ("fold", { _ = try await rdd.fold(0, +) }),
+                    ("aggregate", { _ = try await rdd.aggregate(0, { $0 + $1 }, +) }),
+                    ("treeAggregate", { _ = try await rdd.treeAggregate(0, { $0 + $1 }, +) }),
+                    ("takeOrdered", { _ = try await rdd.takeOrdered(2, by: >) }),
+                    ("forEach", { try await rdd.forEach { _ in } }),
+                    ("map", { _ = try await rdd.map { $0 + 1 }.collect() }),
+                ]
+                for (name, action) in refused {
+                    do {
+                        try await action()
+                        Issue.record("\(name) with a closure ran on worker processes")
+                    } catch let error as EngineError {
+                        guard case .notShippable = error else { Issue.record("\(name): wrong error \(error)"); continue }
+                    }
+                }
+                // The Context stays usable.
+                #expect(try await rdd.count() == Self.values.count)
+            }
+        }
     }
 }
