@@ -43,7 +43,7 @@ public enum SuiteActionFunctions {
 
     /// `x` → `x * multiplier + offset`.
     struct Affine: MapFunction {
-        static let name = "suite.affine"
+        static let name = "suite.actions.affine"
         var multiplier: Int, offset: Int
         init(multiplier: Int, offset: Int = 0) { (self.multiplier, self.offset) = (multiplier, offset) }
         func callAsFunction(_ x: Int) -> Int { x &* multiplier &+ offset }
@@ -53,7 +53,7 @@ public enum SuiteActionFunctions {
 
     /// `x` → `"<prefix><x * x>"`.
     struct SquareLabel: MapFunction {
-        static let name = "suite.squareLabel"
+        static let name = "suite.actions.squareLabel"
         var prefix: String
         init(prefix: String) { self.prefix = prefix }
         func callAsFunction(_ x: Int) -> String { "\(prefix)\(x * x)" }
@@ -63,7 +63,7 @@ public enum SuiteActionFunctions {
 
     /// `x` → `"<x> <fill repeated count times>"`.
     struct Padded: MapFunction {
-        static let name = "suite.padded"
+        static let name = "suite.actions.padded"
         var fill: String, count: Int
         init(fill: String, count: Int) { (self.fill, self.count) = (fill, count) }
         func callAsFunction(_ x: Int) -> String { "\(x) \(String(repeating: fill, count: count))" }
@@ -73,7 +73,7 @@ public enum SuiteActionFunctions {
 
     /// `x` → `String(start - x)`.
     struct Countdown: MapFunction {
-        static let name = "suite.countdown"
+        static let name = "suite.actions.countdown"
         var start: Int
         init(from start: Int) { self.start = start }
         func callAsFunction(_ x: Int) -> String { String(start - x) }
@@ -83,7 +83,7 @@ public enum SuiteActionFunctions {
 
     /// A line holding a decimal integer → the integer; any other line is an error.
     struct ParseInt: MapFunction, ParameterlessFunction {
-        static let name = "suite.parseInt"
+        static let name = "suite.actions.parseInt"
         init() {}
         func callAsFunction(_ line: String) throws -> Int {
             guard let value = Int(line) else { throw EngineError.invalidArgument(operation: "parseInt", reason: "'\(line.prefix(40))'") }
@@ -93,7 +93,7 @@ public enum SuiteActionFunctions {
 
     /// `x` → `(x mod modulus, 1)`.
     struct KeyedOne: MapFunction {
-        static let name = "suite.keyedOne"
+        static let name = "suite.actions.keyedOne"
         var modulus: Int
         init(modulus: Int) { self.modulus = modulus }
         func callAsFunction(_ x: Int) -> (Int, Int) { (x % modulus, 1) }
@@ -103,7 +103,7 @@ public enum SuiteActionFunctions {
 
     /// Passes integers through, adding 1 (or the integer, with `addsValue`) to an accumulator.
     struct Tally: MapFunction {
-        static let name = "suite.tally"
+        static let name = "suite.actions.tally"
         var counter: AccumulatorHandle<SumAccumulator<Int>>
         var addsValue: Bool
         init(_ counter: AccumulatorHandle<SumAccumulator<Int>>, addsValue: Bool = false) { (self.counter, self.addsValue) = (counter, addsValue) }
@@ -117,7 +117,7 @@ public enum SuiteActionFunctions {
 
     /// Passes lines through, adding 1 to an accumulator for each.
     struct TallyLines: MapFunction {
-        static let name = "suite.tallyLines"
+        static let name = "suite.actions.tallyLines"
         var counter: AccumulatorHandle<SumAccumulator<Int>>
         init(_ counter: AccumulatorHandle<SumAccumulator<Int>>) { self.counter = counter }
         func callAsFunction(_ line: String) -> String {
@@ -133,7 +133,7 @@ public enum SuiteActionFunctions {
     /// `p` has `p % partitionModulus == partitionRemainder` and whose attempt
     /// is below `attemptsBelow`: retries, exhausted retries, failed jobs.
     struct FailWhen: MapFunction {
-        static let name = "suite.failWhen"
+        static let name = "suite.actions.failWhen"
         var partitionModulus = 1, partitionRemainder = 0
         var attemptsBelow = Int.max
         var valueModulus = 1, valueRemainder = 0
@@ -173,7 +173,7 @@ public enum SuiteActionFunctions {
 
     /// Keeps integers other than `value`.
     struct NotEqual: FilterFunction {
-        static let name = "suite.notEqual"
+        static let name = "suite.actions.notEqual"
         var value: Int
         init(_ value: Int) { self.value = value }
         func callAsFunction(_ x: Int) -> Bool { x != value }
@@ -183,7 +183,7 @@ public enum SuiteActionFunctions {
 
     /// Keeps integers below `low` or above `high`.
     struct Outside: FilterFunction {
-        static let name = "suite.outside"
+        static let name = "suite.actions.outside"
         var low: Int, high: Int
         init(below low: Int, above high: Int) { (self.low, self.high) = (low, high) }
         func callAsFunction(_ x: Int) -> Bool { x < low || x > high }
@@ -195,7 +195,7 @@ public enum SuiteActionFunctions {
 
     /// Adds each integer to a collection accumulator.
     struct CollectItems: ForEachFunction {
-        static let name = "suite.collectItems"
+        static let name = "suite.actions.collectItems"
         var items: AccumulatorHandle<CollectionAccumulator<Int>>
         init(_ items: AccumulatorHandle<CollectionAccumulator<Int>>) { self.items = items }
         func callAsFunction(_ x: Int) { items.add(x) }
@@ -205,7 +205,7 @@ public enum SuiteActionFunctions {
 
     /// Adds the running task's attempt number to a collection accumulator, once per element.
     struct CollectAttempts: ForEachFunction {
-        static let name = "suite.collectAttempts"
+        static let name = "suite.actions.collectAttempts"
         var attempts: AccumulatorHandle<CollectionAccumulator<Int>>
         init(_ attempts: AccumulatorHandle<CollectionAccumulator<Int>>) { self.attempts = attempts }
         func callAsFunction(_ x: Int) { attempts.add(TaskContext.current?.attempt ?? -1) }
@@ -216,7 +216,7 @@ public enum SuiteActionFunctions {
     /// Adds each integer to accumulators of every kind: a sum, half of it as a
     /// Double, a maximum, a collection, and a string of that many "x" to the longest string.
     struct AddToEvery: ForEachFunction {
-        static let name = "suite.addToEvery"
+        static let name = "suite.actions.addToEvery"
         var sum: AccumulatorHandle<SumAccumulator<Int>>
         var halves: AccumulatorHandle<SumAccumulator<Double>>
         var maximum: AccumulatorHandle<MaxAccumulator<Int>>
@@ -245,7 +245,7 @@ public enum SuiteActionFunctions {
 
     /// Adds 1 to an accumulator for each integer, then throws ``InjectedFailure`` at `failAt`.
     struct TallyThenFail: ForEachFunction {
-        static let name = "suite.tallyThenFail"
+        static let name = "suite.actions.tallyThenFail"
         var counter: AccumulatorHandle<SumAccumulator<Int>>
         var failAt: Int
         init(_ counter: AccumulatorHandle<SumAccumulator<Int>>, failAt: Int) { (self.counter, self.failAt) = (counter, failAt) }
@@ -259,7 +259,7 @@ public enum SuiteActionFunctions {
 
     /// Adds each partition's size to a collection accumulator.
     struct CollectPartitionSizes: PartitionForEachFunction {
-        static let name = "suite.collectPartitionSizes"
+        static let name = "suite.actions.collectPartitionSizes"
         var sizes: AccumulatorHandle<CollectionAccumulator<Int>>
         init(_ sizes: AccumulatorHandle<CollectionAccumulator<Int>>) { self.sizes = sizes }
         func callAsFunction(_ index: Int, _ records: PartitionIterator<Int>) { sizes.add(records.reduce(0) { n, _ in n + 1 }) }
@@ -271,7 +271,7 @@ public enum SuiteActionFunctions {
 
     /// The sum of the integers, each multiplied by `factor`.
     struct ScaledSum: AggregateFunction {
-        static let name = "suite.scaledSum"
+        static let name = "suite.actions.scaledSum"
         var factor: Int
         init(factor: Int) { self.factor = factor }
         var zero: Int { 0 }
@@ -283,7 +283,7 @@ public enum SuiteActionFunctions {
 
     /// The count and the sum of the integers, as (key: count, value: sum).
     struct CountAndSum: AggregateFunction, ParameterlessFunction {
-        static let name = "suite.countAndSum"
+        static let name = "suite.actions.countAndSum"
         init() {}
         var zero: WirePair<Int, Int> { WirePair(0, 0) }
         func add(_ partial: WirePair<Int, Int>, _ x: Int) -> WirePair<Int, Int> { WirePair(partial.key + 1, partial.value + x) }
@@ -292,7 +292,7 @@ public enum SuiteActionFunctions {
 
     /// Greater integers first.
     struct Descending: OrderingFunction, ParameterlessFunction {
-        static let name = "suite.descending"
+        static let name = "suite.actions.descending"
         init() {}
         func callAsFunction(_ a: Int, _ b: Int) -> Bool { a > b }
     }
@@ -301,14 +301,14 @@ public enum SuiteActionFunctions {
 
     /// The left partition, whole; the right one is not read.
     struct TakeLeft: ZipPartitionsFunction, ParameterlessFunction {
-        static let name = "suite.takeLeft"
+        static let name = "suite.actions.takeLeft"
         init() {}
         func callAsFunction(_ left: PartitionIterator<Int>, _ right: PartitionIterator<Int>) -> [Int] { Array(left) }
     }
 
     /// `"<sum of the left partition>|<the right partition joined>"`.
     struct SumAndJoin: ZipPartitionsFunction, ParameterlessFunction {
-        static let name = "suite.sumAndJoin"
+        static let name = "suite.actions.sumAndJoin"
         init() {}
         func callAsFunction(_ left: PartitionIterator<Int>, _ right: PartitionIterator<String>) -> [String] {
             ["\(Array(left).reduce(0, +))|\(Array(right).joined())"]
@@ -317,7 +317,7 @@ public enum SuiteActionFunctions {
 
     /// A partition's first line only: the rest is never read.
     struct FirstOfPartition: PartitionFunction, ParameterlessFunction {
-        static let name = "suite.firstOfPartition"
+        static let name = "suite.actions.firstOfPartition"
         init() {}
         func callAsFunction(_ index: Int, _ records: PartitionIterator<String>) -> [String] { records.next().map { [$0] } ?? [] }
     }
@@ -326,7 +326,7 @@ public enum SuiteActionFunctions {
 
     /// A 16-byte record → the number of bytes the decode sees.
     struct RecordByteCount: RecordDecodeFunction, ParameterlessFunction {
-        static let name = "suite.recordByteCount"
+        static let name = "suite.actions.recordByteCount"
         static let recordLength = 16
         init() {}
         func callAsFunction(_ bytes: UnsafeRawBufferPointer) -> Int { bytes.count }
@@ -334,7 +334,7 @@ public enum SuiteActionFunctions {
 
     /// A 16-byte record → its first little-endian Int64; throws ``InjectedFailure`` at `rejected`.
     struct RejectingKey: RecordDecodeFunction {
-        static let name = "suite.rejectingKey"
+        static let name = "suite.actions.rejectingKey"
         static let recordLength = 16
         var rejected: Int
         init(rejected: Int) { self.rejected = rejected }
