@@ -9,7 +9,8 @@ extension EngineSuite {
     @Suite struct SharedVariableTests {
         typealias F = SuiteActionFunctions
 
-        // Stays on .all: counts materializations on the in-process executors, which a worker process keeps to itself.
+        // Stays on .all: counts materializations on the in-process executors, which a worker process keeps to itself
+        // (the registered form, broadcastHandlesAreFetchedOncePerExecutorNotPerTask, runs on .shippable).
         @Test(arguments: EngineSetup.all)
         func broadcastIsMaterializedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
@@ -30,6 +31,26 @@ extension EngineSuite {
                 table.unpersist()
                 _ = try await sc.parallelize([1], numPartitions: 1).map { _ in table.value.count }.collect()
                 #expect(sc.broadcastMaterializations == executors.count + 1)
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
+        func broadcastHandlesAreFetchedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let table = (0..<7).map { $0 * 100 }
+                let broadcast = sc.broadcast(table)
+                let looked = try await sc.parallelize(Array(0..<100), numPartitions: 10)
+                    .map(ClusterFunctions.AddFromTable(table: broadcast.handle)).collect()
+                #expect(looked == (0..<100).map { $0 + table[$0 % 7] })
+                let executors = switch setup.placement {
+                case .local: 1
+                case .inProcessCluster(let workers), .workerProcesses(let workers): workers
+                }
+                let fetches = sc.broadcastRegistry.published.fetchCount
+                #expect(fetches >= 1 && fetches <= executors, "\(fetches) fetches by \(executors) executors running ten tasks")
+                // A second job reads the executors' copies.
+                _ = try await sc.parallelize(Array(0..<10), numPartitions: 5).map(ClusterFunctions.AddFromTable(table: broadcast.handle)).collect()
+                #expect(sc.broadcastRegistry.published.fetchCount == fetches)
             }
         }
 
