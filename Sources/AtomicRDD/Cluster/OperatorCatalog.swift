@@ -93,7 +93,9 @@ enum OperatorCatalog {
 
     typealias Builder = @Sendable (Input) throws -> AnyRDD
 
-    private static let builders: [String: Builder] = coreBuilders.merging(pairBuilders) { own, _ in own }
+    private static let builders: [String: Builder] = coreBuilders
+        .merging(pairBuilders) { own, _ in own }
+        .merging(actionBuilders) { own, _ in own }
 
     private static let coreBuilders: [String: Builder] = [
         "parallelize": parallelize, "range": range, "textFile": textFile,

@@ -96,5 +96,5 @@ extension RecordCodec {
 
 extension RDD {
     /// The codec that carries this RDD's elements between processes, if any.
-    var shippingCodec: RecordCodec<Element>? { codec.withLock { $0 } ?? RecordCodec<Element>.wireIfCodable() }
+    var shippingCodec: RecordCodec<Element>? { codec.withLock { $0 } ?? RecordCodec<Element>.wireIfCodable() ?? RecordCodec<Element>.knownPair() }
 }

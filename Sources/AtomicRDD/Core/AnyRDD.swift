@@ -79,6 +79,11 @@ public class AnyRDD: @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
     }
 
+    /// Calls `visitor` with this RDD as its own type (overridden by `RDD`).
+    func open<V: ElementVisitor>(_ visitor: V) throws -> V.Result {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
     /// On a worker: persists at the level the driver's RDD had (overridden by `RDD`).
     func persistShipped(_ level: StorageLevel) {
         preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")

@@ -50,6 +50,9 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
     /// On a worker: each partition as one array.
     override final func glomShipped() -> AnyRDD { glom() }
 
+    /// Calls `visitor` with this RDD typed.
+    override final func open<V: ElementVisitor>(_ visitor: V) throws -> V.Result { try visitor.visit(self) }
+
     /// On a worker: persists like the driver's RDD, with the codec that ships its elements.
     override final func persistShipped(_ level: StorageLevel) {
         if let codec = shippingCodec { setCodec(codec) }

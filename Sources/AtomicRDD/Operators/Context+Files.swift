@@ -47,7 +47,10 @@ extension Context {
     public func wholeTextFiles(_ path: String, minPartitions: Int? = nil) throws(InputError) -> RDD<(String, String)> {
         let files = try FileSplitter.files(at: path)
         let groups = try FileSplitter.fileGroups(of: files, minPartitions: minPartitions ?? defaultMinPartitions)
-        return WholeTextFileRDD(context: self, groups: groups)
+        // The groups travel to workers with the recipe: no new listing there.
+        return recording("wholeTextFiles", arguments: WireWriter.bytes { $0.write(groups) }, parents: []) {
+            WholeTextFileRDD(context: self, groups: groups)
+        }
     }
 
     /// The fixed-length records of the files that `path` names (a file, a
@@ -67,8 +70,11 @@ extension Context {
     ///   ``InputError/partialRecord(path:offset:length:recordLength:)``.
     public func binaryRecords(_ path: String, recordLength: Int, minPartitions: Int? = nil) throws -> RDD<[UInt8]> {
         let splits = try recordSplits(path, recordLength: recordLength, minPartitions: minPartitions)
-        return BinaryRecordsRDD(context: self, splits: splits, recordLength: recordLength,
-                                codec: .wire([UInt8].self)) { [UInt8]($0) }
+        let arguments = WireWriter.bytes { $0.write(recordLength); $0.write(splits) }
+        return recording("binaryRecordBytes", arguments: arguments, parents: []) {
+            BinaryRecordsRDD(context: self, splits: splits, recordLength: recordLength,
+                             codec: .wire([UInt8].self)) { [UInt8]($0) }
+        }
     }
 
     /// The fixed-length records of the files that `path` names, each decoded by

@@ -124,7 +124,7 @@ extension RDD {
 
     /// The number of times each distinct element occurs, counted with a shuffle.
     public func countByValue() async throws -> [Element: Int] where Element: ShuffleKey {
-        let pairs = try await map { ($0, 1) }.reduceByKey(+).collect()
+        let pairs = try await valueCounts().collect()
         return Dictionary(uniqueKeysWithValues: pairs)
     }
 }
@@ -134,19 +134,31 @@ extension RDD where Element: Comparable {
     ///
     /// - Throws: ``EngineError/emptyRDD(operation:)`` when there is none.
     public func max() async throws -> Element {
-        do { return try await reduce { Swift.max($0, $1) } } catch EngineError.emptyRDD { throw EngineError.emptyRDD(operation: "max") }
+        guard let greatest = try await partitionExtremes(greatest: true).collect().max() else {
+            throw EngineError.emptyRDD(operation: "max")
+        }
+        return greatest
     }
 
     /// The least element.
     ///
     /// - Throws: ``EngineError/emptyRDD(operation:)`` when there is none.
     public func min() async throws -> Element {
-        do { return try await reduce { Swift.min($0, $1) } } catch EngineError.emptyRDD { throw EngineError.emptyRDD(operation: "min") }
+        guard let least = try await partitionExtremes(greatest: false).collect().min() else {
+            throw EngineError.emptyRDD(operation: "min")
+        }
+        return least
     }
 
     /// The `n` least elements, in increasing order.
-    public func takeOrdered(_ n: Int) async throws -> [Element] { try await takeOrdered(n) { $0 < $1 } }
+    public func takeOrdered(_ n: Int) async throws -> [Element] {
+        guard n > 0 else { return [] }
+        return Array(try await partitionLeast(n, reversed: false).collect().sorted().prefix(n))
+    }
 
     /// The `n` greatest elements, greatest first.
-    public func top(_ n: Int) async throws -> [Element] { try await top(n) { $0 < $1 } }
+    public func top(_ n: Int) async throws -> [Element] {
+        guard n > 0 else { return [] }
+        return Array(try await partitionLeast(n, reversed: true).collect().sorted(by: >).prefix(n))
+    }
 }

@@ -24,7 +24,9 @@ public struct LocalIterator<Element: Sendable>: AsyncSequence, Sendable {
         public mutating func next() async throws -> Element? {
             while index >= buffer.count {
                 guard partition < rdd.partitionCount else { return nil }
-                buffer = try await rdd.context.runJob(rdd, partitions: [partition]) { _, records in try records.collect() }[0]
+                buffer = try await rdd.context.runJob(rdd, partitions: [partition], remote: RemoteResult<[Element]>.collect(rdd)) {
+                    _, records in try records.collect()
+                }[0]
                 index = 0
                 partition += 1
             }

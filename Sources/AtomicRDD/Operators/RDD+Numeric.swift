@@ -20,12 +20,7 @@ extension Float: NumericElement { /// The value as a Double.
 extension RDD where Element: NumericElement {
     /// Count, mean, variance, least and greatest, in one pass.
     public func stats() async throws -> StatCounter {
-        let partials = try await context.runJob(self) { _, records -> StatCounter in
-            var counter = StatCounter()
-            while let value = try records.next() { counter.add(value.doubleValue) }
-            return counter
-        }
-        return partials.reduce(into: StatCounter()) { $0.merge($1) }
+        try await partitionStats().collect().reduce(into: StatCounter()) { $0.merge($1) }
     }
 
     /// The mean (NaN when empty).
@@ -66,21 +61,7 @@ extension RDD where Element: NumericElement {
             throw EngineError.invalidArgument(operation: "histogram", reason: "boundaries must be at least two, strictly increasing")
         }
         let buckets = boundaries.count - 1
-        let parts = try await context.runJob(self) { _, records -> [Int] in
-            var counts = Array(repeating: 0, count: buckets)
-            while let element = try records.next() {
-                let value = element.doubleValue
-                guard value >= boundaries[0], value <= boundaries[buckets] else { continue }
-                var low = 0, high = buckets
-                while high - low > 1 {
-                    let mid = (low + high) / 2
-                    if value >= boundaries[mid] { low = mid } else { high = mid }
-                }
-                counts[low] += 1
-            }
-            return counts
-        }
-        return parts.reduce(into: Array(repeating: 0, count: buckets)) { total, part in
+        return try await partitionHistograms(boundaries).collect().reduce(into: Array(repeating: 0, count: buckets)) { total, part in
             for i in 0..<buckets { total[i] += part[i] }
         }
     }
@@ -89,6 +70,6 @@ extension RDD where Element: NumericElement {
 extension RDD where Element: NumericElement & AdditiveArithmetic {
     /// The sum, in the element type (exact for integers).
     public func sum() async throws -> Element {
-        try await aggregate(.zero, { $0 + $1 }, { $0 + $1 })
+        try await partitionSums().collect().reduce(.zero, +)
     }
 }

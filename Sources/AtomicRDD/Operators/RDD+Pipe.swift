@@ -1,3 +1,5 @@
+import AtomicTransport
+
 extension RDD {
     /// Pipes each partition through an external command: every element is
     /// written to the command's standard input as one line (as
@@ -22,6 +24,9 @@ extension RDD {
     /// standard error. A task that ends before reading all of the output, or
     /// whose job is cancelled, stops the command with SIGTERM.
     public func pipe(command: String, arguments: [String] = [], environment: [String: String] = [:]) -> RDD<String> {
-        PipedRDD(parent: self, command: command, arguments: arguments, environment: environment)
+        let recorded = WireWriter.bytes { $0.write(command); $0.write(arguments); $0.write(environment) }
+        return context.recording("pipe", arguments: recorded, parents: [self]) {
+            PipedRDD(parent: self, command: command, arguments: arguments, environment: environment)
+        }
     }
 }

@@ -12,11 +12,12 @@ extension RDD {
 
     /// ``fold(_:_:)`` with a registered function.
     public func fold<F: ReduceFunction>(_ zero: Element, _ function: F) async throws -> Element where F.Value == Element {
-        try await fold(zero) { try function($0, $1) }
+        // Each partition reduced, then folded from `zero` (which is neutral, as for the closure form).
+        try await partitionReductions(function).collect().reduce(zero) { try function($0, try function(zero, $1)) }
     }
 
     /// ``forEach(_:)`` with a registered function.
     public func forEach<F: ForEachFunction>(_ function: F) async throws where F.Input == Element {
-        try await forEach { try function($0) }
+        _ = try await forEachElement(function).count()
     }
 }

@@ -1,3 +1,5 @@
+import AtomicTransport
+
 extension RDD {
     /// A random sample of the elements, drawn independently in each partition.
     ///
@@ -21,6 +23,18 @@ extension RDD {
                 ? "fraction \(fraction) must be finite and at least 0"
                 : "fraction \(fraction) must be between 0 and 1 without replacement")
         }
+        return sampled(withReplacement: withReplacement, fraction: fraction, seed: seed)
+    }
+
+    /// ``sample(withReplacement:fraction:seed:)`` of a fraction checked by the caller.
+    func sampled(withReplacement: Bool, fraction: Double, seed: UInt64) -> RDD<Element> {
+        let arguments = WireWriter.bytes { $0.write(withReplacement); $0.write(fraction); $0.write(seed) }
+        return context.recording("sample", arguments: arguments, parents: [self]) {
+            drawn(withReplacement: withReplacement, fraction: fraction, seed: seed)
+        }
+    }
+
+    private func drawn(withReplacement: Bool, fraction: Double, seed: UInt64) -> RDD<Element> {
         if withReplacement {
             let poisson = PoissonDraw(mean: fraction)
             return MapPartitionsRDD(parent: self, operatorName: "sample", runsUserClosure: false,
@@ -80,10 +94,15 @@ extension RDD {
         for weight in weights { bounds.append(bounds[bounds.count - 1] + weight / total) }
         // Rounding must not leave numbers near 1 to no split.
         bounds[bounds.count - 1] = 1
-        return weights.indices.map { index in
-            let slice = bounds[index]..<bounds[index + 1]
-            return MapPartitionsRDD(parent: self, operatorName: "randomSplit", runsUserClosure: false,
-                                    preservesPartitioning: true) { _, split, input in
+        return weights.indices.map { randomSlice(bounds[$0]..<bounds[$0 + 1], seed: seed) }
+    }
+
+    /// One split of ``randomSplit(weights:seed:)``: the elements whose draw falls in `slice`.
+    func randomSlice(_ slice: Range<Double>, seed: UInt64) -> RDD<Element> {
+        let arguments = WireWriter.bytes { $0.write(slice.lowerBound); $0.write(slice.upperBound); $0.write(seed) }
+        return context.recording("randomSlice", arguments: arguments, parents: [self]) {
+            MapPartitionsRDD(parent: self, operatorName: "randomSplit", runsUserClosure: false,
+                             preservesPartitioning: true) { _, split, input in
                 var input = input
                 var random = SplitMix64(seed: seed, stream: split)
                 return Records {

@@ -24,6 +24,16 @@ extension RDD {
     public func saveAsTextFile(_ path: String, overwrite: Bool = false) async throws {
         let committer = try OutputCommitter(target: path, overwrite: overwrite)
         let isString = Element.self == String.self
+        if context.shipsPlans {
+            // Worker processes write the part files; the driver commits or aborts the folder.
+            do {
+                _ = try await textParts(into: committer.temporary).count()
+            } catch {
+                await committer.abortJob()
+                throw error
+            }
+            return try await committer.commitJob()
+        }
         do {
             _ = try await context.runJob(self) { task, records in
                 let writer = try committer.openWriter(partition: task.partition, attemptId: task.taskAttemptId)

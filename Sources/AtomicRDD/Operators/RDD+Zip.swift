@@ -1,3 +1,5 @@
+import AtomicTransport
+
 extension RDD {
     /// Pairs the i-th element of this RDD with the i-th element of `other`.
     ///
@@ -15,15 +17,25 @@ extension RDD {
     ///   when two partitions have different lengths.
     public func zip<Other: Sendable>(_ other: RDD<Other>) throws(EngineError) -> RDD<(Element, Other)> {
         try checkZippable(with: other, operation: "zip")
-        return ZippedPartitionsRDD(left: self, right: other, operatorName: "zip", runsUserClosure: false) { split, left, right in
-            var left = left, right = right
-            return Records {
-                switch (try left.next(), try right.next()) {
-                case let (a?, b?): return (a, b)
-                case (nil, nil): return nil
-                default: throw EngineError.zipMismatch(partition: split)
+        return zipped(with: other)
+    }
+
+    /// ``zip(_:)`` of RDDs with as many partitions (checked by the caller).
+    func zipped<Other: Sendable>(with other: RDD<Other>) -> RDD<(Element, Other)> {
+        context.recording("zip", parents: [self, other]) {
+            let pairs: RDD<(Element, Other)> = ZippedPartitionsRDD(left: self, right: other, operatorName: "zip",
+                                                                   runsUserClosure: false) { split, left, right in
+                var left = left, right = right
+                return Records {
+                    switch (try left.next(), try right.next()) {
+                    case let (a?, b?): return (a, b)
+                    case (nil, nil): return nil
+                    default: throw EngineError.zipMismatch(partition: split)
+                    }
                 }
             }
+            if let codec = RecordCodec<(Element, Other)>.pairIfCodable(Element.self, Other.self) { pairs.setCodec(codec) }
+            return pairs
         }
     }
 
@@ -38,8 +50,16 @@ extension RDD {
         _ transform: @escaping @Sendable (PartitionIterator<Element>, PartitionIterator<Other>) throws -> S
     ) throws(EngineError) -> RDD<S.Element> where S: SendableMetatype, S.Element: Sendable {
         try checkZippable(with: other, operation: "zipPartitions")
-        return ZippedPartitionsRDD(left: self, right: other, operatorName: "zipPartitions", runsUserClosure: true,
-                                   preservesPartitioning: preservesPartitioning) { _, left, right in
+        return zippedPartitions(with: other, preservesPartitioning: preservesPartitioning, transform)
+    }
+
+    /// ``zipPartitions(_:preservesPartitioning:_:)`` of RDDs with as many partitions (checked by the caller).
+    func zippedPartitions<Other: Sendable, S: Sequence>(
+        with other: RDD<Other>, preservesPartitioning: Bool,
+        _ transform: @escaping @Sendable (PartitionIterator<Element>, PartitionIterator<Other>) throws -> S
+    ) -> RDD<S.Element> where S: SendableMetatype, S.Element: Sendable {
+        ZippedPartitionsRDD(left: self, right: other, operatorName: "zipPartitions", runsUserClosure: true,
+                            preservesPartitioning: preservesPartitioning) { _, left, right in
             let leftRecords = PartitionIterator(left), rightRecords = PartitionIterator(right)
             var output = try transform(leftRecords, rightRecords).makeIterator()
             return Records {
@@ -62,20 +82,29 @@ extension RDD {
     public func zipWithIndex() async throws -> RDD<(Element, Int)> {
         var starts = [0]
         if partitionCount > 1 {
-            let counts = try await context.runJob(self, partitions: Array(0..<partitionCount - 1)) { _, records in
+            let counts = try await context.runJob(self, partitions: Array(0..<partitionCount - 1), remote: .count) { _, records in
                 try records.count()
             }
             for count in counts { starts.append(starts[starts.count - 1] + count) }
         }
-        let offsets = starts
-        return MapPartitionsRDD(parent: self, operatorName: "zipWithIndex", runsUserClosure: false) { _, split, input in
-            var input = input
-            var index = offsets[split]
-            return Records {
-                guard let element = try input.next() else { return nil }
-                defer { index += 1 }
-                return (element, index)
+        return zipWithIndex(starts: starts)
+    }
+
+    /// ``zipWithIndex()`` given the index of each partition's first element.
+    func zipWithIndex(starts: [Int]) -> RDD<(Element, Int)> {
+        context.recording("zipWithIndex", arguments: WireWriter.bytes { $0.write(starts) }, parents: [self]) {
+            let indexed: RDD<(Element, Int)> = MapPartitionsRDD(parent: self, operatorName: "zipWithIndex",
+                                                                runsUserClosure: false) { _, split, input in
+                var input = input
+                var index = starts[split]
+                return Records {
+                    guard let element = try input.next() else { return nil }
+                    defer { index += 1 }
+                    return (element, index)
+                }
             }
+            if let codec = RecordCodec<(Element, Int)>.pairIfCodable(Element.self, Int.self) { indexed.setCodec(codec) }
+            return indexed
         }
     }
 
@@ -84,18 +113,23 @@ extension RDD {
     /// partitions differ in size).
     public func zipWithUniqueId() -> RDD<(Element, Int)> {
         let stride = partitionCount
-        return MapPartitionsRDD(parent: self, operatorName: "zipWithUniqueId", runsUserClosure: false) { _, split, input in
-            var input = input
-            var id = split
-            return Records {
-                guard let element = try input.next() else { return nil }
-                defer { id += stride }
-                return (element, id)
+        return context.recording("zipWithUniqueId", parents: [self]) {
+            let numbered: RDD<(Element, Int)> = MapPartitionsRDD(parent: self, operatorName: "zipWithUniqueId",
+                                                                 runsUserClosure: false) { _, split, input in
+                var input = input
+                var id = split
+                return Records {
+                    guard let element = try input.next() else { return nil }
+                    defer { id += stride }
+                    return (element, id)
+                }
             }
+            if let codec = RecordCodec<(Element, Int)>.pairIfCodable(Element.self, Int.self) { numbered.setCodec(codec) }
+            return numbered
         }
     }
 
-    private func checkZippable<Other>(with other: RDD<Other>, operation: String) throws(EngineError) {
+    func checkZippable<Other>(with other: RDD<Other>, operation: String) throws(EngineError) {
         guard partitionCount == other.partitionCount else {
             throw .invalidArgument(operation: operation,
                                    reason: "cannot zip \(partitionCount) partitions with \(other.partitionCount)")

@@ -1,3 +1,5 @@
+import AtomicTransport
+
 /// Count, mean, variance, least and greatest of numbers, merged across
 /// partitions without a second pass (Chan et al.'s parallel variance).
 public struct StatCounter: Sendable, Equatable, CustomStringConvertible {
@@ -50,4 +52,21 @@ public struct StatCounter: Sendable, Equatable, CustomStringConvertible {
 
     /// "(count: …, mean: …, stdev: …, max: …, min: …)".
     public var description: String { "(count: \(count), mean: \(mean), stdev: \(stdev), max: \(max), min: \(min))" }
+}
+
+extension StatCounter: WireCodable {
+    /// Writes count, mean, the sum of squared deviations, max and min: a
+    /// partition's statistics travel from a worker this way.
+    public func encode(to writer: inout WireWriter) {
+        writer.write(count); writer.write(mean); writer.write(m2); writer.write(max); writer.write(min)
+    }
+
+    /// Reads what ``encode(to:)`` wrote.
+    public init(from reader: inout WireReader) throws(WireError) {
+        count = try reader.read()
+        mean = try reader.read()
+        m2 = try reader.read()
+        max = try reader.read()
+        min = try reader.read()
+    }
 }

@@ -18,6 +18,7 @@ extension EngineSuite {
             #expect(!FileManager.default.fileExists(atPath: second.scratchPath))
         }
 
+        // Stays on .all: inspects the executors' shuffle managers and scratch folders, which live inside worker processes.
         @Test(arguments: EngineSetup.all)
         func shuffleFilesAreDeletedWhenNoLiveRDDNeedsThem(setup: EngineSetup) async throws {
             try await setup.run(memory: 64 << 10) { sc async throws in

@@ -75,6 +75,7 @@ extension EngineSuite {
             #expect(Self.registry.names == ["test.IsEven", "test.Plus", "test.Scale", "test.Words"])
         }
 
+        // Stays on .all: checks a closure's RDD is marked as one (a closure by design), with test-only functions workers do not register.
         @Test(arguments: EngineSetup.all)
         func registeredFunctionsRunAndAreRecordedInTheLineage(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
@@ -125,6 +126,8 @@ struct PairwiseSum: ZipPartitionsFunction, ParameterlessFunction {
 
 extension EngineSuite {
     @Suite struct RegisteredOperatorTests {
+        // Stays on .all: CountInto carries its accumulator by reference (in-process by design); the same registered
+        // actions run on worker processes in ActionTests and ZipTests.
         @Test(arguments: EngineSetup.all)
         func aggregationOrderingAndPartitionFunctions(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in

@@ -10,7 +10,7 @@ extension EngineSuite {
             (0..<count).map { r in (0..<length).map { UInt8(truncatingIfNeeded: seed &* 31 &+ r &* 7 &+ $0) } }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func every_record_is_read_once_for_every_partition_count(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -26,7 +26,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_directory_of_files_reads_them_in_name_order(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -63,7 +63,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_trailing_partial_record_is_a_typed_error_naming_file_and_offset(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -76,8 +76,8 @@ extension EngineSuite {
                     let error = await #expect(throws: JobFailedError.self) { try await rdd.collect() }
                     #expect(error?.underlying as? InputError == .partialRecord(path: file, offset: 40, length: 3, recordLength: 4))
                     // The partitions before the one holding the partial record read fine.
-                    let before = try await sc.runJob(rdd, partitions: Array(0..<(rdd.partitionCount - 1))) { _, records in
-                        try records.collect()
+                    let before = try await sc.runJob(rdd, partitions: Array(0..<(rdd.partitionCount - 1)), remote: .collect(rdd)) {
+                        _, records in try records.collect()
                     }
                     let read = Array(before.joined())
                     #expect(read == Array(full.prefix(read.count)), "minPartitions \(minPartitions)")

@@ -5,7 +5,7 @@ import Testing
 extension EngineSuite {
     /// `wholeTextFiles` gives each file once, whole, with its path.
     @Suite struct WholeTextFilesTests {
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func every_file_is_one_record_with_its_content(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
@@ -43,7 +43,7 @@ extension EngineSuite {
             #expect(try FileSplitter.fileGroups(of: [], minPartitions: 3) == [[]])
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func a_file_deleted_before_the_action_fails_the_job_with_a_typed_error(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }

@@ -1,9 +1,11 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct PipeTests {
-        @Test(arguments: EngineSetup.all)
+        typealias F = SuiteActionFunctions
+        @Test(arguments: EngineSetup.shippable)
         func catPassesEveryLineThrough(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let lines = (0..<50).map { "line \($0) ümlaut" }
@@ -21,7 +23,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func trTransformsTheStream(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let words = ["apple", "Kiwi", "fig tree"]
@@ -30,12 +32,12 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func largeInputsStreamWithoutDeadlock(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 // A megabyte each way: more than the pipe buffers and the queues hold.
                 let count = 40_000
-                let piped = sc.range(0, count, numPartitions: 2).map { "\($0) \(String(repeating: "x", count: 20))" }.pipe(command: "cat")
+                let piped = sc.range(0, count, numPartitions: 2).map(F.Padded(fill: "x", count: 20)).pipe(command: "cat")
                 var expected = 0
                 var ok = true
                 for (i, line) in try await piped.collect().enumerated() {
@@ -44,13 +46,13 @@ extension EngineSuite {
                 }
                 #expect(ok && expected == count)
                 // `sort` reads everything before writing anything.
-                let sorted = try await sc.range(0, 30_000, numPartitions: 1).map { String(29_999 - $0) }
+                let sorted = try await sc.range(0, 30_000, numPartitions: 1).map(F.Countdown(from: 29_999))
                     .pipe(command: "sort", arguments: ["-n"]).collect()
                 #expect(sorted == (0..<30_000).map(String.init))
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func aCommandThatStopsReadingEndsItsInputCleanly(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let firsts = try await sc.range(0, 200_000, numPartitions: 2).pipe(command: "head", arguments: ["-n", "1"]).collect()
@@ -62,7 +64,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func environmentIsAddedToTheCommands(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let out = try await sc.parallelize(["x"], numPartitions: 1)
@@ -73,7 +75,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func aFailingCommandFailsTheJobWithItsStatusAndStandardError(setup: EngineSetup) async throws {
             try await setup.run(maxTaskFailures: 1) { sc throws in
                 let rdd = sc.parallelize(["a", "b", "c"], numPartitions: 2)
@@ -93,32 +95,32 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func recordLoopsStayOnTheTaskThread(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let before = sc.longAccumulator(), after = sc.longAccumulator()
                 let lines = try await sc.range(0, 5000, numPartitions: 3)
-                    .map { value -> Int in before.add(1); return value }
+                    .map(F.Tally(before.handle))
                     .pipe(command: "cat")
-                    .map { line -> String in after.add(1); return line }
+                    .map(F.TallyLines(after.handle))
                     .collect()
                 #expect(lines.count == 5000)
                 #expect(before.value == 5000 && after.value == 5000)
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func aTaskThatStopsReadingStopsTheCommand(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 // `yes` never ends by itself: only the task's end stops it.
-                let firsts = try await sc.runJob(sc.parallelize([0], numPartitions: 2).pipe(command: "yes", arguments: ["y"])) { _, records in
-                    try records.next()
-                }
+                // Each task reads the first line only.
+                let firsts = try await sc.parallelize([0], numPartitions: 2).pipe(command: "yes", arguments: ["y"])
+                    .mapPartitionsWithIndex(F.FirstOfPartition()).collect()
                 #expect(firsts == ["y", "y"])
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func commandsStartWithNoSignalBlocked(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 // Task threads block most signals; a child inheriting that mask would ignore SIGTERM.

@@ -3,7 +3,7 @@ import Testing
 
 extension EngineSuite {
     @Suite struct SamplingTests {
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sampleWithoutReplacementIsADeterministicSubset(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let n = 10_000
@@ -26,7 +26,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sampleWithReplacementRepeatsElementsPoissonTimes(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let n = 10_000
@@ -45,7 +45,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func sampleRejectsBadFractionsAtTheCall(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let rdd = sc.parallelize([1, 2, 3])
@@ -62,7 +62,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func randomSplitIsDisjointCoveringAndProportional(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let n = 6000
@@ -94,7 +94,7 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func randomSplitRejectsBadWeightsAtTheCall(setup: EngineSetup) async throws {
             try await setup.run { sc throws in
                 let rdd = sc.parallelize([1, 2, 3])

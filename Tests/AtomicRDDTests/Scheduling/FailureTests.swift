@@ -1,33 +1,30 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
-/// A failure the tests inject.
-struct InjectedFailure: Error, Equatable { let partition: Int }
+/// A failure the tests inject (`WireCodable` and registered in `atomic`, so it comes back from workers as itself).
+typealias InjectedFailure = SuiteActionFunctions.InjectedFailure
 
 extension EngineSuite {
     @Suite struct FailureTests {
-        @Test(arguments: EngineSetup.all)
+        typealias F = SuiteActionFunctions
+
+        @Test(arguments: EngineSetup.shippable)
         func failedTaskIsRetriedThenSucceeds(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let attempts = sc.collectionAccumulator(Int.self)
-                let rdd = sc.parallelize(Array(0..<40), numPartitions: 4).map { value -> Int in
-                    let task = TaskContext.current!
-                    if task.partition == 2 && task.attempt < 2 { throw InjectedFailure(partition: 2) }
-                    return value * 2
-                }
+                let rdd = sc.parallelize(Array(0..<40), numPartitions: 4).map(F.FailWhen.inPartition(2, attemptsBelow: 2))
+                    .map(F.Affine(multiplier: 2))
                 #expect(try await rdd.collect() == (0..<40).map { $0 * 2 })
-                try await sc.parallelize([0], numPartitions: 1).forEach { _ in attempts.add(TaskContext.current!.attempt) }
+                try await sc.parallelize([0], numPartitions: 1).forEach(F.CollectAttempts(attempts.handle))
                 #expect(attempts.value == [0])
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func retriesExhaustedFailTheJobWithStagePartitionAttemptsAndCause(setup: EngineSetup) async throws {
             try await setup.run(maxTaskFailures: 3) { sc async throws in
-                let rdd = sc.parallelize(Array(0..<10), numPartitions: 5).map { value -> Int in
-                    if TaskContext.current!.partition == 3 { throw InjectedFailure(partition: 3) }
-                    return value
-                }
+                let rdd = sc.parallelize(Array(0..<10), numPartitions: 5).map(F.FailWhen.inPartition(3))
                 do {
                     _ = try await rdd.collect()
                     Issue.record("the job should have failed")
@@ -38,48 +35,39 @@ extension EngineSuite {
                     #expect("\(failure)".contains("partition 3"))
                 }
                 // The Context stays usable.
-                #expect(try await sc.parallelize(Array(1...4)).reduce(+) == 10)
+                #expect(try await sc.parallelize(Array(1...4)).reduce(StandardFunctions.SumInts()) == 10)
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func failureInMapStageOfShuffleIsRetried(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
-                let pairs = sc.parallelize(Array(0..<100), numPartitions: 4).map { value -> (Int, Int) in
-                    let task = TaskContext.current!
-                    if task.partition == 1 && task.attempt == 0 { throw InjectedFailure(partition: 1) }
-                    return (value % 7, 1)
-                }
-                let counts = Dictionary(uniqueKeysWithValues: try await pairs.reduceByKey(+).collect())
+                let pairs = sc.parallelize(Array(0..<100), numPartitions: 4).map(F.FailWhen.inPartition(1, attemptsBelow: 1))
+                    .map(F.KeyedOne(modulus: 7))
+                let counts = Dictionary(uniqueKeysWithValues: try await pairs.reduceByKey(StandardFunctions.SumInts()).collect())
                 #expect(counts == Dictionary((0..<100).map { ($0 % 7, 1) }, uniquingKeysWith: +))
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func accumulatorCountsOncePerPartitionUnderRetries(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let seen = sc.longAccumulator()
-                let rdd = sc.parallelize(Array(0..<100), numPartitions: 5).map { value -> Int in
-                    seen.add(1)
-                    let task = TaskContext.current!
-                    // Fail after adding, late in the partition, on the first two attempts.
-                    if task.partition.isMultiple(of: 2), task.attempt < 2, value % 20 == 19 { throw InjectedFailure(partition: task.partition) }
-                    return value
-                }
+                // Fail after adding, late in the partition, on the first two attempts of the even partitions.
+                let rdd = sc.parallelize(Array(0..<100), numPartitions: 5).map(F.Tally(seen.handle))
+                    .map(F.FailWhen(partitionModulus: 2, partitionRemainder: 0, attemptsBelow: 2, valueModulus: 20, valueRemainder: 19))
                 #expect(try await rdd.count() == 100)
                 #expect(seen.value == 100)
                 // Through a shuffle map stage too.
                 let mapped = sc.longAccumulator()
-                let pairs = sc.parallelize(Array(0..<60), numPartitions: 3).map { value -> (Int, Int) in
-                    mapped.add(value)
-                    if TaskContext.current!.attempt == 0, value == 59 { throw InjectedFailure(partition: 2) }
-                    return (value % 3, value)
-                }
-                #expect(try await pairs.reduceByKey(+).count() == 3)
+                let pairs = sc.parallelize(Array(0..<60), numPartitions: 3).map(F.Tally(mapped.handle, addsValue: true))
+                    .map(F.FailWhen.at(59, attemptsBelow: 1)).map(ClusterFunctions.ModuloKey(modulus: 3))
+                #expect(try await pairs.reduceByKey(StandardFunctions.SumInts()).count() == 3)
                 #expect(mapped.value == (0..<60).reduce(0, +))
             }
         }
 
+        // Stays on .all: a closure in the job tells the driver that the job started, which a worker process cannot.
         @Test(arguments: EngineSetup.all)
         func cancellingTheAwaitingTaskCancelsTheJob(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in

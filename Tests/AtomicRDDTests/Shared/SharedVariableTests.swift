@@ -1,15 +1,16 @@
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
-/// A custom accumulator: the longest string added.
-struct LongestString: AccumulatorKind {
-    var zero: String { "" }
-    func add(_ input: String, to value: inout String) { if input.count > value.count { value = input } }
-    func merge(_ other: String, into value: inout String) { add(other, to: &value) }
-}
+/// A custom accumulator: the longest string added (registered in `atomic`, so workers know it).
+typealias LongestString = SuiteActionFunctions.LongestString
 
 extension EngineSuite {
     @Suite struct SharedVariableTests {
+        typealias F = SuiteActionFunctions
+
+        // Stays on .all: counts materializations on the in-process executors, which a worker process keeps to itself
+        // (the registered form, broadcastHandlesAreFetchedOncePerExecutorNotPerTask, runs on .shippable).
         @Test(arguments: EngineSetup.all)
         func broadcastIsMaterializedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
@@ -33,8 +34,59 @@ extension EngineSuite {
             }
         }
 
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
+        func broadcastHandlesAreFetchedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let table = (0..<7).map { $0 * 100 }
+                let broadcast = sc.broadcast(table)
+                let looked = try await sc.parallelize(Array(0..<100), numPartitions: 10)
+                    .map(ClusterFunctions.AddFromTable(table: broadcast.handle)).collect()
+                #expect(looked == (0..<100).map { $0 + table[$0 % 7] })
+                let executors = switch setup.placement {
+                case .local: 1
+                case .inProcessCluster(let workers), .workerProcesses(let workers): workers
+                }
+                let fetches = sc.broadcastRegistry.published.fetchCount
+                #expect(fetches >= 1 && fetches <= executors, "\(fetches) fetches by \(executors) executors running ten tasks")
+                // A second job reads the executors' copies.
+                _ = try await sc.parallelize(Array(0..<10), numPartitions: 5).map(ClusterFunctions.AddFromTable(table: broadcast.handle)).collect()
+                #expect(sc.broadcastRegistry.published.fetchCount == fetches)
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
         func accumulatorsOfEveryKind(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let sum = sc.longAccumulator()
+                let doubles = sc.doubleAccumulator()
+                let maximum = sc.maxAccumulator(Int.self)
+                let items = sc.collectionAccumulator(Int.self)
+                let longest = sc.accumulator(LongestString())
+                let values = [4, 8, 15, 16, 23, 42]
+                try await sc.parallelize(values, numPartitions: 4).forEach(F.AddToEvery(
+                    sum: sum.handle, halves: doubles.handle, maximum: maximum.handle, items: items.handle, longest: longest.handle))
+                #expect(sum.value == 108)
+                #expect(doubles.value == 54)
+                #expect(maximum.value == 42)
+                #expect(items.value.sorted() == values)
+                #expect(longest.value.count == 42)
+                // Outside tasks, add updates the total directly.
+                sum.add(2)
+                #expect(sum.value == 110)
+                sum.reset()
+                #expect(sum.value == 0)
+                // A failed job's updates never count.
+                let failed = sc.longAccumulator()
+                await #expect(throws: JobFailedError.self) {
+                    try await sc.parallelize(values, numPartitions: 2).forEach(F.TallyThenFail(failed.handle, failAt: 42))
+                }
+                #expect(failed.value <= 3)   // only partition 0's three elements, if it finished first
+            }
+        }
+
+        // Stays on .all: tests adding to accumulators captured by closures (handles in registered functions run on .shippable above).
+        @Test(arguments: EngineSetup.all)
+        func accumulatorsOfEveryKindAddedInClosures(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let sum = sc.longAccumulator()
                 let doubles = sc.doubleAccumulator()

@@ -37,15 +37,15 @@ extension EngineSuite {
         }
     }
 
-    @Test(arguments: EngineSetup.all)
+    @Test(arguments: EngineSetup.shippable)
     func countsEveryWordWithEmptyPartitions(setup: EngineSetup) async throws {
         try await setup.run { sc in
             let few = ["a", "bb", "a", String(repeating: "long", count: 6)]
-            let counts = try await sc.parallelize(few, numPartitions: 8).words().map { ($0, 1) }
-                .reduceByKey(numPartitions: 6, +).collect()
+            let counts = try await sc.parallelize(few, numPartitions: 8).words().map(StandardFunctions.WithOne())
+                .reduceByKey(numPartitions: 6, StandardFunctions.SumInts()).collect()
             #expect(Self.counted(counts) == ["a": 2, "bb": 1, String(repeating: "long", count: 6): 1])
-            let none = try await sc.parallelize([String](), numPartitions: 3).words().map { ($0, 1) }
-                .reduceByKey(numPartitions: 2, +).collect()
+            let none = try await sc.parallelize([String](), numPartitions: 3).words().map(StandardFunctions.WithOne())
+                .reduceByKey(numPartitions: 2, StandardFunctions.SumInts()).collect()
             #expect(none.isEmpty)
         }
     }
