@@ -50,9 +50,8 @@ extension RDD {
         mergeCombiners: @escaping @Sendable (C, C) throws -> C,
         numPartitions: Int? = nil
     ) -> RDD<(K, C)> where Element == (K, V) {
-        let aggregator = Aggregator<V, C>(createCombiner: createCombiner,
-                                          mergeValue: { c, v in c = try mergeValue(c, v) },
-                                          mergeCombiners: { c, other in c = try mergeCombiners(c, other) })
+        let aggregator = Aggregator<V, C>(createCombiner: createCombiner, combineValue: mergeValue,
+                                          combineCombiners: mergeCombiners)
         return combineByKey(aggregator, placement: .default(for: [self], numPartitions: numPartitions), name: "combineByKey")
             .markedAsRunningClosure()
     }
@@ -92,9 +91,8 @@ extension RDD {
     public func foldByKey<K: ShuffleKey, V: WireCodable & Sendable>(
         zero: V, numPartitions: Int? = nil, _ combine: @escaping @Sendable (V, V) throws -> V
     ) -> RDD<(K, V)> where Element == (K, V) {
-        let aggregator = Aggregator<V, V>(createCombiner: { try combine(zero, $0) },
-                                          mergeValue: { c, v in c = try combine(c, v) },
-                                          mergeCombiners: { c, other in c = try combine(c, other) })
+        let aggregator = Aggregator<V, V>(createCombiner: { try combine(zero, $0) }, combineValue: combine,
+                                          combineCombiners: combine)
         return combineByKey(aggregator, placement: .default(for: [self], numPartitions: numPartitions), name: "foldByKey")
             .markedAsRunningClosure()
     }
@@ -111,9 +109,8 @@ extension RDD {
         zero: U, numPartitions: Int? = nil,
         seqOp: @escaping @Sendable (U, V) throws -> U, combOp: @escaping @Sendable (U, U) throws -> U
     ) -> RDD<(K, U)> where Element == (K, V) {
-        let aggregator = Aggregator<V, U>(createCombiner: { try seqOp(zero, $0) },
-                                          mergeValue: { c, v in c = try seqOp(c, v) },
-                                          mergeCombiners: { c, other in c = try combOp(c, other) })
+        let aggregator = Aggregator<V, U>(createCombiner: { try seqOp(zero, $0) }, combineValue: seqOp,
+                                          combineCombiners: combOp)
         return combineByKey(aggregator, placement: .default(for: [self], numPartitions: numPartitions), name: "aggregateByKey")
             .markedAsRunningClosure()
     }

@@ -90,9 +90,20 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     /// - Throws: what the aggregator's functions throw.
     @inline(__always)
     mutating func add(_ key: K, hash: UInt64, reducer: Int, _ value: V) throws {
+        try add(key, hash: hash, reducer: reducer, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
+    }
+
+    /// ``add(_:hash:reducer:_:)`` with the aggregator's functions given by the
+    /// caller, who reads them once for all its records (reading a stored
+    /// closure costs a retain and a release) and may pass ``Aggregator/combineValue``
+    /// in a closure of its own, so that a record costs one call of the user's function.
+    ///
+    /// - Throws: what `create` and `merge` throw.
+    @inline(__always)
+    mutating func add(_ key: K, hash: UInt64, reducer: Int, _ value: V,
+                      create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         if stageCapacity == 0 {
-            if try tables[reducer].upsert(key, hash: hash, value, create: aggregator.createCombiner,
-                                          merge: aggregator.mergeValue) {
+            if try tables[reducer].upsert(key, hash: hash, value, create: create, merge: merge) {
                 count += 1
                 lastTable = reducer
                 if count > stagingThreshold && !stagingRefused { startStaging() }
@@ -100,7 +111,9 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
             return
         }
         let range = reducer &* rangesPerReducer &+ HashOrder.range(hash, bits: rangeBits)
-        if staged.unsafelyUnwrapped.append((key, value, hash), to: range) == stageCapacity { try flush(range) }
+        if staged.unsafelyUnwrapped.append((key, value, hash), to: range) == stageCapacity {
+            try flush(range, create: create, merge: merge)
+        }
     }
 
     /// A key with its combiner from the table written last, as a sample for memory estimates.
@@ -113,8 +126,18 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     ///
     /// - Throws: what the aggregator's functions throw.
     mutating func flushAll() throws {
+        let create = aggregator.createCombiner, merge = aggregator.mergeValue
+        try flushAll(create: create, merge: merge)
+    }
+
+    /// ``flushAll()`` with the aggregator's functions given by the caller, as
+    /// ``add(_:hash:reducer:_:create:merge:)`` takes them.
+    ///
+    /// - Throws: what `create` and `merge` throw.
+    @inline(__always)
+    mutating func flushAll(create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         guard let staged else { return }
-        for range in 0..<staged.buffers where staged.count(of: range) > 0 { try flush(range) }
+        for range in 0..<staged.buffers where staged.count(of: range) > 0 { try flush(range, create: create, merge: merge) }
     }
 
     /// Gives the staging buffers and their memory back; records are combined
@@ -144,9 +167,9 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
         return bucket
     }
 
-    private mutating func flush(_ range: Int) throws {
+    @inline(__always)
+    private mutating func flush(_ range: Int, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         let staged = staged.unsafelyUnwrapped
-        let create = aggregator.createCombiner, merge = aggregator.mergeValue
         // Through the array's buffer, so that no record pays for a uniqueness check of `tables`.
         let added = try tables.withUnsafeMutableBufferPointer { tables in
             var added = 0

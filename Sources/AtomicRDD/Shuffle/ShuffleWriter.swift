@@ -46,16 +46,15 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         let hashPartitions = ((dependency.partitioner as? HashPartitioner)?.partitionCount).map {
             HashRemainder(divisor: UInt64($0))
         }
-        if combiner != nil {
-            let partition = dependency.partition
-            while let (key, value) = try input.next() {
-                let hash = key.stableHash
-                let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(key)
-                try combiner!.add(key, hash: hash, reducer: r, value)
-                records += 1
-                if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
+        if let aggregator = dependency.aggregator {
+            // The functions read once; the user's own merge called directly when there is one.
+            let create = aggregator.createCombiner
+            if let combine = aggregator.combineValue {
+                records = try combineRecords(&input, placement: hashPartitions, create: create) { c, v in c = try combine(c, v) }
+            } else {
+                let merge = aggregator.mergeValue
+                records = try combineRecords(&input, placement: hashPartitions, create: create, merge: merge)
             }
-            try combiner!.flushAll()
             combiner!.stopStaging()
         } else {
             // Read once, not per record: each read of a closure stored in the
@@ -94,6 +93,24 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         let status = MapStatus(executorId: task.environment.executorId,
                                bytesPerReducer: bytesPerReducer, records: records)
         return (output, status)
+    }
+
+    /// Combines every record of `input` into the combiner with `create` and
+    /// `merge`; returns the number of records.
+    @inline(__always)
+    private mutating func combineRecords(_ input: inout Records<(K, V)>, placement hashPartitions: HashRemainder?,
+                                  create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Int {
+        let partition = dependency.partition
+        var records = 0
+        while let (key, value) = try input.next() {
+            let hash = key.stableHash
+            let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(key)
+            try combiner!.add(key, hash: hash, reducer: r, value, create: create, merge: merge)
+            records += 1
+            if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
+        }
+        try combiner!.flushAll(create: create, merge: merge)
+        return records
     }
 
     /// Moves reducer `r`'s records out (its combined keys, or its bucket as is).
