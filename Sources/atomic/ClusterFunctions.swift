@@ -9,7 +9,7 @@ enum ClusterFunctions {
     static let registry = try! FunctionRegistry(StandardFunctions.all + [
         SplitWords.self, PairWithOne.self, Square.self, IsEven.self, ModuloKey.self, FailOnce.self, Pause.self, PiInside.self, SlowOnProcess.self, FailOnProcess.self, CountEvens.self, AddFromTable.self,
         Utf8Length.self, LengthWithOne.self, PermutedKey.self, WithNegation.self,
-    ] + SuitePairFunctions.all + SuiteActionFunctions.all)
+    ] + SuitePairFunctions.all + SuiteActionFunctions.all + SuiteInspectionFunctions.all)
 
     /// Splits a line into words on ASCII whitespace.
     struct SplitWords: FlatMapFunction, ParameterlessFunction {

@@ -202,13 +202,13 @@ actor ClusterBackend: TaskBackend {
         return (totals[0], Double(totals[1]) / 1e9, totals[2])
     }
 
-    /// The workers' executor figures, summed: spills, memory in use, broadcast
-    /// materializations, cached blocks.
-    func executorFigures() async -> [Int] {
-        var totals = [0, 0, 0, 0]
+    /// The workers' executor figures, added up (a worker that does not answer counts nothing).
+    func executorFigures() async -> ExecutorFigures {
+        var totals = ExecutorFigures()
         for worker in workers.values {
-            guard let figures = try? await worker.service.executorFigures(), figures.count == totals.count else { continue }
-            for i in totals.indices { totals[i] += figures[i] }
+            guard let bytes = try? await worker.service.executorFigures(),
+                  let figures = try? ExecutorFigures(wireBytes: bytes) else { continue }
+            totals.add(figures)
         }
         return totals
     }
@@ -217,6 +217,11 @@ actor ClusterBackend: TaskBackend {
     func removeBlocks(rddId: Int) async {
         cachedAt = cachedAt.filter { $0.key.rddId != rddId }
         for worker in workers.values { try? await worker.service.removeBlocks(rddId: rddId) }
+    }
+
+    /// Drops a broadcast value on every worker.
+    func removeBroadcast(_ id: Int) async {
+        for worker in workers.values { try? await worker.service.removeBroadcast(id) }
     }
 
     /// Deletes a shuffle's outputs on every worker.
@@ -240,6 +245,12 @@ actor ClusterBackend: TaskBackend {
         for launch in queue where launch.spec.jobId == jobId { queuedAt[launch.spec.taskId] = nil }
         queue.removeAll { $0.spec.jobId == jobId }
         resumeIdleWaiters()
+        // Tasks handed off by reference see the job's flag; worker processes are told.
+        guard handoff == nil else { return }
+        for worker in workers.values {
+            let service = worker.service
+            Task { try? await service.cancelJob(jobId) }
+        }
     }
 
     /// Tasks queued or running.
@@ -331,6 +342,7 @@ actor ClusterBackend: TaskBackend {
         guard let worker = workers[node] else { return }
         workers[node]!.running += 1
         let run = tracker.started(launch, on: node, at: .now, isCopy: isCopy)
+        dag?.events.post(.started(TaskInfo(launch.spec, executorId: "\(node.endpoint)")))
         let token = handoff?.put(launch)
         let descriptor = describe(launch, handoffToken: token)
         let service = worker.service
@@ -390,6 +402,7 @@ actor ClusterBackend: TaskBackend {
         } else if let remote = launch.remote {
             descriptor.result = remote.result
             descriptor.resultFunction = remote.resultFunction
+            descriptor.resultArguments = remote.resultArguments
             descriptor.plan = remote.plan
             descriptor.rootId = remote.rootId
             var stageRoot = remote.root
@@ -442,6 +455,9 @@ actor ClusterBackend: TaskBackend {
                           accumulatorUpdates: [Int: [UInt8]], handedOff: [any AccumulatorUpdate]) async {
         defer { resumeIdleWaiters() }
         workers[node]?.running -= 1
+        if let spec = tracker.runs[run]?.launch.spec {
+            dag?.events.post(.ended(TaskInfo(spec, executorId: "\(node.endpoint)"), succeeded: outcome.succeeded))
+        }
         var taskFailed = false
         if case .failed(let error) = outcome, !(error is EngineError) || !Self.isWorkerLoss(error) { taskFailed = true }
         guard let (ended, report) = tracker.ended(run, succeeded: outcome.succeeded, taskFailed: taskFailed, at: .now) else { return }

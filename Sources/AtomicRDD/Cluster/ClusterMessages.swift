@@ -44,6 +44,8 @@ struct TaskDescriptor: Sendable, WireCodable {
     var result = ""
     /// The registered function of the action, if any.
     var resultFunction: FunctionDescriptor?
+    /// The action's other arguments, encoded (see ``RemoteResult/arguments``).
+    var resultArguments: [UInt8] = []
     /// The job's encoded ``LineagePlan``.
     var plan: [UInt8] = []
     /// The id of the job's RDD in the plan.
@@ -76,6 +78,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         writer.write(bucketBytes)
         writer.write(maxBytesInFlight)
         writer.write(slices)
+        writer.write(resultArguments)
     }
 
     init(from reader: inout WireReader) throws(WireError) {
@@ -96,6 +99,7 @@ struct TaskDescriptor: Sendable, WireCodable {
         bucketBytes = try reader.read()
         maxBytesInFlight = try reader.read()
         slices = try reader.read()
+        resultArguments = try reader.read()
     }
 }
 

@@ -67,12 +67,22 @@ distributed actor WorkerService {
     /// fetches took, and their number.
     distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
 
-    /// This worker's executor figures: spills made by its tasks, bytes of its
-    /// memory budget in use, broadcast values it materialized, blocks it caches.
-    distributed func executorFigures() -> [Int] {
-        let environment = runtime.context.environment
-        return [environment.spillCount.load(ordering: .relaxed), environment.memory.usedBytes,
-                environment.broadcasts.materializationCount, environment.blockManager.store.blockCount]
+    /// This worker's executor figures (see ``ExecutorFigures``), encoded: spills
+    /// made by its tasks, memory in use, broadcast values materialized, cached
+    /// blocks and evictions, shuffle outputs held, scratch files.
+    distributed func executorFigures() async -> [UInt8] {
+        await ExecutorFigures(of: runtime.context.environment).wireBytes()
+    }
+
+    /// Stops the running tasks of a cancelled or failed job, and any of its
+    /// tasks that arrive later.
+    distributed func cancelJob(_ jobId: Int) {
+        runtime.cancel(jobId: jobId)
+    }
+
+    /// Drops a broadcast value materialized here (the driver unpersisted it).
+    distributed func removeBroadcast(_ id: Int) {
+        runtime.context.environment.broadcasts.remove(id)
     }
 
     /// Drops the cached partitions of an RDD held here.

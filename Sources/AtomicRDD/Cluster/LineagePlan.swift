@@ -57,6 +57,28 @@ struct LineageNode: Sendable, WireCodable {
     }
 }
 
+extension LineageNode {
+    /// The node of a checkpointed RDD: a source reading its checkpoint files
+    /// (see ``CheckpointFileRDD``), keeping the RDD's id and hash partitioner.
+    ///
+    /// - Throws: ``EngineError/notShippable(operator:rddId:reason:)`` when the
+    ///   RDD has a partitioner other than a ``HashPartitioner``.
+    init(checkpointOf rdd: AnyRDD, files: CheckpointFiles) throws(EngineError) {
+        var hashPartitions = -1
+        if let partitioner = rdd.partitioner {
+            guard let hash = partitioner as? HashPartitioner else {
+                throw .notShippable(operator: rdd.operatorName, rddId: rdd.id,
+                                    reason: "a checkpointed RDD partitioned by \(partitioner) does not run on a cluster yet")
+            }
+            hashPartitions = hash.partitionCount
+        }
+        let recipe = LineageRecipe(operatorName: CheckpointFileRDD<Int>.operatorName, function: nil, types: files.types,
+                                   arguments: WireWriter.bytes { $0.write(files.paths); $0.write(hashPartitions) },
+                                   parents: [], rddIds: [rdd.id])
+        self.init(id: rdd.id, recipe: recipe, elements: [], storageLevel: rdd.storageLevel)
+    }
+}
+
 /// A job's lineage as data: what the driver ships to workers, which rebuild it
 /// through the ``OperatorCatalog`` and the static ``FunctionRegistry``.
 /// Nodes come parents first; the last node is the job's RDD.
@@ -84,6 +106,11 @@ struct LineagePlan: Sendable, WireCodable {
                               seen: inout Set<Int>) throws(EngineError) {
         guard !seen.contains(rdd.id) else { return }
         seen.insert(rdd.id)
+        if let files = rdd.state.withLock({ $0.checkpoint }) {
+            // The lineage is cut: workers read the files the checkpoint's job wrote.
+            nodes.append(try LineageNode(checkpointOf: rdd, files: files))
+            return
+        }
         guard let recipe = rdd.recipe else {
             let reason = rdd.runsUserClosure
                 ? "it runs a closure; use the operator's registered-function form"

@@ -96,6 +96,7 @@ enum OperatorCatalog {
     private static let builders: [String: Builder] = coreBuilders
         .merging(pairBuilders) { own, _ in own }
         .merging(actionBuilders) { own, _ in own }
+        .merging(checkpointBuilders) { own, _ in own }
 
     private static let coreBuilders: [String: Builder] = [
         "parallelize": parallelize, "range": range, "textFile": textFile,

@@ -13,6 +13,8 @@ struct RemoteJob: Sendable {
     let result: String
     /// The registered function of the action, if any.
     let resultFunction: FunctionDescriptor?
+    /// The action's other arguments, encoded (see ``RemoteResult/arguments``).
+    var resultArguments: [UInt8] = []
     /// Decodes a result task's bytes into the value the action's job expects.
     let decode: @Sendable ([UInt8]) throws -> any Sendable
 }

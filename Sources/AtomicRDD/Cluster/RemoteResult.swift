@@ -8,11 +8,15 @@ struct RemoteResult<Value: Sendable>: Sendable {
     let kind: String
     /// The registered function the action runs, if any.
     var function: FunctionDescriptor? = nil
+    /// What else the action needs, encoded (the folder of a checkpoint); empty for most.
+    var arguments: [UInt8] = []
     let decode: @Sendable ([UInt8]) throws -> Value
 
-    init(kind: String, function: FunctionDescriptor? = nil, decode: @escaping @Sendable ([UInt8]) throws -> Value) {
+    init(kind: String, function: FunctionDescriptor? = nil, arguments: [UInt8] = [],
+         decode: @escaping @Sendable ([UInt8]) throws -> Value) {
         self.kind = kind
         self.function = function
+        self.arguments = arguments
         self.decode = decode
     }
 

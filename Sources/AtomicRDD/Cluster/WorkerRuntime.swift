@@ -14,6 +14,9 @@ final class WorkerRuntime: Sendable {
     let fetchStatistics = FetchStatistics()
     /// On an in-process cluster: where the driver leaves tasks by reference.
     let handoff: InProcessHandoff?
+    /// The cancellation flag of each recent job (oldest first), shared by its tasks here.
+    private let cancellations = Mutex<[(jobId: Int, flag: CancellationFlag)]>([])
+    private static let cancellationsKept = 64
 
     init(context: Context, system: ClusterSystem, handoff: InProcessHandoff? = nil) {
         self.context = context
@@ -70,10 +73,25 @@ final class WorkerRuntime: Sendable {
         return source
     }
 
+    /// The cancellation flag of a job's tasks here.
+    private func cancellationFlag(of jobId: Int) -> CancellationFlag {
+        cancellations.withLock { jobs in
+            if let known = jobs.first(where: { $0.jobId == jobId }) { return known.flag }
+            let flag = CancellationFlag()
+            jobs.append((jobId, flag))
+            if jobs.count > Self.cancellationsKept { jobs.removeFirst() }
+            return flag
+        }
+    }
+
+    /// Cancels a job's tasks here: those running stop at their next check, and
+    /// those arriving after the cancellation (calls may overtake each other) fail at once.
+    func cancel(jobId: Int) { cancellationFlag(of: jobId).set() }
+
     private func execute(_ descriptor: TaskDescriptor) async -> (TaskReport, TaskContext) {
         let task = TaskContext(stageId: descriptor.stageId, partition: descriptor.partition, attempt: descriptor.attempt,
                                taskAttemptId: descriptor.taskId, environment: context.environment,
-                               cancellation: CancellationFlag(), shuffleSource: shuffleSource(descriptor),
+                               cancellation: cancellationFlag(of: descriptor.jobId), shuffleSource: shuffleSource(descriptor),
                                shippedSlices: descriptor.slices)
         let environment = context.environment
         defer {
@@ -81,6 +99,7 @@ final class WorkerRuntime: Sendable {
             environment.spillCount.add(task.metrics.spillCount, ordering: .relaxed)
         }
         do {
+            try task.checkCancelled()
             let rdds = try lineage(of: descriptor)
             guard let root = rdds[descriptor.rootId] else {
                 throw EngineError.lineageNotRebuilt(operator: "job", reason: "the plan has no RDD #\(descriptor.rootId)")
@@ -96,6 +115,9 @@ final class WorkerRuntime: Sendable {
             }
             let specialized = context.config.specializations.results[OperatorSpecializations.key(root.elementType)]
             let value = try await TaskContext.$asyncCurrent.withValue(task) {
+                if descriptor.result == CheckpointFiles.writeAction {
+                    return try await root.writeCheckpointPartition(descriptor.resultArguments, descriptor.partition, task)
+                }
                 if let specialized,
                    let value = try await specialized(descriptor.result, descriptor.resultFunction, root, descriptor.partition, task) {
                     return value

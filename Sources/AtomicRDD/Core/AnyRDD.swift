@@ -55,6 +55,11 @@ public class AnyRDD: @unchecked Sendable {
         preconditionFailure("Internal inconsistency: \(type(of: self)) cannot checkpoint")
     }
 
+    /// On a worker: writes a partition of a checkpoint's job (overridden by `RDD`, see `RDD.writeCheckpointFiles`).
+    func writeCheckpointPartition(_ arguments: [UInt8], _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        preconditionFailure("Internal inconsistency: \(type(of: self)) is not an RDD")
+    }
+
     /// Runs a shipped result task on a worker: the encoded value of action `kind`
     /// over partition `split` (overridden by `RDD`, where the element type is known).
     func remoteResult(_ kind: String, function: FunctionDescriptor?, _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
@@ -141,12 +146,16 @@ struct RDDState: Sendable {
     var runsUserClosure = false
     var storageLevel: StorageLevel = .none
     var checkpointRequested = false
+    /// Names of the types `checkpoint()` was called with (see ``CheckpointFiles/codec(_:of:)``).
+    var checkpointTypes: [String] = []
     var checkpoint: CheckpointFiles?
     /// How a worker rebuilds this RDD (see ``LineageRecipe``).
     var recipe: LineageRecipe?
 }
 
-/// Where a checkpointed RDD's partitions were written, one file each.
+/// Where a checkpointed RDD's partitions were written, one file each, and
+/// the names of the types whose codec wrote them.
 struct CheckpointFiles: Sendable {
     var paths: [String]
+    var types: [String]
 }

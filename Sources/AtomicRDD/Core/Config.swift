@@ -16,7 +16,12 @@ public struct Config: Sendable {
     /// The folder under which each Context makes its own scratch folder for spills,
     /// shuffle files and disk blocks. Removed at `stop()`.
     public var scratchDirectory: String
-    /// Where `checkpoint()` writes partitions; nil uses a folder in the scratch folder.
+    /// Where `checkpoint()` writes partitions; nil uses a folder in the driver's
+    /// scratch folder. The tasks that write the files run on the workers, and
+    /// later tasks read them there: on a multi-process cluster this folder must
+    /// be reachable by the driver and every worker at the same path (a shared
+    /// folder, as for Spark's `setCheckpointDir`; on a local cluster of worker
+    /// processes any folder of the machine, the default included).
     public var checkpointDirectory: String?
     /// How many times one task may fail before its job fails (Spark's `spark.task.maxFailures`).
     public var maxTaskFailures: Int

@@ -58,8 +58,13 @@ public final class Context: Sendable {
             self.cluster = cluster
             dagScheduler = DAGScheduler(backend: cluster.backend, maxTaskFailures: config.maxTaskFailures)
             await cluster.backend.attach(dagScheduler)
-            // `unpersist()` of a broadcast reaches the executors of in-process workers too.
+            // `unpersist()` of a broadcast reaches the executors of in-process workers too,
+            // and worker processes through their service.
             for worker in cluster.inProcessEnvironments { broadcastRegistry.add(worker.broadcasts) }
+            if !cluster.handsOffTasks {
+                let backend = cluster.backend
+                broadcastRegistry.forgetRemotely { await backend.removeBroadcast($0) }
+            }
         }
         await taskScheduler.attach(dagScheduler)
         do { try await cluster?.waitForWorkers() } catch {
@@ -89,6 +94,7 @@ public final class Context: Sendable {
     public func stop() async {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         await finishCleanups()
+        dagScheduler.events.finish()
         await cluster?.stop()
         await environment.shuffleManager.removeAll()
         environment.blockManager.store.removeAll()
@@ -182,12 +188,13 @@ public final class Context: Sendable {
             throw EngineError.invalidArgument(operation: "runJob", reason: "partition \(p) of \(rdd.partitionCount)")
         }
         try await prepareShuffles(of: rdd)
+        if shipsPlans { await broadcastRegistry.finishRemovals() }
         var remoteJob: RemoteJob?
         if shipsPlans, let remote {
             // After preparing: the plan carries the sampled bounds of range partitioners.
             let plan = try LineagePlan(of: rdd)
             remoteJob = RemoteJob(plan: plan.wireBytes(), rootId: rdd.id, root: rdd, slices: plan.slices, result: remote.kind,
-                                  resultFunction: remote.function) {
+                                  resultFunction: remote.function, resultArguments: remote.arguments) {
                 try remote.decode($0)
             }
         }
@@ -277,6 +284,6 @@ public final class Context: Sendable {
     /// aggregations, sorts), on every executor, worker processes included.
     func spills() async -> Int {
         guard let cluster else { return environment.spillCount.load(ordering: .relaxed) }
-        return await cluster.backend.executorFigures()[0]
+        return await cluster.backend.executorFigures().spills
     }
 }

@@ -23,6 +23,7 @@ extension EngineError: WireCodable {
         case let .lineageNotRebuilt(op, reason): writer.write(UInt8(12)); writer.write(op); writer.write(reason)
         case let .workerFailed(worker, reason): writer.write(UInt8(13)); writer.write(worker); writer.write(reason)
         case let .noWorkers(reason): writer.write(UInt8(14)); writer.write(reason)
+        case let .checkpointUnreadable(path, reason): writer.write(UInt8(15)); writer.write(path); writer.write(reason)
         }
     }
 
@@ -44,6 +45,7 @@ extension EngineError: WireCodable {
         case 12: self = .lineageNotRebuilt(operator: try reader.read(), reason: try reader.read())
         case 13: self = .workerFailed(worker: try reader.read(), reason: try reader.read())
         case 14: self = .noWorkers(reason: try reader.read())
+        case 15: self = .checkpointUnreadable(path: try reader.read(), reason: try reader.read())
         case let tag: throw .unknownTag(offset: reader.offset, tag: UInt64(tag), type: "EngineError")
         }
     }

@@ -31,6 +31,9 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case workerFailed(worker: String, reason: String)
     /// No worker is left to run the job's tasks.
     case noWorkers(reason: String)
+    /// A checkpoint file cannot be read where the task runs (on a multi-process
+    /// cluster the checkpoint folder must be shared by the driver and every worker).
+    case checkpointUnreadable(path: String, reason: String)
 
     /// A sentence saying what happened.
     public var description: String {
@@ -50,6 +53,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case let .lineageNotRebuilt(op, reason): "the worker cannot rebuild '\(op)': \(reason)"
         case let .workerFailed(worker, reason): "worker \(worker): \(reason)"
         case let .noWorkers(reason): "no worker can run the job: \(reason)"
+        case let .checkpointUnreadable(path, reason): "cannot read checkpoint file \(path): \(reason)"
         }
     }
 }

@@ -66,8 +66,11 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
     final func iterator(_ split: Int, _ task: TaskContext) async throws -> Records<Element> {
         let (level, checkpoint) = state.withLock { ($0.storageLevel, $0.checkpoint) }
         if let checkpoint, let codec = codec.withLock({ $0 }) {
-            let segment = RunSegment(path: checkpoint.paths[split], range: 0..<fileSize(checkpoint.paths[split]))
-            return try RunFileReader.records(segment, codec: codec)
+            let path = checkpoint.paths[split]
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw EngineError.checkpointUnreadable(path: path, reason: "no such file where this task runs")
+            }
+            return try RunFileReader.records(RunSegment(path: path, range: 0..<fileSize(path)), codec: codec)
         }
         if level == .none { return try await compute(split, task) }
         return try await cachedOrComputed(split, task, level: level)
@@ -126,6 +129,11 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
     }
 
     override func writeCheckpoint() async throws { try await writeCheckpointFiles() }
+
+    /// On a worker: writes a partition of a checkpoint's job (see `writeCheckpointFile`).
+    override final func writeCheckpointPartition(_ arguments: [UInt8], _ split: Int, _ task: TaskContext) async throws -> [UInt8] {
+        try await writeCheckpointFile(arguments, split, task)
+    }
 
     /// Records how this RDD's elements are serialized, for disk storage and checkpoints.
     func setCodec(_ codec: RecordCodec<Element>) {

@@ -41,6 +41,10 @@ public final class TaskContext: @unchecked Sendable {
         self.cancellation = cancellation
     }
 
+    /// The executor running this task: "driver" in local mode, the worker's
+    /// address on a cluster (as ``TaskInfo/executorId`` names it).
+    public var executorId: String { environment.executorId }
+
     /// True once the task's job was cancelled or failed.
     public var isCancelled: Bool { cancellation.isSet }
 

@@ -26,9 +26,13 @@ extension RDD {
         return self
     }
 
-    func checkpoint(codec: RecordCodec<Element>) {
+    func checkpoint(codec: RecordCodec<Element>, types: [Any.Type]) {
         setCodec(codec)
-        state.withLock { $0.checkpointRequested = true }
+        let names = types.map(TypeNames.name)
+        state.withLock {
+            $0.checkpointRequested = true
+            $0.checkpointTypes = names
+        }
     }
 }
 
@@ -41,7 +45,13 @@ extension RDD where Element: WireCodable {
     /// Asks for the partitions to be written to the checkpoint folder after the
     /// next job that computes them; from then on the lineage is cut and jobs read
     /// the files.
-    public func checkpoint() { checkpoint(codec: .wire(Element.self)) }
+    ///
+    /// Like Spark's reliable checkpoint, the files are written by the tasks of a
+    /// job of their own, where those tasks run: on a multi-process cluster the
+    /// folder (``Config/checkpointDirectory``) must be reachable by the driver
+    /// and every worker at the same path (a shared folder; on a local cluster,
+    /// the same disk). Persist the RDD too, or that job computes it again.
+    public func checkpoint() { checkpoint(codec: .wire(Element.self), types: [Element.self]) }
 }
 
 extension RDD {
@@ -53,6 +63,6 @@ extension RDD {
 
     /// ``checkpoint()`` for key-value RDDs of wire-codable keys and values.
     public func checkpoint<K: WireCodable, V: WireCodable>() where Element == (K, V) {
-        checkpoint(codec: .pair(K.self, V.self))
+        checkpoint(codec: .pair(K.self, V.self), types: [K.self, V.self])
     }
 }

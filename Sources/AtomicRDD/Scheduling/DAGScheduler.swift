@@ -17,6 +17,8 @@ actor DAGScheduler {
     private let backend: any TaskBackend
     private var jobs: [Int: Job] = [:]
     private var nextJobId = 0
+    /// Where the task backends post task starts and ends (see ``Context/taskEvents()``).
+    nonisolated let events = TaskEventBus()
 
     init(backend: any TaskBackend, maxTaskFailures: Int) {
         self.backend = backend

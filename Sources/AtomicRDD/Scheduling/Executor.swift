@@ -18,6 +18,7 @@ actor Executor {
         let box = LaunchBox(launch)
         Task.detached {
             let (spec, outcome, updates) = await Executor.execute(box.take(), environment: environment)
+            dag.events.post(.ended(TaskInfo(spec, executorId: environment.executorId), succeeded: outcome.succeeded))
             await dag.taskEnded(spec, outcome, accumulators: updates)
             await scheduler.slotFreed()
             await self.finished()

@@ -35,6 +35,7 @@ actor TaskScheduler: TaskBackend {
         while freeSlots > 0, !queue.isEmpty {
             freeSlots -= 1
             let launch = queue.removeFirst()
+            dag.events.post(.started(TaskInfo(launch.spec, executorId: executor.environment.executorId)))
             await executor.launch(launch, dag: dag, scheduler: self)
         }
     }

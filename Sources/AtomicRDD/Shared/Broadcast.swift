@@ -67,10 +67,33 @@ final class BroadcastRegistry: Sendable {
     private let caches = Mutex<[BroadcastCache]>([])
     /// The values handles were made for, served to workers.
     let published = BroadcastValues()
+    /// On a cluster of worker processes: drops a value on every worker (set by the Context).
+    private let remote = Mutex<(@Sendable (Int) async -> Void)?>(nil)
+    /// Drops on workers not known to be done yet.
+    private let removals = Mutex<[Task<Void, Never>]>([])
+
     func add(_ cache: BroadcastCache) { caches.withLock { $0.append(cache) } }
+
+    /// Makes `forget` reach the caches of worker processes too, through `remove`.
+    func forgetRemotely(with remove: @escaping @Sendable (Int) async -> Void) { remote.withLock { $0 = remove } }
+
     func forget(_ id: Int) {
         published.forget(id)
         for cache in caches.withLock({ $0 }) { cache.remove(id) }
+        if let remove = remote.withLock({ $0 }) {
+            let removal = Task { await remove(id) }
+            removals.withLock { $0.append(removal) }
+        }
+    }
+
+    /// Returns once every worker process has dropped the values forgotten so far
+    /// (a job waits for it, so its tasks never read an unpersisted copy).
+    func finishRemovals() async {
+        let pending = removals.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for removal in pending { await removal.value }
     }
     func publish<Value: WireCodable & Sendable>(id: Int, value: Value) { published.publish(id: id, value: value) }
 }

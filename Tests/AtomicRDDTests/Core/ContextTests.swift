@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AtomicRDD
+@testable import atomic
 
 extension EngineSuite {
     @Suite struct ContextTests {
@@ -18,27 +19,27 @@ extension EngineSuite {
             #expect(!FileManager.default.fileExists(atPath: second.scratchPath))
         }
 
-        // Stays on .all: inspects the executors' shuffle managers and scratch folders, which live inside worker processes.
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func shuffleFilesAreDeletedWhenNoLiveRDDNeedsThem(setup: EngineSetup) async throws {
             try await setup.run(memory: 64 << 10) { sc async throws in
                 var shuffleId = 0
                 do {
-                    let grouped = sc.parallelize(Array(0..<20_000), numPartitions: 4).map { ($0 % 100, $0) }.groupByKey()
+                    let grouped = sc.parallelize(Array(0..<20_000), numPartitions: 4).map(ClusterFunctions.ModuloKey(modulus: 100))
+                        .groupByKey()
                     #expect(try await grouped.count() == 100)
                     shuffleId = try #require((grouped.dependencies.first as? ShuffleDependencyBase)?.shuffleId)
                     #expect(await sc.shuffleIdsOnExecutors().contains(shuffleId))
                     #expect(sc.liveShuffleIds.contains(shuffleId))
-                    let files = try sc.executorScratchPaths.flatMap { try FileManager.default.contentsOfDirectory(atPath: $0) }
+                    let files = await sc.executorScratchFiles()
                     #expect(files.contains { $0.hasPrefix("shuffle-\(shuffleId)-") }, "spilled map outputs expected: \(files)")
                 }
                 await sc.waitForRunningTasks()
                 await sc.finishCleanups()
                 #expect(!sc.liveShuffleIds.contains(shuffleId))
                 #expect(await sc.shuffleIdsOnExecutors().isEmpty)
-                let left = try sc.executorScratchPaths.flatMap { try FileManager.default.contentsOfDirectory(atPath: $0) }
+                let left = await sc.executorScratchFiles()
                 #expect(!left.contains { $0.hasPrefix("shuffle-") }, "\(left)")
-                #expect(sc.memoryUsed == 0)
+                #expect(await sc.executorMemoryUsed() == 0)
             }
         }
 

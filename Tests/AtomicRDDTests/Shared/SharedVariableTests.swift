@@ -9,28 +9,27 @@ extension EngineSuite {
     @Suite struct SharedVariableTests {
         typealias F = SuiteActionFunctions
 
-        // Stays on .all: counts materializations on the in-process executors, which a worker process keeps to itself
-        // (the registered form, broadcastHandlesAreFetchedOncePerExecutorNotPerTask, runs on .shippable).
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func broadcastIsMaterializedOncePerExecutorNotPerTask(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let table = sc.broadcast(Dictionary(uniqueKeysWithValues: (0..<100).map { ($0, "v\($0)") }))
                 // Each task reports the executor it ran on: the value is materialized once on each of them.
                 let looked = try await sc.parallelize(Array(0..<100), numPartitions: 10)
-                    .map { (table.value[$0]!, TaskContext.current!.environment.executorId) }.collect()
+                    .map(SuiteInspectionFunctions.LookupOnExecutor(table: table.handle)).collect()
                 #expect(looked.map(\.0) == (0..<100).map { "v\($0)" })
                 var executors = Set(looked.map(\.1))
+                #expect(!executors.contains(""), "every task names its executor")
                 #expect(executors.count < 10, "ten tasks ran on fewer executors")
-                #expect(sc.broadcastMaterializations == executors.count)
+                #expect(await sc.executorBroadcastMaterializations() == executors.count)
                 let counted = try await sc.parallelize(Array(0..<10), numPartitions: 5)
-                    .map { _ in (table.value.count, TaskContext.current!.environment.executorId) }.collect()
+                    .map(SuiteInspectionFunctions.TableSizeOnExecutor(table: table.handle)).collect()
                 executors.formUnion(counted.map(\.1))
                 #expect(counted.allSatisfy { $0.0 == 100 })
-                #expect(sc.broadcastMaterializations == executors.count)
+                #expect(await sc.executorBroadcastMaterializations() == executors.count)
                 #expect(table.value.count == 100)   // on the driver: the original
                 table.unpersist()
-                _ = try await sc.parallelize([1], numPartitions: 1).map { _ in table.value.count }.collect()
-                #expect(sc.broadcastMaterializations == executors.count + 1)
+                _ = try await sc.parallelize([1], numPartitions: 1).map(SuiteInspectionFunctions.TableSizeOnExecutor(table: table.handle)).collect()
+                #expect(await sc.executorBroadcastMaterializations() == executors.count + 1)
             }
         }
 

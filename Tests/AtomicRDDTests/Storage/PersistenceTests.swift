@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AtomicRDD
 @testable import atomic
@@ -45,8 +46,7 @@ extension EngineSuite {
             }
         }
 
-        // Stays on .all: counts evictions in the executors' block stores, which worker processes keep to themselves.
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func leastRecentlyUsedMemoryOnlyBlockIsDroppedThenRecomputed(setup: EngineSetup) async throws {
             // Each block is about 8000 × 8 bytes = 64 KB; the budget holds one.
             try await setup.run(memory: 100 << 10) { sc async throws in
@@ -56,16 +56,15 @@ extension EngineSuite {
                 b.persist(.memoryOnly)
                 #expect(try await a.count() == 8000)
                 #expect(try await b.count() == 8000)   // evicts a
-                #expect(sc.evictions == 1)
-                #expect(sc.memoryBlocks == [BlockId(rddId: b.id, partition: 0)])
-                #expect(try await a.reduce(+) == (0..<8000).reduce(0, +))   // recomputed
+                #expect(await sc.evictions() == 1)
+                #expect(await sc.memoryBlocks() == [BlockId(rddId: b.id, partition: 0)])
+                #expect(try await a.reduce(ClusterFunctions.Sum()) == (0..<8000).reduce(0, +))   // recomputed
                 #expect(computedA.value == 2)
                 #expect(computedB.value == 1)
             }
         }
 
-        // Stays on .all: looks for the block on the executors' disks, which worker processes keep to themselves.
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func memoryAndDiskBlockMovesToDiskAndIsReadBack(setup: EngineSetup) async throws {
             try await setup.run(memory: 100 << 10) { sc async throws in
                 let (a, computedA) = Self.counted(sc, 8000)
@@ -74,41 +73,38 @@ extension EngineSuite {
                 b.persist(.memoryAndDisk)
                 #expect(try await a.count() == 8000)
                 #expect(try await b.count() == 8000)   // moves a to disk
-                #expect(sc.diskBlocks == [BlockId(rddId: a.id, partition: 0)])
+                #expect(await sc.diskBlocks() == [BlockId(rddId: a.id, partition: 0)])
                 #expect(try await a.collect() == Array(0..<8000))
                 #expect(computedA.value == 1)
             }
         }
 
-        // Stays on .all: looks for the blocks on the executors' disks, which worker processes keep to themselves.
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func diskOnlyPairsRoundTrip(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let computed = sc.longAccumulator()
-                let pairs = sc.parallelize(Array(0..<500), numPartitions: 3).map { value -> (String, Int) in
-                    computed.add(1)
-                    return ("k\(value % 10)", value)
-                }
+                let pairs = sc.parallelize(Array(0..<500), numPartitions: 3)
+                    .map(SuitePairFunctions.CountCalls(counter: computed.handle))
+                    .map(SuiteInspectionFunctions.KeyedByResidue(prefix: "k", modulus: 10))
                 pairs.persist(.diskOnly)
                 let first = try await pairs.collect()
                 let second = try await pairs.collect()
                 #expect(first.map(\.1) == Array(0..<500))
                 #expect(second.map(\.0) == first.map(\.0))
                 #expect(computed.value == 500)
-                #expect(sc.diskBlocks.count == 3)
-                #expect(sc.memoryUsed == 0)
+                #expect(await sc.diskBlocks().count == 3)
+                #expect(await sc.executorMemoryUsed() == 0)
             }
         }
 
-        // Stays on .all: checkpoints do not run on worker processes yet (see the test below).
-        @Test(arguments: EngineSetup.all)
+        @Test(arguments: EngineSetup.shippable)
         func checkpointWritesFilesAndCutsLineage(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let computed = sc.longAccumulator()
-                let rdd = sc.parallelize(Array(0..<100), numPartitions: 4).map { value -> (Int, Int) in
-                    computed.add(1)
-                    return (value % 5, value)
-                }.reduceByKey(+)
+                let rdd = sc.parallelize(Array(0..<100), numPartitions: 4)
+                    .map(SuitePairFunctions.CountCalls(counter: computed.handle))
+                    .map(ClusterFunctions.ModuloKey(modulus: 5))
+                    .reduceByKey(ClusterFunctions.Sum())
                 rdd.checkpoint()
                 #expect(!rdd.isCheckpointed)
                 let before = Dictionary(uniqueKeysWithValues: try await rdd.collect())
@@ -120,20 +116,28 @@ extension EngineSuite {
                 #expect(after == before)
                 #expect(computed.value == runs)
                 #expect(after == Dictionary((0..<100).map { ($0 % 5, $0) }, uniquingKeysWith: +))
+                // A new lineage over the checkpointed RDD reads the files too.
+                #expect(try await rdd.values().reduce(ClusterFunctions.Sum()) == (0..<100).reduce(0, +))
+                #expect(computed.value == runs)
             }
         }
 
-        @Test func checkpointOnWorkerProcessesFailsWithATypedError() async throws {
-            let setup = try #require(EngineSetup.shippable.first { if case .workerProcesses = $0.placement { true } else { false } })
-            try await setup.run { sc async throws in
-                let rdd = sc.range(0, 100, numPartitions: 2).map(ClusterFunctions.ModuloKey(modulus: 5)).reduceByKey(ClusterFunctions.Sum())
+        @Test(arguments: EngineSetup.shippable)
+        func checkpointWhoseFilesAreGoneFailsWithATypedError(setup: EngineSetup) async throws {
+            try await setup.run(maxTaskFailures: 1) { sc async throws in
+                let rdd = sc.range(0, 100, numPartitions: 2).map(ClusterFunctions.Square())
                 rdd.checkpoint()
-                do {
-                    _ = try await rdd.collect()
-                    Issue.record("a checkpoint on worker processes must fail until it ships")
-                } catch EngineError.notShippable {
+                #expect(try await rdd.count() == 100)
+                #expect(rdd.isCheckpointed)
+                let folder = (sc.checkpointFolder as NSString).appendingPathComponent("rdd-\(rdd.id)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["part-00000", "part-00001"])
+                try FileManager.default.removeItem(atPath: folder)
+                let error = await #expect(throws: JobFailedError.self) { try await rdd.collect() }
+                guard case .checkpointUnreadable(let path, _)? = error?.underlying as? EngineError else {
+                    Issue.record("expected checkpointUnreadable, got \(String(describing: error?.underlying))")
+                    return
                 }
-                #expect(!rdd.isCheckpointed)
+                #expect(path.hasPrefix(folder))
             }
         }
 

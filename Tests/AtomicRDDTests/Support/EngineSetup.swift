@@ -74,21 +74,21 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
     }
 }
 
+// What the executors running a Context's tasks hold, added up over all of
+// them: in-process executors and worker processes alike (asked over the network).
 extension Context {
-    /// The block stores of every executor running this Context's tasks.
-    var blockStores: [BlockStore] { executorEnvironments.map(\.blockManager.store) }
     /// Blocks evicted from memory on every executor.
-    var evictions: Int { blockStores.reduce(0) { $0 + $1.evictionCount } }
+    func evictions() async -> Int { await executorFigures().evictions }
     /// The blocks held in memory, on every executor.
-    var memoryBlocks: Set<BlockId> { blockStores.reduce(into: []) { $0.formUnion($1.memoryBlocks) } }
+    func memoryBlocks() async -> Set<BlockId> { Set(await executorFigures().memoryBlocks) }
     /// The blocks held on disk, on every executor.
-    var diskBlocks: Set<BlockId> { blockStores.reduce(into: []) { $0.formUnion($1.diskBlocks) } }
-    /// The scratch folders of every executor running this Context's tasks.
-    var executorScratchPaths: [String] { executorEnvironments.map(\.scratch.path) }
+    func diskBlocks() async -> Set<BlockId> { Set(await executorFigures().diskBlocks) }
+    /// Bytes of the executors' memory budgets in use.
+    func executorMemoryUsed() async -> Int { await executorFigures().memoryUsed }
+    /// Names of the files in the executors' scratch folders.
+    func executorScratchFiles() async -> [String] { await executorFigures().scratchFiles }
+    /// Broadcast values the executors have materialized.
+    func executorBroadcastMaterializations() async -> Int { await executorFigures().broadcastMaterializations }
     /// The shuffles whose outputs some executor holds.
-    func shuffleIdsOnExecutors() async -> Set<Int> {
-        var ids: Set<Int> = []
-        for executor in executorEnvironments { ids.formUnion(await executor.shuffleManager.shuffleIds()) }
-        return ids
-    }
+    func shuffleIdsOnExecutors() async -> Set<Int> { Set(await executorFigures().shuffleIds) }
 }
