@@ -65,6 +65,14 @@ struct ClusterBenchmark: Benchmark {
                 .flatMap(BenchFunctions.XorShiftSlice(seed: 0x9E37_79B9_7F4A_7C15, modulus: modulus, count: joined, slices: 2))
             return "\(try await left.join(right).count()) rows"
         }
+        // Shuffle alone: 8M pairs (128 MiB) moved by a partitioner and counted, so
+        // that the fetch figure is the shuffle's and not the serving worker's other work.
+        let moved = quick ? 800_000 : 8_000_000
+        try await compare("shuffle-8M", target: nil, &report) { sc in
+            let pairs = sc.range(0, 8, numPartitions: 8)
+                .flatMap(BenchFunctions.XorShiftSlice(seed: 0x2545_F491_4F6C_DD1D, modulus: 1 << 40, count: moved, slices: 8))
+            return "\(try await pairs.partitionBy(HashPartitioner(partitions: 8)).count()) records"
+        }
 
         let data = try ReferenceData.locate(quick: quick)
         let perPartition = quick ? 2_000_000 : 20_000_000
@@ -109,6 +117,8 @@ struct ClusterBenchmark: Benchmark {
     /// the same answer, and for the cluster the shuffle fetch throughput.
     private func compare(_ workload: String, target: Double?, _ report: inout EngineReport,
                          _ job: (Context) async throws -> String) async throws {
+        if let only = ProcessInfo.processInfo.environment["ATOMIC_BENCH_CLUSTER_ONLY"],
+           !only.split(separator: ",").contains(Substring(workload)) { return }
         let local = try await Context(config: Self.local)
         let (expected, localSeconds) = try await timed { try await job(local) }
         await local.stop()

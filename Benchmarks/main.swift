@@ -24,7 +24,8 @@ import Foundation
 // what spilling costs), ATOMIC_BENCH_CORES (task slots, default 2, to see how a workload
 // scales), ATOMIC_BENCH_SPLITS=1 (also time each input stage alone),
 // ATOMIC_BENCH_TEXT (the file of wordcount-text), ATOMIC_BENCH_MAX_BYTES_IN_FLIGHT (the
-// cluster's bound on shuffle bytes a reducer requests at once; 1 fetches one bucket at a time).
+// cluster's bound on shuffle bytes a reducer requests at once; 1 fetches one bucket at a time),
+// ATOMIC_BENCH_CLUSTER_ONLY=NAME,... (the cluster benchmark's workloads to run, e.g. shuffle-8M).
 //
 // `cluster` runs the engine workloads (registered-function forms) in local mode and on a
 // 2-worker local cluster of this executable in one run, printing the ratio.

@@ -183,7 +183,14 @@ extension OperatorCatalog {
     }
 
     private static func partitionBy(_ input: Input) throws -> AnyRDD {
-        try withKeyAndValue(input) { key, value in
+        // Into hash partitions, with the form compiled for the pair's types when there is one.
+        var arguments = input.arguments
+        if case .hash(let count) = try ShippedPlacement(from: &arguments),
+           let entry = input.specialized.partitionings[try input.typeKey(2)],
+           let rdd = entry(try input.anyParent(0), HashPartitioner(partitions: count)) {
+            return rdd
+        }
+        return try withKeyAndValue(input) { key, value in
             func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
                     let parent = try input.parent(as: (K, V).self)

@@ -23,6 +23,7 @@ public struct OperatorSpecializations: Sendable {
     typealias PairEntry = @Sendable (AnyRDD, Int?, Any?) -> AnyRDD?
     typealias SortEntry = @Sendable (AnyRDD, Bool, Int?) -> AnyRDD?
     typealias JoinEntry = @Sendable (AnyRDD, AnyRDD, Int?) -> AnyRDD?
+    typealias PartitionByEntry = @Sendable (AnyRDD, HashPartitioner) -> AnyRDD?
     typealias ResultEntry = @Sendable (String, FunctionDescriptor?, AnyRDD, Int, TaskContext) async throws -> [UInt8]?
 
     var maps: [Key: MapEntry] = [:]
@@ -32,6 +33,7 @@ public struct OperatorSpecializations: Sendable {
     var records: [Key: RecordsEntry] = [:]
     var reductions: [Key: PairEntry] = [:]
     var groupings: [Key: PairEntry] = [:]
+    var partitionings: [Key: PartitionByEntry] = [:]
     var sorts: [Key: SortEntry] = [:]
     var joins: [Key: JoinEntry] = [:]
     var results: [Key: ResultEntry] = [:]
@@ -118,9 +120,12 @@ public struct OperatorSpecializations: Sendable {
         }
     }
 
-    /// `reduceByKey` and `groupByKey` of `(K, V)` pairs.
+    /// `reduceByKey`, `groupByKey` and `partitionBy` (into hash partitions) of `(K, V)` pairs.
     public mutating func pairs<K: ShuffleKey, V: WireCodable & Sendable>(_: K.Type, _: V.Type) {
         let key = Self.key(K.self, V.self)
+        partitionings[key] = { parent, partitioner in
+            (parent as? RDD<(K, V)>)?.partitionBy(partitioner)
+        }
         reductions[key] = { parent, count, combine in
             guard let parent = parent as? RDD<(K, V)>, let combine = combine as? @Sendable (V, V) throws -> V else { return nil }
             return parent.reduceByKey(numPartitions: count, combine)
