@@ -192,14 +192,16 @@ actor ClusterBackend: TaskBackend {
     }
 
     /// Shuffle bytes the workers fetched from each other, the seconds those
-    /// fetches took (summed over fetches) and their number.
-    func fetchStatistics() async -> (bytes: Int, seconds: Double, fetches: Int) {
-        var totals = [0, 0, 0]
+    /// fetches took to the buckets decoded and to their bytes received (each
+    /// summed over reducers), and their number.
+    func fetchStatistics() async -> FetchFigures {
+        var totals = [0, 0, 0, 0]
         for worker in workers.values {
-            guard let figures = try? await worker.service.fetchStatistics(), figures.count == 3 else { continue }
-            for i in 0..<3 { totals[i] += figures[i] }
+            guard let figures = try? await worker.service.fetchStatistics(), figures.count == 4 else { continue }
+            for i in 0..<4 { totals[i] += figures[i] }
         }
-        return (totals[0], Double(totals[1]) / 1e9, totals[2])
+        return FetchFigures(bytes: totals[0], seconds: Double(totals[1]) / 1e9, receivedSeconds: Double(totals[3]) / 1e9,
+                            fetches: totals[2])
     }
 
     /// The workers' executor figures, added up (a worker that does not answer counts nothing).

@@ -154,10 +154,9 @@ final class ClusterDriver: Sendable {
 }
 
 extension Context {
-    /// On a multi-process cluster: the shuffle bytes workers fetched from each
-    /// other so far, the seconds those fetches took (summed over fetches, which
-    /// overlap), and their number; nil in local mode.
-    public func clusterFetchStatistics() async -> (bytes: Int, seconds: Double, fetches: Int)? {
+    /// On a cluster: the shuffle bytes workers fetched from each other so far,
+    /// the time those fetches took and their number; nil in local mode.
+    public func clusterFetchStatistics() async -> FetchFigures? {
         guard let cluster else { return nil }
         return await cluster.backend.fetchStatistics()
     }
@@ -166,4 +165,18 @@ extension Context {
     public func clusterWorkerCount() async -> Int {
         await cluster?.backend.workerNodes.count ?? 0
     }
+}
+
+/// Shuffle fetches between the workers of a cluster, added up over reducers.
+public struct FetchFigures: Sendable {
+    /// Bytes of the buckets fetched from other workers.
+    public var bytes: Int
+    /// Seconds from each reducer's first request to its last bucket decoded, summed over reducers.
+    public var seconds: Double
+    /// Seconds from each reducer's first request to its last bucket's bytes
+    /// received, summed over reducers: the transfer without the decoding that
+    /// follows the last arrival.
+    public var receivedSeconds: Double
+    /// The number of buckets fetched.
+    public var fetches: Int
 }

@@ -64,7 +64,8 @@ distributed actor WorkerService {
     }
 
     /// Shuffle bytes fetched from other workers so far, the nanoseconds those
-    /// fetches took, and their number.
+    /// fetches took to decoded, their number, and the nanoseconds to received
+    /// (``FetchStatistics/totals``).
     distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
 
     /// This worker's executor figures (see ``ExecutorFigures``), encoded: spills

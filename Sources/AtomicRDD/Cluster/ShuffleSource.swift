@@ -59,6 +59,7 @@ struct ShuffleSource: Sendable {
         guard !remote.isEmpty else { return blocks.flatMap { $0 } }
         let start = ContinuousClock.now
         var fetchedBytes = 0
+        var lastArrival = start
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             var window = FetchWindow(estimates: remote.map(\.estimate), limit: maxBytesInFlight)
             while true {
@@ -67,13 +68,15 @@ struct ShuffleSource: Sendable {
                     group.addTask { (index, try await fetchWithRetries(node, shuffleId, mapIndex, reduce)) }
                 }
                 guard let (index, bytes) = try await group.next() else { break }
+                lastArrival = ContinuousClock.now
                 fetchedBytes += bytes.count
                 var reader = WireReader(bytes)
                 blocks[remote[index].mapIndex] = try reader.read([[UInt8]].self).map { .memory(try decode($0)) }
                 window.finished(index)
             }
         }
-        statistics?.add(bytes: fetchedBytes, duration: ContinuousClock.now - start, fetches: remote.count)
+        statistics?.add(bytes: fetchedBytes, duration: ContinuousClock.now - start, transfer: lastArrival - start,
+                        fetches: remote.count)
         return blocks.flatMap { $0 }
     }
 
@@ -123,17 +126,28 @@ struct FetchWindow {
 final class FetchStatistics: Sendable {
     private let bytes = Atomic<Int>(0)
     private let nanoseconds = Atomic<Int>(0)
+    private let transferNanoseconds = Atomic<Int>(0)
     private let fetches = Atomic<Int>(0)
 
     /// Counts the remote fetches of one reducer: their bytes, the time from the
-    /// first request to the last bucket decoded, and their number.
-    func add(bytes count: Int, duration: Duration, fetches: Int) {
+    /// first request to the last bucket decoded, the time from the first
+    /// request to the last bucket's bytes received (the decoding of earlier
+    /// buckets overlaps it), and their number.
+    func add(bytes count: Int, duration: Duration, transfer: Duration, fetches: Int) {
         bytes.add(count, ordering: .relaxed)
-        let (seconds, attoseconds) = duration.components
-        nanoseconds.add(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000), ordering: .relaxed)
+        nanoseconds.add(Self.nanoseconds(duration), ordering: .relaxed)
+        transferNanoseconds.add(Self.nanoseconds(transfer), ordering: .relaxed)
         self.fetches.add(fetches, ordering: .relaxed)
     }
 
-    /// Bytes, nanoseconds and fetches so far.
-    var totals: [Int] { [bytes.load(ordering: .relaxed), nanoseconds.load(ordering: .relaxed), fetches.load(ordering: .relaxed)] }
+    /// Bytes, nanoseconds to decoded, fetches and nanoseconds to received so far.
+    var totals: [Int] {
+        [bytes.load(ordering: .relaxed), nanoseconds.load(ordering: .relaxed), fetches.load(ordering: .relaxed),
+         transferNanoseconds.load(ordering: .relaxed)]
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+    }
 }
