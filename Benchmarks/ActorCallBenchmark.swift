@@ -62,6 +62,14 @@ struct ActorCallBenchmark: Benchmark {
                                            value: actor, unit: "calls/s", baseline: requests,
                                            target: inFlight == 64 ? "ratio >= 0.67 (<= 1.5x cost)" : nil))
         }
+        // Large calls, as shuffle fetches make them: a 2 MiB echo, 4 in flight,
+        // beside the transport's own requests of the same size.
+        let large = [UInt8](repeating: 7, count: 2 << 20), largeCalls = quick ? 40 : 400
+        let largeRequests = try await TransportRequests.rate(to: child.echoEndpoint, tasks: 4, count: largeCalls, size: large.count)
+        let largeCallRate = try await callRate(probe, payload: large, inFlight: 4, calls: largeCalls)
+        results.append(BenchmarkResult(benchmark: name, metric: "MB/s each way, 2 MiB calls, 4 in flight vs transport requests",
+                                       value: largeCallRate * Double(large.count) / 1e6, unit: "MB/s",
+                                       baseline: largeRequests * Double(large.count) / 1e6))
         let messages = quick ? 200_000 : 1_000_000
         let oneWay = try await oneWayRate(driver, to: remote, messages: messages)
         let pipelined64 = results[results.count - 2].baseline!  // the 64-in-flight pipelined echo
