@@ -85,3 +85,24 @@ final class PartFileWriter {
         ended?()
     }
 }
+
+extension PartFileWriter {
+    /// Writes every remaining record as a line (a string as it is, any other
+    /// value as `String(describing:)`), checking `task`'s cancellation every
+    /// 4096 lines, then commits; on any error the file is aborted and the error rethrown.
+    func writeAll<Element>(_ records: inout Records<Element>, task: TaskContext) throws {
+        let isString = Element.self == String.self
+        do {
+            var count = 0
+            while let element = try records.next() {
+                try append(isString ? element as! String : String(describing: element))
+                count &+= 1
+                if count & 4095 == 0 { try task.checkCancelled() }
+            }
+            try commit()
+        } catch {
+            abort()
+            throw error
+        }
+    }
+}

@@ -77,25 +77,14 @@ extension RDD {
     /// ``OutputCommitter``'s `temporary` folder (as `saveAsTextFile` does in
     /// local mode); leaves nothing.
     func textParts(into temporary: String) -> RDD<Int> {
-        let isString = Element.self == String.self
-        return partitionResults("textParts", types: [Element.self], arguments: WireWriter.bytes { $0.write(temporary) }) {
+        partitionResults("textParts", types: [Element.self], arguments: WireWriter.bytes { $0.write(temporary) }) {
             task, split, records in
             let digits = String(split)
             let name = "part-" + String(repeating: "0", count: Swift.max(0, 5 - digits.count)) + digits
             let writer = try PartFileWriter(path: "\(temporary)/.\(name).attempt-\(task.taskAttemptId)",
                                             finalPath: "\(temporary)/\(name)") {}
-            do {
-                var count = 0
-                while let element = try records.next() {
-                    try writer.append(isString ? element as! String : String(describing: element))
-                    count &+= 1
-                    if count & 4095 == 0 { try task.checkCancelled() }
-                }
-                try writer.commit()
-            } catch {
-                writer.abort()
-                throw error
-            }
+            var records = records
+            try writer.writeAll(&records, task: task)
             return []
         }
     }

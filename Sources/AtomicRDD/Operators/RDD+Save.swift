@@ -23,7 +23,6 @@ extension RDD {
     ///   written or moved; the job's ``JobFailedError`` or `CancellationError`.
     public func saveAsTextFile(_ path: String, overwrite: Bool = false) async throws {
         let committer = try OutputCommitter(target: path, overwrite: overwrite)
-        let isString = Element.self == String.self
         if context.shipsPlans {
             // Worker processes write the part files; the driver commits or aborts the folder.
             do {
@@ -37,18 +36,8 @@ extension RDD {
         do {
             _ = try await context.runJob(self) { task, records in
                 let writer = try committer.openWriter(partition: task.partition, attemptId: task.taskAttemptId)
-                do {
-                    var count = 0
-                    while let element = try records.next() {
-                        try writer.append(isString ? element as! String : String(describing: element))
-                        count &+= 1
-                        if count & 4095 == 0 { try task.checkCancelled() }
-                    }
-                    try writer.commit()
-                } catch {
-                    writer.abort()
-                    throw error
-                }
+                var records = records
+                try writer.writeAll(&records, task: task)
             }
         } catch {
             await committer.abortJob()
