@@ -67,8 +67,7 @@ extension OperatorCatalog {
                 func closure<F: AggregateFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f.merge(a, b) } }
                 merge = closure(aggregate) as? @Sendable (U, U) throws -> U
             } else if let reduce = function as? any ReduceFunction {
-                func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
-                merge = closure(reduce) as? @Sendable (U, U) throws -> U
+                merge = reduce.erasedClosure as? @Sendable (U, U) throws -> U
             } else {
                 merge = nil
             }

@@ -31,8 +31,7 @@ extension OperatorCatalog {
 
     private static func foldByKey(_ input: Input) throws -> AnyRDD {
         let function = try input.function(as: (any ReduceFunction).self)
-        func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
-        let combine = closure(function)
+        let combine = function.erasedClosure
         return try withKeyAndValue(input) { key, value in
             func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {
@@ -146,8 +145,7 @@ extension OperatorCatalog {
 
     private static func reduceByKeyInto(_ input: Input) throws -> AnyRDD {
         let function = try input.function(as: (any ReduceFunction).self)
-        func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
-        let combine = closure(function)
+        let combine = function.erasedClosure
         return try withKeyAndValue(input) { key, value in
             func withKey<K: ShuffleKey>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {

@@ -24,8 +24,7 @@ extension OperatorCatalog {
     static func reduceByKey(_ input: Input) throws -> AnyRDD {
         let count = try numPartitions(input)
         let function = try input.function(as: (any ReduceFunction).self)
-        func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
-        let combine = closure(function)
+        let combine = function.erasedClosure
         let types = [try input.type(0), try input.type(1)]
         if let entry = input.specialized.reductions[types.map(ObjectIdentifier.init)],
            let rdd = entry(try input.anyParent(0), count, combine) { return rdd }

@@ -69,8 +69,7 @@ struct RemoteResult<Value: Sendable>: Sendable {
             guard let reducer = try rdd.context.registry.resolve(function) as? any ReduceFunction else {
                 throw EngineError.lineageNotRebuilt(operator: "reduce", reason: "\(function.name) is not a ReduceFunction")
             }
-            func closure<F: ReduceFunction>(_ f: F) -> Any { { @Sendable (a: F.Value, b: F.Value) throws -> F.Value in try f(a, b) } }
-            guard let combine = closure(reducer) as? @Sendable (T, T) throws -> T else {
+            guard let combine = reducer.erasedClosure as? @Sendable (T, T) throws -> T else {
                 throw EngineError.lineageNotRebuilt(operator: "reduce", reason: "\(function.name) does not reduce \(T.self)")
             }
             return try await task.environment.threads.run(task) {

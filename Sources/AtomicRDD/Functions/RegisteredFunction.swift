@@ -61,6 +61,13 @@ public protocol ReduceFunction<Value>: RegisteredFunction {
     func callAsFunction(_ a: Value, _ b: Value) throws -> Value
 }
 
+extension ReduceFunction {
+    /// This function as a `@Sendable (Value, Value) throws -> Value` closure,
+    /// type-erased: what a worker rebuilding an operator casts to the value
+    /// type it learned at run time.
+    var erasedClosure: Any { { @Sendable (a: Value, b: Value) throws -> Value in try self(a, b) } }
+}
+
 /// A function over a whole partition: `mapPartitions`, `mapPartitionsWithIndex`.
 public protocol PartitionFunction<Input, Output>: RegisteredFunction {
     /// The partition's element type.

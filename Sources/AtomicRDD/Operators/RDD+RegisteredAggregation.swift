@@ -21,7 +21,7 @@ extension RDD {
     /// ``treeReduce(_:depth:)`` with a registered function.
     public func treeReduce<F: ReduceFunction>(_ function: F, depth: Int = 2) async throws -> Element
         where F.Value == Element, Element: WireCodable {
-        guard depth >= 1 else { throw EngineError.invalidArgument(operation: "treeAggregate", reason: "depth \(depth) < 1") }
+        guard depth >= 1 else { throw EngineError.invalidArgument(operation: "treeReduce", reason: "depth \(depth) < 1") }
         let partials = try await partitionReductions(function).treeMerged(depth: depth, function: function.descriptor) { try function($0, $1) }
             .collect()
         guard let first = partials.first else { throw EngineError.emptyRDD(operation: "treeReduce") }

@@ -29,16 +29,7 @@ extension RDD {
     /// This RDD with the wire codec of its pairs when its keys and values are
     /// ``WireCodable`` (found at run time), so its elements can travel.
     func withPairCodec<K, V>() -> Self where Element == (K, V) {
-        guard codec.withLock({ $0 == nil }),
-              let key = K.self as? any (WireCodable & Sendable).Type,
-              let value = V.self as? any (WireCodable & Sendable).Type else { return self }
-        func withKey<A: WireCodable & Sendable>(_: A.Type) {
-            func withValue<B: WireCodable & Sendable>(_: B.Type) {
-                if let codec = RecordCodec<(A, B)>.pair(A.self, B.self) as? RecordCodec<(K, V)> { setCodec(codec) }
-            }
-            withValue(value)
-        }
-        withKey(key)
+        if codec.withLock({ $0 == nil }), let pairs = RecordCodec<(K, V)>.pairIfCodable(K.self, V.self) { setCodec(pairs) }
         return self
     }
 

@@ -105,8 +105,6 @@ final class BlockStore: Sendable {
     var memoryBlocks: Set<BlockId> { state.withLock { Set($0.entries.filter { $0.value.memory != nil }.keys) } }
     /// Ids of blocks currently on disk.
     var diskBlocks: Set<BlockId> { state.withLock { Set($0.entries.filter { $0.value.disk != nil }.keys) } }
-    /// Blocks held, in memory or on disk.
-    var blockCount: Int { state.withLock { $0.entries.count } }
     /// Blocks evicted from memory so far.
     var evictionCount: Int { state.withLock { $0.evictions } }
 
