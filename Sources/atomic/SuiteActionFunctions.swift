@@ -8,7 +8,7 @@ import AtomicTransport
 public enum SuiteActionFunctions {
     /// Every function type of this list.
     static let all: [any RegisteredFunction.Type] = [
-        Affine.self, SquareLabel.self, Padded.self, Countdown.self, ParseInt.self, KeyedOne.self, Tally.self, TallyLines.self,
+        SquareLabel.self, Padded.self, Countdown.self, ParseInt.self, Tally.self, TallyLines.self,
         FailWhen.self, NotEqual.self, Outside.self, CollectItems.self, CollectAttempts.self, AddToEvery.self,
         TallyThenFail.self, CollectPartitionSizes.self, ScaledSum.self, CountAndSum.self, Descending.self, TakeLeft.self,
         SumAndJoin.self, FirstOfPartition.self, RecordByteCount.self, RejectingKey.self,
@@ -40,16 +40,6 @@ public enum SuiteActionFunctions {
     }
 
     // MARK: Maps
-
-    /// `x` → `x * multiplier + offset`.
-    struct Affine: MapFunction {
-        static let name = "suite.actions.affine"
-        var multiplier: Int, offset: Int
-        init(multiplier: Int, offset: Int = 0) { (self.multiplier, self.offset) = (multiplier, offset) }
-        func callAsFunction(_ x: Int) -> Int { x &* multiplier &+ offset }
-        func encode(to writer: inout WireWriter) { writer.write(multiplier); writer.write(offset) }
-        init(from reader: inout WireReader) throws(WireError) { multiplier = try reader.read(); offset = try reader.read() }
-    }
 
     /// `x` → `"<prefix><x * x>"`.
     struct SquareLabel: MapFunction {
@@ -89,16 +79,6 @@ public enum SuiteActionFunctions {
             guard let value = Int(line) else { throw EngineError.invalidArgument(operation: "parseInt", reason: "'\(line.prefix(40))'") }
             return value
         }
-    }
-
-    /// `x` → `(x mod modulus, 1)`.
-    struct KeyedOne: MapFunction {
-        static let name = "suite.actions.keyedOne"
-        var modulus: Int
-        init(modulus: Int) { self.modulus = modulus }
-        func callAsFunction(_ x: Int) -> (Int, Int) { (x % modulus, 1) }
-        func encode(to writer: inout WireWriter) { writer.write(modulus) }
-        init(from reader: inout WireReader) throws(WireError) { modulus = try reader.read() }
     }
 
     /// Passes integers through, adding 1 (or the integer, with `addsValue`) to an accumulator.
@@ -153,7 +133,8 @@ public enum SuiteActionFunctions {
         }
 
         func callAsFunction(_ x: Int) throws -> Int {
-            guard let task = TaskContext.current else { return x }
+            // Outside a task the failure could not be placed: fail loudly rather than pass silently.
+            guard let task = TaskContext.current else { throw InjectedFailure(partition: -1) }
             if task.partition % partitionModulus == partitionRemainder, task.attempt < attemptsBelow, x % valueModulus == valueRemainder {
                 throw InjectedFailure(partition: task.partition)
             }

@@ -31,8 +31,9 @@ extension EngineSuite {
             let before = await backend.localLaunches
             #expect(try await squares.filter { $0.isMultiple(of: 2) }.count() == 3000)
             #expect(await backend.localLaunches - before == 6)
-            #expect(sc.memoryUsed > 0)
-            #expect(sc.memoryUsed == sc.executorEnvironments.reduce(0) { $0 + $1.memory.usedBytes } + sc.environment.memory.usedBytes)
+            // The cached squares, held on several nodes, all count.
+            #expect(sc.memoryUsed >= 6000 * MemoryLayout<Int>.size)
+            #expect(sc.executorEnvironments.filter { $0.memory.usedBytes > 0 }.count > 1)
             await sc.stop()
         }
 

@@ -13,7 +13,7 @@ extension EngineSuite {
                 #expect(try await pairs.collect().map { "\($0.0):\($0.1)" } == (0..<20).map { "\($0):n\($0 * $0)" })
                 // More partitions than elements: the empty partitions zip too.
                 let sparse = sc.parallelize([1, 2], numPartitions: 5)
-                #expect(try await sparse.zip(sparse.map(F.Affine(multiplier: -1))).collect().map { $0.0 + $0.1 } == [0, 0])
+                #expect(try await sparse.zip(sparse.map(SuitePairFunctions.Affine(multiplier: -1))).collect().map { $0.0 + $0.1 } == [0, 0])
                 let empty = sc.emptyRDD(of: Int.self)
                 #expect(try await empty.zip(empty).collect().isEmpty)
             }
