@@ -66,11 +66,7 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
     final func iterator(_ split: Int, _ task: TaskContext) async throws -> Records<Element> {
         let (level, checkpoint) = state.withLock { ($0.storageLevel, $0.checkpoint) }
         if let checkpoint, let codec = codec.withLock({ $0 }) {
-            let path = checkpoint.paths[split]
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw EngineError.checkpointUnreadable(path: path, reason: "no such file where this task runs")
-            }
-            return try RunFileReader.records(RunSegment(path: path, range: 0..<fileSize(path)), codec: codec)
+            return try CheckpointFiles.read(checkpoint.paths[split], codec: codec)
         }
         if level == .none { return try await compute(split, task) }
         return try await cachedOrComputed(split, task, level: level)

@@ -80,15 +80,25 @@ final class OutputCommitter: Sendable {
             return true
         }
         guard admitted else { throw CancellationError() }
-        let name = String(format: "part-%05d", partition)
-        let folder = temporary as NSString
         do {
-            return try PartFileWriter(path: folder.appendingPathComponent(".\(name).attempt-\(attemptId)"),
-                                      finalPath: folder.appendingPathComponent(name)) { [self] in writerEnded() }
+            return try Self.partWriter(in: temporary, partition: partition, attemptId: attemptId) { [self] in writerEnded() }
         } catch {
             writerEnded()
             throw error
         }
+    }
+
+    /// The writer of one task attempt's part file in the `temporary` folder:
+    /// `.part-NNNNN.attempt-A`, renamed to `part-NNNNN` when it commits. Also
+    /// what a worker process uses, where the driver's committer is not.
+    ///
+    /// - Throws: ``EngineError/outputFailed(path:reason:)``.
+    static func partWriter(in temporary: String, partition: Int, attemptId: Int,
+                           ended: @escaping () -> Void = {}) throws -> PartFileWriter {
+        let name = String(format: "part-%05d", partition)
+        let folder = temporary as NSString
+        return try PartFileWriter(path: folder.appendingPathComponent(".\(name).attempt-\(attemptId)"),
+                                  finalPath: folder.appendingPathComponent(name), ended: ended)
     }
 
     private func writerEnded() {

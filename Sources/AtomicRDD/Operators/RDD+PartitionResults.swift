@@ -79,10 +79,7 @@ extension RDD {
     func textParts(into temporary: String) -> RDD<Int> {
         partitionResults("textParts", types: [Element.self], arguments: WireWriter.bytes { $0.write(temporary) }) {
             task, split, records in
-            let digits = String(split)
-            let name = "part-" + String(repeating: "0", count: Swift.max(0, 5 - digits.count)) + digits
-            let writer = try PartFileWriter(path: "\(temporary)/.\(name).attempt-\(task.taskAttemptId)",
-                                            finalPath: "\(temporary)/\(name)") {}
+            let writer = try OutputCommitter.partWriter(in: temporary, partition: split, attemptId: task.taskAttemptId)
             var records = records
             try writer.writeAll(&records, task: task)
             return []

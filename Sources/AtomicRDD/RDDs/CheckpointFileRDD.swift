@@ -1,5 +1,3 @@
-import Foundation
-
 /// A checkpointed RDD as a worker rebuilds it (Spark's `ReliableCheckpointRDD`):
 /// each partition is read from the file the checkpoint's job wrote, with the
 /// codec that wrote it. It has no parents: the driver cut the lineage.
@@ -19,11 +17,6 @@ final class CheckpointFileRDD<Element: Sendable>: RDD<Element>, @unchecked Senda
     }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<Element> {
-        let path = paths[split]
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw EngineError.checkpointUnreadable(
-                path: path, reason: "no such file where this task runs; the checkpoint folder must be shared by driver and workers")
-        }
-        return try RunFileReader.records(RunSegment(path: path, range: 0..<fileSize(path)), codec: fileCodec)
+        try CheckpointFiles.read(paths[split], codec: fileCodec)
     }
 }

@@ -100,6 +100,19 @@ extension CheckpointFiles {
         return path
     }
 
+    /// The records of the checkpoint file at `path`, written with `codec`.
+    ///
+    /// - Throws: ``EngineError/checkpointUnreadable(path:reason:)`` when the file
+    ///   is not where this task runs (the checkpoint folder must be shared by
+    ///   driver and workers), or what reading it throws.
+    static func read<T>(_ path: String, codec: RecordCodec<T>) throws -> Records<T> {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw EngineError.checkpointUnreadable(
+                path: path, reason: "no such file where this task runs; the checkpoint folder must be shared by driver and workers")
+        }
+        return try RunFileReader.records(RunSegment(path: path, range: 0..<fileSize(path)), codec: codec)
+    }
+
     /// The codec that `checkpoint()` chose, from the names of the types it was
     /// called with: one wire-codable element type, or a key and a value type.
     ///
