@@ -195,13 +195,13 @@ actor ClusterBackend: TaskBackend {
     /// fetches took to the buckets decoded and to their bytes received (each
     /// summed over reducers), and their number.
     func fetchStatistics() async -> FetchFigures {
-        var totals = [0, 0, 0, 0]
+        var totals = FetchFigures()
         for worker in workers.values {
-            guard let figures = try? await worker.service.fetchStatistics(), figures.count == 4 else { continue }
-            for i in 0..<4 { totals[i] += figures[i] }
+            guard let bytes = try? await worker.service.fetchStatistics(),
+                  let figures = try? FetchFigures(wireBytes: bytes) else { continue }
+            totals.add(figures)
         }
-        return FetchFigures(bytes: totals[0], seconds: Double(totals[1]) / 1e9, receivedSeconds: Double(totals[3]) / 1e9,
-                            fetches: totals[2])
+        return totals
     }
 
     /// The workers' executor figures, added up (a worker that does not answer counts nothing).

@@ -1,3 +1,4 @@
+import AtomicTransport
 import AtomicActors
 import Foundation
 import Synchronization
@@ -168,15 +169,42 @@ extension Context {
 }
 
 /// Shuffle fetches between the workers of a cluster, added up over reducers.
-public struct FetchFigures: Sendable {
+public struct FetchFigures: Sendable, WireCodable {
     /// Bytes of the buckets fetched from other workers.
-    public var bytes: Int
+    public var bytes = 0
     /// Seconds from each reducer's first request to its last bucket decoded, summed over reducers.
-    public var seconds: Double
+    public var seconds = 0.0
     /// Seconds from each reducer's first request to its last bucket's bytes
     /// received, summed over reducers: the transfer without the decoding that
     /// follows the last arrival.
-    public var receivedSeconds: Double
+    public var receivedSeconds = 0.0
     /// The number of buckets fetched.
-    public var fetches: Int
+    public var fetches = 0
+
+    /// No fetches.
+    public init() {}
+
+    /// Adds another worker's figures to these.
+    mutating func add(_ other: FetchFigures) {
+        bytes += other.bytes
+        seconds += other.seconds
+        receivedSeconds += other.receivedSeconds
+        fetches += other.fetches
+    }
+
+    /// Writes the four figures.
+    public func encode(to writer: inout WireWriter) {
+        writer.write(bytes)
+        writer.write(seconds)
+        writer.write(receivedSeconds)
+        writer.write(fetches)
+    }
+
+    /// Reads what ``encode(to:)`` wrote.
+    public init(from reader: inout WireReader) throws(WireError) {
+        bytes = try reader.read()
+        seconds = try reader.read()
+        receivedSeconds = try reader.read()
+        fetches = try reader.read()
+    }
 }

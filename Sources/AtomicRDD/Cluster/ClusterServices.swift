@@ -63,10 +63,8 @@ distributed actor WorkerService {
         try await runtime.context.environment.shuffleManager.encodedBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
     }
 
-    /// Shuffle bytes fetched from other workers so far, the nanoseconds those
-    /// fetches took to decoded, their number, and the nanoseconds to received
-    /// (``FetchStatistics/totals``).
-    distributed func fetchStatistics() -> [Int] { runtime.fetchStatistics.totals }
+    /// Shuffle fetches from other workers so far, as an encoded ``FetchFigures``.
+    distributed func fetchStatistics() -> [UInt8] { runtime.fetchStatistics.figures.wireBytes() }
 
     /// This worker's executor figures (see ``ExecutorFigures``), encoded: spills
     /// made by its tasks, memory in use, broadcast values materialized, cached

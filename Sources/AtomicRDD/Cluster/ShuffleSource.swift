@@ -140,10 +140,14 @@ final class FetchStatistics: Sendable {
         self.fetches.add(fetches, ordering: .relaxed)
     }
 
-    /// Bytes, nanoseconds to decoded, fetches and nanoseconds to received so far.
-    var totals: [Int] {
-        [bytes.load(ordering: .relaxed), nanoseconds.load(ordering: .relaxed), fetches.load(ordering: .relaxed),
-         transferNanoseconds.load(ordering: .relaxed)]
+    /// The fetches so far.
+    var figures: FetchFigures {
+        var figures = FetchFigures()
+        figures.bytes = bytes.load(ordering: .relaxed)
+        figures.seconds = Double(nanoseconds.load(ordering: .relaxed)) / 1e9
+        figures.receivedSeconds = Double(transferNanoseconds.load(ordering: .relaxed)) / 1e9
+        figures.fetches = fetches.load(ordering: .relaxed)
+        return figures
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int {
