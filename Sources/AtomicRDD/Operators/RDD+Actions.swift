@@ -57,18 +57,7 @@ extension RDD {
     /// keeps only its `n` least, so the driver receives at most n per partition.
     public func takeOrdered(_ n: Int, by areInIncreasingOrder: @escaping @Sendable (Element, Element) -> Bool) async throws -> [Element] {
         guard n > 0 else { return [] }
-        let parts = try await context.runJob(self) { _, records -> [Element] in
-            var kept: [Element] = []
-            while let element = try records.next() {
-                kept.append(element)
-                if kept.count >= 2 * n {
-                    kept.sort(by: areInIncreasingOrder)
-                    kept.removeLast(kept.count - n)
-                }
-            }
-            kept.sort(by: areInIncreasingOrder)
-            return Array(kept.prefix(n))
-        }
+        let parts = try await context.runJob(self) { _, records in try Self.least(n, of: &records, by: areInIncreasingOrder) }
         return Array(parts.joined().sorted(by: areInIncreasingOrder).prefix(n))
     }
 
@@ -95,11 +84,7 @@ extension RDD {
     ///
     /// - Throws: ``EngineError/emptyRDD(operation:)`` when there are no elements.
     public func reduce(_ combine: @escaping @Sendable (Element, Element) throws -> Element) async throws -> Element {
-        let partials = try await context.runJob(self) { _, records -> Element? in
-            guard var result = try records.next() else { return nil }
-            while let next = try records.next() { result = try combine(result, next) }
-            return result
-        }.compactMap { $0 }
+        let partials = try await context.runJob(self) { _, records in try Self.reduced(&records, combine) }.compactMap { $0 }
         guard let first = partials.first else { throw EngineError.emptyRDD(operation: "reduce") }
         return try partials.dropFirst().reduce(first, combine)
     }

@@ -32,9 +32,7 @@ extension RDD {
     /// Each partition's elements reduced with `function` (none for an empty partition).
     func partitionReductions<F: ReduceFunction>(_ function: F) -> RDD<Element> where F.Value == Element {
         partitionResults("partitionReductions", function: function.descriptor) { _, _, records in
-            guard var result = try records.next() else { return [] }
-            while let next = try records.next() { result = try function(result, next) }
-            return [result]
+            try Self.reduced(&records) { try function($0, $1) }.map { [$0] } ?? []
         }
     }
 
@@ -84,6 +82,13 @@ extension RDD {
             try writer.writeAll(&records, task: task)
             return []
         }
+    }
+
+    /// The records combined with `combine`, in order; nil when there are none.
+    static func reduced(_ records: inout Records<Element>, _ combine: (Element, Element) throws -> Element) throws -> Element? {
+        guard var result = try records.next() else { return nil }
+        while let next = try records.next() { result = try combine(result, next) }
+        return result
     }
 
     /// The `n` least of `records` by `areInIncreasingOrder`, in order, keeping at most 2n at a time.
