@@ -379,6 +379,7 @@ extension ExampleSuite {
     
         @Test func unpersistDropsTheCachedPartitionsOnTheWorkers() async throws {
             let sc = try await Context(config: try Self.clusterConfig())
+            defer { Task { await sc.stop() } }
             let backend = try #require(sc.cluster?.backend)
             let squares = sc.parallelize(Array(0..<8000), numPartitions: 8).map(F.Square()).cache()
             #expect(try await squares.count() == 8000)

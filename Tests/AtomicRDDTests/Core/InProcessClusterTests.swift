@@ -7,6 +7,7 @@ extension EngineSuite {
     @Suite struct InProcessClusterTests {
         @Test func tasksRunOnSeveralWorkersAndShuffleOutputsTravelBetweenThem() async throws {
             let sc = try await Context(config: .inProcessCluster(workers: 3, memoryPerWorker: 64 << 20))
+            defer { Task { await sc.stop() } }
             #expect(await sc.clusterWorkerCount() == 3)
             #expect(!sc.shipsPlans)
             let ran = try await sc.parallelize(Array(0..<6), numPartitions: 6)
@@ -25,6 +26,7 @@ extension EngineSuite {
 
         @Test func aSecondJobOverACacheRunsEachTaskWhereItsPartitionLives() async throws {
             let sc = try await Context(config: .inProcessCluster(workers: 3, memoryPerWorker: 64 << 20))
+            defer { Task { await sc.stop() } }
             let backend = try #require(sc.cluster?.backend)
             let squares = sc.parallelize(Array(0..<6000), numPartitions: 6).map { $0 * $0 }.cache()
             #expect(try await squares.count() == 6000)

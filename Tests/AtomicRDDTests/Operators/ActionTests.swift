@@ -179,12 +179,8 @@ extension EngineSuite {
             }
         }
 
-        /// Worker processes only: the other placements run closures (the tests above).
-        static let workerProcesses = EngineSetup.shippable.filter {
-            if case .workerProcesses = $0.placement { true } else { false }
-        }
 
-        @Test(arguments: workerProcesses)
+        @Test(arguments: EngineSetup.workerProcesses)
         func closureActionsFailAtSubmissionOnWorkerProcesses(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let rdd = sc.parallelize(Self.values, numPartitions: 3)

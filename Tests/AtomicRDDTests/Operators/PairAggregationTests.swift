@@ -288,7 +288,7 @@ extension EngineSuite {
         }
 
         @Test func aPartitionerThatIsNotRegisteredFailsOnWorkerProcessesWithATypedError() async throws {
-            let setup = try #require(EngineSetup.shippable.first { if case .workerProcesses = $0.placement { true } else { false } })
+            let setup = try #require(EngineSetup.workerProcesses.first)
             try await setup.run { sc in
                 let rdd = sc.parallelize((0..<100).map { ($0 % 7, $0) }, numPartitions: 3)
                 // The test target's own partitioner is no PartitionerFunction: the job cannot ship.

@@ -32,7 +32,10 @@ struct EngineSetup: Sendable, CustomTestStringConvertible {
 
     /// ``all``, and two worker processes: for the tests whose jobs use only
     /// registered functions and operators that ship to worker processes.
-    static let shippable: [EngineSetup] = all + [
+    static let shippable: [EngineSetup] = all + workerProcesses
+
+    /// Worker processes only: for tests of what only a job on them does (fail at submission, say).
+    static let workerProcesses: [EngineSetup] = [
         EngineSetup(name: "2 worker processes", placement: .workerProcesses(workers: 2)),
     ]
 
