@@ -172,9 +172,43 @@ extension Word {
             return nil
         }
         let start = i
-        i += 1
-        while i < count && !WordCounts.isSpace(bytes[i]) { i += 1 }
+        i = wordEnd(in: bytes, after: start)
         index = i
         return Word(bytes: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+    }
+
+    /// The index of the first whitespace byte of `bytes` after `start`, or
+    /// `bytes.count`: where the word beginning at `start` ends.
+    ///
+    /// Eight bytes at a time: a word of the usual length ends within the first
+    /// load. A load marks its bytes below 0x21 (whitespace and the other
+    /// control bytes; UTF-8's bytes of 0x80 and up are never marked), and the
+    /// lowest mark is exact, as a borrow moves only toward higher bytes, past
+    /// a byte that is already marked. A marked byte that is not whitespace
+    /// (a control byte) belongs to the word, and the scan goes on after it.
+    @inline(__always)
+    static func wordEnd(in bytes: UnsafeBufferPointer<UInt8>, after start: Int) -> Int {
+        let count = bytes.count
+        var i = start &+ 1
+        guard let base = bytes.baseAddress else { return i }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while i &+ 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            var marks = (word &- ones &* 0x21) & ~word & (ones &* 0x80)
+            while marks != 0 {
+                let at = i &+ marks.trailingZeroBitCount &>> 3
+                if WordCounts.isSpace(base[at]) { return at }
+                marks &= marks &- 1
+                // Bytes above a control byte may be marked by its borrow: look again past it.
+                if marks != 0 {
+                    let rest = word &>> UInt64((at &- i &+ 1) &<< 3)
+                    marks = ((rest &- ones &* 0x21) & ~rest & (ones &* 0x80)) &<< UInt64((at &- i &+ 1) &<< 3)
+                }
+            }
+            i &+= 8
+        }
+        while i < count && !WordCounts.isSpace(base[i]) { i &+= 1 }
+        return i
     }
 }

@@ -65,9 +65,9 @@ public struct WordCounts: Sendable {
             slots.withUnsafeMutableBufferPointer { table in
                 while index < n {
                     while index < n && WordCounts.isSpace(text[index]) { index += 1 }
+                    guard index < n else { break }
                     let start = index
-                    while index < n && !WordCounts.isSpace(text[index]) { index += 1 }
-                    guard index > start else { continue }
+                    index = Word.wordEnd(in: text, after: start)
                     let word = UnsafeBufferPointer(rebasing: text[start..<index])
                     words += 1
                     if WordCounts.insert(word, hash: StableHash.bytes(word), count: 1, into: table, arena: &arena) { added += 1 }

@@ -108,6 +108,25 @@ extension EngineSuite {
         #expect(budget.usedBytes == 0)
     }
 
+    @Test func keysRepeatedOftenAreCombinedDirectlyUntilNewKeysStopRepeating() throws {
+        // Each key ten times in a row: past the threshold, records repeat their
+        // keys far more than a spread-out key set does, so no staging.
+        let repeated: [(Int, Int)] = (0..<3_000).map { i in (i / 10, i) }
+        // Then keys seen once each: by the next check the new records barely repeat.
+        let spread: [(Int, Int)] = (0..<2_000).map { i in (100_000 + i * 13, i) }
+        let budget = MemoryBudget(capacity: 64 << 20)
+        var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 3, aggregator: Self.grouping, budget: budget,
+                                                     stagingThreshold: 100, maxRanges: 64, stagingBytes: 1 << 20)
+        let first = try Self.combine(repeated, into: &combiner)
+        #expect(!combiner.isStaging, "300 keys, 10 records each: combined directly")
+        let second = try Self.combine(spread, into: &combiner)
+        #expect(combiner.isStaging, "2,000 more keys, 1 record each: staged")
+        let merged = zip(first, second).map { $0.merging($1) { $0 + $1 } }
+        #expect(merged == Self.expected(repeated + spread, reducers: 3))
+        combiner.stopStaging()
+        #expect(budget.usedBytes == 0)
+    }
+
     @Test func anEmptyInputGivesEmptyBuckets() throws {
         let budget = MemoryBudget(capacity: 1 << 20)
         var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 5, aggregator: Self.grouping, budget: budget)

@@ -55,6 +55,29 @@ extension EngineSuite {
             #expect(text.words.map(\.description) == text.split(separator: " ").map(String.init))
         }
 
+        @Test func splittingMatchesAByteByByteSplitWhateverTheBytes() {
+            // Control bytes (below 0x21 but not whitespace) inside words, UTF-8
+            // above 0x80, and each whitespace byte, at every offset within the
+            // eight-byte loads the scan makes.
+            let alphabet: [UInt8] = [0x61, 0x62, 0x00, 0x01, 0x08, 0x0E, 0x1F, 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D,
+                                     0x21, 0x7F, 0x80, 0xC3, 0xA9, 0xFF]
+            var state: UInt64 = 0x2545_F491_4F6C_DD1D
+            for length in 0..<200 {
+                let bytes: [UInt8] = (0..<length).map { _ in
+                    state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                    // Mostly letters, so that words run across loads.
+                    return state % 3 == 0 ? alphabet[Int(state >> 8 % UInt64(alphabet.count))] : 0x61 + UInt8(state >> 20 % 26)
+                }
+                let isSpace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+                let expected = bytes.split(whereSeparator: isSpace).map(Array.init)
+                let words = bytes.withUnsafeBufferPointer { Word.split($0) }
+                #expect(words.map { $0.withBytes(Array.init) } == expected, "bytes \(bytes)")
+                var counts = WordCounts()
+                bytes.withUnsafeBufferPointer { counts.addWords(in: $0) }
+                #expect(counts.totalCount == expected.count)
+            }
+        }
+
         @Test(arguments: EngineSetup.shippable)
         func wordCountWithWordsMatchesStringSplit(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
