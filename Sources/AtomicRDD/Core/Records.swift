@@ -11,10 +11,39 @@
 /// ```
 public struct Records<Element> {
     @usableFromInline let pull: () throws -> Element?
+    // The source's own loop over the remaining records, when it has one: it
+    // hands each record to its argument, with its position in registers rather
+    // than saved and reloaded around every pull. It shares the pull's state, so
+    // records pulled first are not handed out again.
+    @usableFromInline let drain: ((_ body: (Element) throws -> Void) throws -> Void)?
 
     /// Wraps a function that returns the next record, or nil at the end.
     @inlinable
-    public init(_ pull: @escaping () throws -> Element?) { self.pull = pull }
+    public init(_ pull: @escaping () throws -> Element?) {
+        self.pull = pull
+        drain = nil
+    }
+
+    /// Records with a pull for one record at a time and a loop of their own
+    /// for the rest (see ``forEach(_:)``); both read the same position.
+    init(pull: @escaping () throws -> Element?, drain: @escaping (_ body: (Element) throws -> Void) throws -> Void) {
+        self.pull = pull
+        self.drain = drain
+    }
+
+    /// These records with `transform` applied to each, in order; a loop of their
+    /// own when these have one.
+    ///
+    /// - Throws: what `transform` throws, as the records are read.
+    func mapped<T>(_ transform: @escaping (Element) throws -> T) -> Records<T> {
+        var input = self
+        let pull: () throws -> T? = {
+            guard let element = try input.next() else { return nil }
+            return try transform(element)
+        }
+        guard let drain else { return Records<T>(pull) }
+        return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } })
+    }
 
     /// Records of an array, in order.
     public init(_ array: [Element]) {
@@ -24,12 +53,19 @@ public struct Records<Element> {
             defer { index += 1 }
             return array[index]
         }
+        drain = { body in
+            while index < array.count {
+                index += 1
+                try body(array[index - 1])
+            }
+        }
     }
 
     /// Records of any sequence, in order.
     public init<S: Sequence>(sequence: S) where S.Element == Element {
         var iterator = sequence.makeIterator()
         self.pull = { iterator.next() }
+        drain = nil
     }
 
     /// No records.
@@ -42,20 +78,21 @@ public struct Records<Element> {
     /// Reads every remaining record into an array.
     public mutating func collect() throws -> [Element] {
         var result: [Element] = []
-        while let element = try pull() { result.append(element) }
+        try forEach { result.append($0) }
         return result
     }
 
-    /// Calls `body` with every remaining record.
+    /// Calls `body` with every remaining record, in the source's own loop when it has one.
     @inlinable
     public mutating func forEach(_ body: (Element) throws -> Void) throws {
+        if let drain { return try drain(body) }
         while let element = try pull() { try body(element) }
     }
 
     /// The number of remaining records, consuming them.
     public mutating func count() throws -> Int {
         var n = 0
-        while try pull() != nil { n += 1 }
+        try forEach { _ in n += 1 }
         return n
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import AtomicTransport
 
 /// Reads the lines of one ``FileSplit`` one at a time, on demand: the pull-based
 /// counterpart of ``LineReader``, made for a partition's `Records`.
@@ -21,7 +21,7 @@ import Foundation
 final class LineCursor {
     private let split: FileSplit
     private let chunkSize: Int
-    private var handle: FileHandle?
+    private var file: ReadOnlyFile?
     /// Bytes read from the file; `buffer[head..<tail]` are not handed out yet.
     /// Allocated at open, freed at the end of the split (a raw allocation: the
     /// per-line path then has no array uniqueness or bounds checks).
@@ -142,15 +142,11 @@ final class LineCursor {
     // MARK: - Reading
 
     private func open() throws {
-        guard let file = FileHandle(forReadingAtPath: split.path) else {
+        do { file = try ReadOnlyFile(path: split.path) } catch {
             throw InputError.unreadable(path: split.path, reason: "cannot open")
         }
-        handle = file
         // Begin one byte early: if that byte ends a line, the split's first line is ours.
         bufferOffset = max(0, split.start - 1)
-        do { try file.seek(toOffset: UInt64(bufferOffset)) } catch {
-            throw InputError.unreadable(path: split.path, reason: "\(error)")
-        }
         // Room for the split and a line running past its end, up to a chunk.
         capacity = max(1, min(chunkSize, split.length + 4096))
         buffer = .allocate(capacity: capacity)
@@ -191,15 +187,17 @@ final class LineCursor {
             buffer = bigger
             capacity *= 2
         }
-        let data: Data
-        do { data = try handle?.read(upToCount: min(chunkSize, capacity - tail)) ?? Data() } catch {
-            throw InputError.unreadable(path: split.path, reason: "\(error)")
+        guard let file, let current = buffer else { preconditionFailure("Internal inconsistency: LineCursor filled before open") }
+        let room = UnsafeMutableRawBufferPointer(start: current + tail, count: min(chunkSize, capacity - tail))
+        let got: Int
+        do { got = try file.read(into: room, at: bufferOffset + tail) } catch {
+            throw InputError.unreadable(path: split.path, reason: error.description)
         }
-        if data.isEmpty {
+        if got == 0 {
             atEndOfFile = true
             return
         }
-        tail += data.copyBytes(to: UnsafeMutableBufferPointer(start: buffer! + tail, count: capacity - tail))
+        tail += got
     }
 
     /// The buffer index of the first `\n` at or after `head + offset`, if one was read.
@@ -251,8 +249,7 @@ final class LineCursor {
     /// Ends the split: no more lines; the file and the buffer are let go.
     private func finish() {
         state = .finished
-        try? handle?.close()
-        handle = nil
+        file = nil
         buffer?.deallocate()
         buffer = nil
         capacity = 0

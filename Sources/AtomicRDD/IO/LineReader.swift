@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads the lines of one ``FileSplit`` without building a `String` per line:
 /// each line is handed to the caller as bytes (no `\n`, no trailing `\r`), valid
 /// only during the call.
@@ -37,70 +35,8 @@ public enum LineReader {
     /// - Throws: ``InputError/unreadable(path:reason:)``, or what `body` throws.
     public static func forEachBlock(in split: FileSplit, chunkSize: Int = 1 << 20,
                                     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: split.path) else {
-            throw InputError.unreadable(path: split.path, reason: "cannot open")
-        }
-        defer { try? handle.close() }
-        // Begin one byte early: if that byte ends a line, the split's first line is ours.
-        var position = max(0, split.start - 1)
-        do { try handle.seek(toOffset: UInt64(position)) } catch {
-            throw InputError.unreadable(path: split.path, reason: "\(error)")
-        }
-        var skipping = split.start > 0
-        var carry: [UInt8] = []          // a line that spans chunks
-        var carryStart = 0               // file offset where the carried line starts
-        var finished = false
-        while !finished {
-            let data: Data
-            do { data = try handle.read(upToCount: chunkSize) ?? Data() } catch {
-                throw InputError.unreadable(path: split.path, reason: "\(error)")
-            }
-            if data.isEmpty { break }
-            let chunkOffset = position
-            position += data.count
-            try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                var index = 0
-                if skipping {
-                    guard let newline = bytes.firstIndex(of: 0x0A) else { return }
-                    index = newline + 1
-                    skipping = false
-                }
-                if !carry.isEmpty {
-                    guard let newline = bytes.firstIndex(of: 0x0A) else {
-                        carry.append(contentsOf: bytes)
-                        return
-                    }
-                    carry.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[...newline]))
-                    try carry.withUnsafeBufferPointer { try body($0) }
-                    carry.removeAll(keepingCapacity: true)
-                    index = newline + 1
-                }
-                // Lines starting at or after `limit` (a local index) belong to the next split.
-                let limit = split.end - chunkOffset
-                if index >= limit { finished = true; return }
-                guard index < bytes.count else { return }
-                // The line holding the split's last byte ends at the first newline from there.
-                let last = max(index, limit - 1)
-                if last < bytes.count, let newline = bytes[last...].firstIndex(of: 0x0A) {
-                    try body(UnsafeBufferPointer(rebasing: bytes[index...newline]))
-                    finished = true
-                    return
-                }
-                if let newline = bytes[index...].lastIndex(of: 0x0A) {
-                    try body(UnsafeBufferPointer(rebasing: bytes[index...newline]))
-                    index = newline + 1
-                }
-                if index < bytes.count {
-                    carryStart = chunkOffset + index
-                    carry.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...]))
-                }
-            }
-        }
-        // The last line of the file, with no newline.
-        if !finished && !carry.isEmpty && carryStart < split.end {
-            try carry.withUnsafeBufferPointer { try body($0) }
-        }
+        let cursor = LineCursor(split: split, chunkSize: chunkSize)
+        while let block = try cursor.nextBlock() { try body(block) }
     }
 
     @inline(__always)

@@ -2,11 +2,7 @@ extension RDD {
     /// Applies `transform` to every element.
     public func map<U: Sendable>(_ transform: @escaping @Sendable (Element) throws -> U) -> RDD<U> {
         MapPartitionsRDD(parent: self, operatorName: "map", runsUserClosure: true) { _, _, input in
-            var input = input
-            return Records {
-                guard let element = try input.next() else { return nil }
-                return try transform(element)
-            }
+            input.mapped(transform)
         }
     }
 

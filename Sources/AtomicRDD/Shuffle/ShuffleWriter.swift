@@ -60,7 +60,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
             // Read once, not per record: each read of a closure stored in the
             // dependency costs a retain and a release.
             let partition = dependency.partition, passValue = dependency.passValue
-            while let (key, value) = try input.next() {
+            try input.forEach { (key, value) in
                 let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(key.stableHash)) } ?? partition(key)
                 let record = (key, passValue(value))
                 buckets[r].append(record)
@@ -102,7 +102,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                                   create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Int {
         let partition = dependency.partition
         var records = 0
-        while let (key, value) = try input.next() {
+        try input.forEach { (key, value) in
             let hash = key.stableHash
             let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(key)
             try combiner!.add(key, hash: hash, reducer: r, value, create: create, merge: merge)

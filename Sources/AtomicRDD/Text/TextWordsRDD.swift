@@ -30,7 +30,7 @@ final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
         var block = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var index = 0
         var words = 0
-        return Records {
+        return Records(pull: {
             words &+= 1
             if words & 4095 == 0, cancellation.isSet { throw CancellationError() }
             while true {
@@ -39,7 +39,20 @@ final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
                 block = next
                 index = 0
             }
-        }
+        }, drain: { body in
+            // The position in locals for the loop, saved back however it ends.
+            var (here, at, counted) = (block, index, words)
+            defer { (block, index, words) = (here, at, counted) }
+            while true {
+                while let word = Word.next(in: here, from: &at) {
+                    counted &+= 1
+                    if counted & 4095 == 0, cancellation.isSet { throw CancellationError() }
+                    try body(word)
+                }
+                guard let next = try cursor.nextBlock() else { return }
+                (here, at) = (next, 0)
+            }
+        })
     }
 
     /// The words of each line of `lines`, in order.

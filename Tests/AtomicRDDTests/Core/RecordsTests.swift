@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import AtomicRDD
+
+extension EngineSuite {
+    /// `Records` read one at a time and then in the source's own loop
+    /// (`forEach`): each record comes out once, in order, whichever way it is read.
+    @Suite struct RecordsTests {
+        struct Stop: Error {}
+
+        /// Pulls `first` records, then reads the rest with `forEach`.
+        static func pullThenDrain<T>(_ records: Records<T>, first: Int) throws -> [T] {
+            var records = records
+            var read: [T] = []
+            for _ in 0..<first {
+                guard let next = try records.next() else { break }
+                read.append(next)
+            }
+            try records.forEach { read.append($0) }
+            return read
+        }
+
+        @Test(arguments: [0, 1, 5, 10, 12])
+        func recordsPulledFirstAreNotReadAgain(first: Int) throws {
+            let values = Array(0..<10)
+            #expect(try Self.pullThenDrain(Records(values), first: first) == values)
+            #expect(try Self.pullThenDrain(Records(values).mapped { $0 * 3 }, first: first) == values.map { $0 * 3 })
+            #expect(try Self.pullThenDrain(Records(sequence: values).mapped { $0 + 1 }, first: first) == values.map { $0 + 1 })
+            var drained = Records(values)
+            try drained.forEach { _ in }
+            #expect(try drained.next() == nil, "a drained source has nothing left to pull")
+        }
+
+        @Test func aBodyThatThrowsStopsTheLoopAndTheRestCanStillBePulled() throws {
+            var records = Records(Array(0..<10)).mapped { $0 * 2 }
+            var seen: [Int] = []
+            #expect(throws: Stop.self) {
+                try records.forEach { value in
+                    seen.append(value)
+                    if value == 6 { throw Stop() }
+                }
+            }
+            #expect(seen == [0, 2, 4, 6])
+            #expect(try records.next() == 8, "the loop saved its position")
+        }
+
+        // Stays on .all: the job's body is a closure reading the records as they come.
+        @Test(arguments: EngineSetup.all, [0, 1, 7, 1_000])
+        func textFileWordsPulledThenDrainedComeOutOnceInOrder(setup: EngineSetup, first: Int) async throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            // Lines across several read blocks, and words longer than 16 bytes.
+            let text = (0..<5_000).map { i in "w\(i % 97) a-word-longer-than-sixteen-\(i % 5) x" }.joined(separator: "\n")
+            let path = try folder.write("words.txt", text)
+            let expected = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            try await setup.run { sc async throws in
+                let words = try sc.textFile(path, minPartitions: 1).words()
+                let read = try await sc.runJob(words, partitions: [0]) { _, records in
+                    try Self.pullThenDrain(records.mapped(\.description), first: first)
+                }
+                #expect(read == [expected])
+            }
+        }
+    }
+}
