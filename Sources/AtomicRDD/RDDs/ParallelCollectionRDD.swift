@@ -35,11 +35,17 @@ final class RangeRDD: RDD<Int>, @unchecked Sendable {
         let first = split * total / partitionCount, end = (split + 1) * total / partitionCount
         var index = first
         let lower = range.lowerBound, step = step, cancellation = task.cancellation
-        return Records {
+        return Records(pull: {
             guard index < end else { return nil }
             if index & 4095 == 0, cancellation.isSet { throw CancellationError() }
             defer { index += 1 }
             return lower + index * step
-        }
+        }, drain: { body in
+            while index < end {
+                if index & 4095 == 0, cancellation.isSet { throw CancellationError() }
+                index += 1
+                try body(lower + (index - 1) * step)
+            }
+        })
     }
 }

@@ -60,7 +60,7 @@ final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
         var lines = lines
         var line: [Word] = []
         var index = 0
-        return Records {
+        return Records(pull: {
             while index == line.count {
                 guard let next = try lines.next() else { return nil }
                 line = next.words
@@ -68,6 +68,19 @@ final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
             }
             defer { index += 1 }
             return line[index]
-        }
+        }, drain: { body in
+            // The rest of a line pulled from, then each line scanned in place, with no array.
+            while index < line.count {
+                index += 1
+                try body(line[index - 1])
+            }
+            try lines.forEach { next in
+                var text = next
+                try text.withUTF8 { bytes in
+                    var at = 0
+                    while let word = Word.next(in: bytes, from: &at) { try body(word) }
+                }
+            }
+        })
     }
 }

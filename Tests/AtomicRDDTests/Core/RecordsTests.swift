@@ -59,6 +59,16 @@ extension EngineSuite {
                     try Self.pullThenDrain(records.mapped(\.description), first: first)
                 }
                 #expect(read == [expected])
+                // Words of strings (split in place when drained), and a range.
+                let lines = text.split(separator: "\n").map(String.init)
+                let split = try await sc.runJob(sc.parallelize(lines, numPartitions: 1).words(), partitions: [0]) { _, records in
+                    try Self.pullThenDrain(records.mapped(\.description), first: first)
+                }
+                #expect(split == [expected])
+                let numbers = try await sc.runJob(sc.range(5, 30_000, step: 3, numPartitions: 1), partitions: [0]) { _, records in
+                    try Self.pullThenDrain(records, first: first)
+                }
+                #expect(numbers == [Array(stride(from: 5, to: 30_000, by: 3))])
             }
         }
     }
