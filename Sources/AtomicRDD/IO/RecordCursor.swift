@@ -1,4 +1,4 @@
-import Foundation
+import AtomicTransport
 
 /// Reads the fixed-length records of one record-aligned ``FileSplit`` one at a
 /// time, in chunks of about 1 MiB. The file opens at the first pull and closes
@@ -9,7 +9,7 @@ final class RecordCursor {
     private let split: FileSplit
     private let recordLength: Int
     private let chunkRecords: Int
-    private var handle: FileHandle?
+    private var file: ReadOnlyFile?
     /// The chunk read: the first `filled` bytes of memory this cursor owns,
     /// allocated at the first read, reused by every later one, freed at the end.
     private var buffer: UnsafeMutableRawPointer?
@@ -27,10 +27,7 @@ final class RecordCursor {
         self.offset = split.start
     }
 
-    deinit {
-        try? handle?.close()
-        buffer?.deallocate()
-    }
+    deinit { buffer?.deallocate() }
 
     /// The next record, or nil at the end of the split.
     ///
@@ -57,31 +54,48 @@ final class RecordCursor {
         return try decode(UnsafeRawBufferPointer(start: buffer! + start, count: recordLength))
     }
 
+    /// Calls `body` with each remaining record as `decode` makes it, chunk by
+    /// chunk, checking `cancellation` every 4,096 records.
+    ///
+    /// - Throws: as ``next(_:)``, what `body` throws, `CancellationError`.
+    func forEach<T>(_ decode: (UnsafeRawBufferPointer) throws -> T, cancellation: CancellationFlag,
+                    _ body: (T) throws -> Void) throws {
+        var records = 0
+        while offset + recordLength <= split.end {
+            if index == filled { try read() }
+            let chunk = buffer!, length = recordLength
+            // The records of the chunk read, positions saved back however the loop ends.
+            var (at, position) = (index, offset)
+            defer { (index, offset) = (at, position) }
+            while at < filled {
+                records &+= 1
+                if records & 4095 == 0, cancellation.isSet { throw CancellationError() }
+                let record = try decode(UnsafeRawBufferPointer(start: chunk + at, count: length))
+                at += length
+                position += length
+                try body(record)
+            }
+        }
+        close()
+    }
+
     /// Reads the next whole records of the split into the buffer.
     private func read() throws {
         if !opened {
             opened = true
-            guard let file = FileHandle(forReadingAtPath: split.path) else {
+            do { file = try ReadOnlyFile(path: split.path) } catch {
                 throw InputError.unreadable(path: split.path, reason: "cannot open")
-            }
-            handle = file
-            do { try file.seek(toOffset: UInt64(split.start)) } catch {
-                throw InputError.unreadable(path: split.path, reason: "\(error)")
             }
         }
         let wanted = min(chunkRecords, (split.end - offset) / recordLength) * recordLength
         let target = buffer ?? UnsafeMutableRawPointer.allocate(byteCount: chunkRecords * recordLength, alignment: 16)
         buffer = target
-        var got = 0
+        let got: Int
         do {
-            // A read may return less than asked for; only the end of the file stops it.
-            // One copy a chunk, into the reused buffer.
-            while got < wanted, let data = try handle?.read(upToCount: wanted - got), !data.isEmpty {
-                data.copyBytes(to: (target + got).assumingMemoryBound(to: UInt8.self), count: data.count)
-                got += data.count
-            }
+            // One copy a chunk, the kernel's, into the reused buffer; short only at the end of the file.
+            got = try file?.read(into: UnsafeMutableRawBufferPointer(start: target, count: wanted), at: offset) ?? 0
         } catch {
-            throw InputError.unreadable(path: split.path, reason: "\(error)")
+            throw InputError.unreadable(path: split.path, reason: error.description)
         }
         filled = got
         index = 0
@@ -92,8 +106,7 @@ final class RecordCursor {
     }
 
     private func close() {
-        try? handle?.close()
-        handle = nil
+        file = nil
         buffer?.deallocate()
         buffer = nil
         filled = 0

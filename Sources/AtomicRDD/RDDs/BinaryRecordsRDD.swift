@@ -20,11 +20,13 @@ final class BinaryRecordsRDD<T: Sendable>: RDD<T>, @unchecked Sendable {
         self.recordLength = recordLength
         self.read = { cursor, cancellation in
             var records = 0
-            return Records {
+            return Records(pull: {
                 records &+= 1
                 if records & 4095 == 0, cancellation.isSet { throw CancellationError() }
                 return try cursor.next(decode)
-            }
+            }, drain: { body in
+                try cursor.forEach(decode, cancellation: cancellation, body)
+            })
         }
         super.init(context: context, partitionCount: Swift.max(1, splits.count), dependencies: [], operatorName: "binaryRecords")
         if let codec { setCodec(codec) }

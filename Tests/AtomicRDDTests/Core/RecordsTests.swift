@@ -69,6 +69,12 @@ extension EngineSuite {
                     try Self.pullThenDrain(records, first: first)
                 }
                 #expect(numbers == [Array(stride(from: 5, to: 30_000, by: 3))])
+                // Fixed-length records, across the cursor's 1 MiB chunks.
+                let values = Array(0..<300_000)
+                let binary = try folder.write("values.bin", bytes: values.flatMap { withUnsafeBytes(of: Int64($0).littleEndian, Array.init) })
+                let decoded = try sc.binaryRecords(binary, recordLength: 8, minPartitions: 1) { Int(Int64(littleEndian: $0.loadUnaligned(as: Int64.self))) }
+                let records = try await sc.runJob(decoded, partitions: [0]) { _, records in try Self.pullThenDrain(records, first: first) }
+                #expect(records == [values])
             }
         }
     }
