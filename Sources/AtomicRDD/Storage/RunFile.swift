@@ -77,20 +77,19 @@ enum RunFileReader {
     /// The records of `segment`, decoded lazily.
     static func records<Element>(_ segment: RunSegment, codec: RecordCodec<Element>) throws -> Records<Element> {
         guard !segment.range.isEmpty else { return .empty }
-        let handle = try open(segment)
+        var file: ReadOnlyFile? = try open(segment)
         var position = segment.range.lowerBound
         var reader = WireReader([])
         var left = 0
-        var closed = false
         return Records {
             while left == 0 {
-                guard position < segment.range.upperBound else {
-                    if !closed { try? handle.close(); closed = true }
+                guard position < segment.range.upperBound, let open = file else {
+                    file = nil
                     return nil
                 }
-                let head = try read(handle, 4, segment)
+                let head = try read(open, at: position, 4, segment)
                 let length = Int(head.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
-                let payload = try read(handle, length, segment)
+                let payload = try read(open, at: position + 4, length, segment)
                 position += 4 + length
                 reader = WireReader(payload)
                 do { left = try reader.readCount(minimumItemSize: 0) } catch {
@@ -109,9 +108,7 @@ enum RunFileReader {
     /// decoding a record: their counts are added up and their record bytes copied.
     static func encodedRecords(_ segment: RunSegment) throws -> [UInt8] {
         guard !segment.range.isEmpty else { return [0] }
-        let handle = try open(segment)
-        defer { try? handle.close() }
-        let bytes = try read(handle, segment.range.count, segment)
+        let bytes = try read(try open(segment), at: segment.range.lowerBound, segment.range.count, segment)
         var bodies: [Range<Int>] = []
         var total = 0, offset = 0
         do {
@@ -137,26 +134,24 @@ enum RunFileReader {
         return writer.take()
     }
 
-    /// The segment's file, open for reading at the segment's first byte.
-    private static func open(_ segment: RunSegment) throws -> FileHandle {
-        guard let handle = FileHandle(forReadingAtPath: segment.path) else {
-            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading")
+    /// The segment's file, open for reading.
+    private static func open(_ segment: RunSegment) throws -> ReadOnlyFile {
+        do { return try ReadOnlyFile(path: segment.path) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "cannot open for reading: \(error.message)")
         }
-        do { try handle.seek(toOffset: UInt64(segment.range.lowerBound)) } catch {
-            try? handle.close()
-            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
-        }
-        return handle
     }
 
-    private static func read(_ handle: FileHandle, _ count: Int, _ segment: RunSegment) throws -> [UInt8] {
-        let data: Data?
-        do { data = try handle.read(upToCount: count) } catch {
-            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
+    /// `count` bytes of the file at `offset`, read straight into the array.
+    private static func read(_ file: ReadOnlyFile, at offset: Int, _ count: Int, _ segment: RunSegment) throws -> [UInt8] {
+        var failure: IOError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(IOError) { initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset) } catch {
+                failure = error
+                initialized = 0
+            }
         }
-        guard let data, data.count == count else {
-            throw EngineError.corruptFile(path: segment.path, reason: "truncated batch")
-        }
-        return [UInt8](data)
+        if let failure { throw EngineError.spillFailed(path: segment.path, reason: failure.description) }
+        guard bytes.count == count else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
+        return bytes
     }
 }
