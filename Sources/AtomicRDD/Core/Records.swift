@@ -45,6 +45,22 @@ public struct Records<Element> {
         return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } })
     }
 
+    /// The records for which `isIncluded` is true, in order; a loop of their
+    /// own when these have one.
+    ///
+    /// - Throws: what `isIncluded` throws, as the records are read.
+    func filtered(_ isIncluded: @escaping (Element) throws -> Bool) -> Records {
+        var input = self
+        let pull: () throws -> Element? = {
+            while let element = try input.next() {
+                if try isIncluded(element) { return element }
+            }
+            return nil
+        }
+        guard let drain else { return Records(pull) }
+        return Records(pull: pull, drain: { body in try drain { if try isIncluded($0) { try body($0) } } })
+    }
+
     /// Records of an array, in order.
     public init(_ array: [Element]) {
         var index = 0

@@ -101,7 +101,7 @@ extension RDD {
                                        _ combOp: @escaping @Sendable (U, U) throws -> U) async throws -> U {
         let partials = try await context.runJob(self) { _, records -> U in
             var value = zero
-            while let element = try records.next() { value = try seqOp(value, element) }
+            try records.forEach { value = try seqOp(value, $0) }
             return value
         }
         return try partials.reduce(zero, combOp)

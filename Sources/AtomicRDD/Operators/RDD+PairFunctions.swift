@@ -169,7 +169,7 @@ extension RDD {
                 if merged == nil {
                     var map = ExternalMap<K, C>(merge: aggregator.mergeCombiners, codec: codec,
                                                 budget: memory, scratch: scratch, task: task)
-                    while let (key, value) = try input.next() {
+                    try input.forEach { (key, value) in
                         try map.insert(key, value: value, createCombiner: aggregator.createCombiner,
                                        mergeValue: aggregator.mergeValue)
                     }
@@ -204,11 +204,7 @@ extension RDD {
     ) -> RDD<(K, U)> where Element == (K, V) {
         MapPartitionsRDD(parent: self, operatorName: "mapValues", runsUserClosure: true,
                          preservesPartitioning: true) { _, _, input in
-            var input = input
-            return Records {
-                guard let (key, value) = try input.next() else { return nil }
-                return (key, try transform(value))
-            }
+            input.mapped { (key, value) in (key, try transform(value)) }
         }
     }
 
@@ -237,8 +233,7 @@ extension RDD {
     public func keys<K: Sendable, V: Sendable>() -> RDD<K> where Element == (K, V) {
         context.recording("keys", types: [K.self, V.self], parents: [self]) {
             MapPartitionsRDD(parent: self, operatorName: "keys", runsUserClosure: false) { _, _, input in
-                var input = input
-                return Records { try input.next()?.0 }
+                input.mapped { $0.0 }
             }
         }
     }
@@ -247,8 +242,7 @@ extension RDD {
     public func values<K: Sendable, V: Sendable>() -> RDD<V> where Element == (K, V) {
         context.recording("values", types: [K.self, V.self], parents: [self]) {
             MapPartitionsRDD(parent: self, operatorName: "values", runsUserClosure: false) { _, _, input in
-                var input = input
-                return Records { try input.next()?.1 }
+                input.mapped { $0.1 }
             }
         }
     }

@@ -40,7 +40,7 @@ extension RDD {
     func partitionAggregates<F: AggregateFunction>(_ function: F) -> RDD<F.Value> where F.Input == Element {
         partitionResults("partitionAggregates", function: function.descriptor) { _, _, records in
             var value = function.zero
-            while let element = try records.next() { value = try function.add(value, element) }
+            try records.forEach { value = try function.add(value, $0) }
             return [value]
         }
     }
@@ -56,7 +56,7 @@ extension RDD {
     /// Calls `function` with every element; leaves nothing.
     func forEachElement<F: ForEachFunction>(_ function: F) -> RDD<Int> where F.Input == Element {
         partitionResults("forEach", function: function.descriptor) { _, _, records in
-            while let element = try records.next() { try function(element) }
+            try records.forEach { try function($0) }
             return []
         }
     }
@@ -87,7 +87,7 @@ extension RDD {
     /// The records combined with `combine`, in order; nil when there are none.
     static func reduced(_ records: inout Records<Element>, _ combine: (Element, Element) throws -> Element) throws -> Element? {
         guard var result = try records.next() else { return nil }
-        while let next = try records.next() { result = try combine(result, next) }
+        try records.forEach { result = try combine(result, $0) }
         return result
     }
 
@@ -114,7 +114,7 @@ extension RDD where Element: Comparable {
         partitionResults("partitionExtremes", types: [Element.self], arguments: WireWriter.bytes { $0.write(greatest) }) {
             _, _, records in
             guard var best = try records.next() else { return [] }
-            while let next = try records.next() {
+            try records.forEach { next in
                 if greatest ? next > best : next < best { best = next }
             }
             return [best]
@@ -144,7 +144,7 @@ extension RDD where Element: NumericElement {
     func partitionStats() -> RDD<StatCounter> {
         partitionResults("partitionStats", types: [Element.self]) { _, _, records in
             var counter = StatCounter()
-            while let value = try records.next() { counter.add(value.doubleValue) }
+            try records.forEach { counter.add($0.doubleValue) }
             return [counter]
         }
     }
@@ -176,7 +176,7 @@ extension RDD where Element: NumericElement & AdditiveArithmetic {
     func partitionSums() -> RDD<Element> {
         partitionResults("partitionSums", types: [Element.self]) { _, _, records in
             var total = Element.zero
-            while let value = try records.next() { total += value }
+            try records.forEach { total += $0 }
             return [total]
         }
     }

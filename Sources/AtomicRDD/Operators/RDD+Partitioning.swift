@@ -133,16 +133,14 @@ extension RDD {
     /// Pairs each element with its key, as `keyBy`, under the name of the operator it serves.
     func keyed<K: Sendable>(by key: @escaping @Sendable (Element) throws -> K, name: String) -> RDD<(K, Element)> {
         MapPartitionsRDD(parent: self, operatorName: name, runsUserClosure: true) { _, _, input in
-            var input = input
-            return Records { try input.next().map { (try key($0), $0) } }
+            input.mapped { (try key($0), $0) }
         }
     }
 
     /// The values of key-value pairs.
     fileprivate func droppingKeys<K, V>(name: String) -> RDD<V> where Element == (K, V) {
         MapPartitionsRDD(parent: self, operatorName: name, runsUserClosure: false) { _, _, input in
-            var input = input
-            return Records { try input.next()?.1 }
+            input.mapped { $0.1 }
         }
     }
 

@@ -3,7 +3,7 @@ extension RDD {
     public func reduce<F: ReduceFunction>(_ function: F) async throws -> Element where F.Value == Element {
         let partials = try await context.runJob(self, remote: RemoteResult<[Element]>.reduce(self, function)) { _, records -> [Element] in
             guard var result = try records.next() else { return [] }
-            while let next = try records.next() { result = try function(result, next) }
+            try records.forEach { result = try function(result, $0) }
             return [result]
         }.joined()
         guard let first = partials.first else { throw EngineError.emptyRDD(operation: "reduce") }

@@ -11,26 +11,35 @@ extension RDD {
         MapPartitionsRDD(parent: self, operatorName: "flatMap", runsUserClosure: true) { _, _, input in
             var input = input
             var current: S.Iterator?
-            return Records {
+            let pull: () throws -> S.Element? = {
                 while true {
                     if let element = current?.next() { return element }
                     guard let next = try input.next() else { return nil }
                     current = try transform(next).makeIterator()
                 }
             }
+            guard input.drain != nil else { return Records(pull) }
+            return Records(pull: pull, drain: { body in
+                while let element = current?.next() { try body(element) }
+                current = nil
+                try input.forEach { next in
+                    var elements = try transform(next).makeIterator()
+                    do {
+                        while let element = elements.next() { try body(element) }
+                    } catch {
+                        // The rest of this sequence stays for a later pull.
+                        current = elements
+                        throw error
+                    }
+                }
+            })
         }
     }
 
     /// Keeps the elements for which `isIncluded` is true.
     public func filter(_ isIncluded: @escaping @Sendable (Element) throws -> Bool) -> RDD<Element> {
         MapPartitionsRDD(parent: self, operatorName: "filter", runsUserClosure: true, preservesPartitioning: true) { _, _, input in
-            var input = input
-            return Records {
-                while let element = try input.next() {
-                    if try isIncluded(element) { return element }
-                }
-                return nil
-            }
+            input.filtered(isIncluded)
         }
     }
 
@@ -100,8 +109,7 @@ extension RDD {
     /// Pairs each element with a key computed from it.
     public func keyBy<K: Sendable>(_ key: @escaping @Sendable (Element) throws -> K) -> RDD<(K, Element)> {
         MapPartitionsRDD(parent: self, operatorName: "keyBy", runsUserClosure: true) { _, _, input in
-            var input = input
-            return Records { try input.next().map { (try key($0), $0) } }
+            input.mapped { (try key($0), $0) }
         }
     }
 }

@@ -157,7 +157,7 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
         var sample: [K] = []
         sample.reserveCapacity(perPartition)
         var count = 0
-        while let (key, _) = try records.next() {
+        try records.forEach { (key, _) in
             if count < perPartition {
                 sample.append(key)
             } else {

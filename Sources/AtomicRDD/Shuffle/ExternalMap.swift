@@ -41,7 +41,7 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     mutating func insertAll(_ input: inout Records<(K, C)>) throws {
         // Read once: passing the stored closure to each insert would retain and release it per record.
         let merge = merge
-        while let (key, combiner) = try input.next() {
+        try input.forEach { (key, combiner) in
             try insert(key, value: combiner, createCombiner: { $0 }, mergeValue: merge)
         }
     }

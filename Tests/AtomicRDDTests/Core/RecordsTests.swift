@@ -45,6 +45,25 @@ extension EngineSuite {
         }
 
         // Stays on .all: the job's body is a closure reading the records as they come.
+        @Test(arguments: EngineSetup.all, [0, 1, 4, 100, 10_000])
+        func narrowOperatorsPulledThenDrainedComeOutOnceInOrder(setup: EngineSetup, first: Int) async throws {
+            let values = Array(0..<2_000)
+            // Each value to 0, 1 or 2 copies, odd ones dropped, paired with a key, the key dropped.
+            let copies: [Int] = values.flatMap { (value: Int) -> [Int] in Array(repeating: value, count: value % 3) }
+            let expected: [Int] = copies.filter { $0 % 2 == 0 }.map { $0 * 10 }
+            try await setup.run { sc async throws in
+                let rdd = sc.parallelize(values, numPartitions: 1)
+                    .flatMap { (value: Int) -> [Int] in Array(repeating: value, count: value % 3) }
+                    .filter { (value: Int) -> Bool in value % 2 == 0 }
+                    .keyBy { (value: Int) -> Int in value % 7 }
+                    .mapValues { (value: Int) -> Int in value * 10 }
+                    .values()
+                let read = try await sc.runJob(rdd, partitions: [0]) { _, records in try Self.pullThenDrain(records, first: first) }
+                #expect(read == [expected])
+            }
+        }
+
+        // Stays on .all: the job's body is a closure reading the records as they come.
         @Test(arguments: EngineSetup.all, [0, 1, 7, 1_000])
         func textFileWordsPulledThenDrainedComeOutOnceInOrder(setup: EngineSetup, first: Int) async throws {
             let folder = try TemporaryFolder()
