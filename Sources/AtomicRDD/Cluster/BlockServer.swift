@@ -14,9 +14,10 @@ import Synchronization
 /// ```
 ///
 /// A bucket crosses as one frame: encoded once into the buffer the transport
-/// sends from, and read on the other side straight into the array the reducer
-/// decodes from. Through an actor call it would also be copied into the reply's
-/// envelope and out of it again. Connections are made by the worker's transport,
+/// sends from (or, for records whose memory is their wire form, sent from the
+/// records themselves as a ``FrameTail``), and read on the other side straight
+/// into the array the reducer decodes from. Through an actor call it would also
+/// be copied into the reply's envelope and out of it again. Connections are made by the worker's transport,
 /// so they are authenticated as the actor system's are, and they close with it.
 final class BlockServer: Sendable {
     /// The `flags` of a reply that carries an error message instead of a bucket.
@@ -30,7 +31,7 @@ final class BlockServer: Sendable {
     private let listener: any Listener
     private let served = Atomic(0)
     private let maxFrameSize: Int
-    private let serve: @Sendable (BlockRequest) async throws -> [UInt8]
+    private let serve: @Sendable (BlockRequest) async throws -> EncodedBucket
 
     /// Listens on `host` (any free port) and serves each request with `serve`.
     /// A reply larger than `maxFrameSize` (the peer's inbound limit) is refused
@@ -38,7 +39,7 @@ final class BlockServer: Sendable {
     ///
     /// - Throws: ``TransportError`` when the listener cannot be opened.
     init(transport: any Transport, host: String, maxFrameSize: Int,
-         serve: @escaping @Sendable (BlockRequest) async throws -> [UInt8]) async throws {
+         serve: @escaping @Sendable (BlockRequest) async throws -> EncodedBucket) async throws {
         listener = try await transport.listen(on: Endpoint(host: host, port: 0))
         endpoint = listener.endpoint
         self.maxFrameSize = maxFrameSize
@@ -63,8 +64,12 @@ final class BlockServer: Sendable {
                 for frame in batch where frame.kind == .request {
                     Task { [self] in
                         let reply = await BlockServer.reply(to: frame, maxFrameSize: maxFrameSize, with: serve)
-                        if reply.flags == 0 { served.add(1, ordering: .relaxed) }
-                        try? await connection.send(reply)
+                        if reply.frame.flags == 0 { served.add(1, ordering: .relaxed) }
+                        if let tail = reply.tail {
+                            try? await connection.send(reply.frame, tail: tail)
+                        } else {
+                            try? await connection.send(reply.frame)
+                        }
                     }
                 }
             }
@@ -73,11 +78,11 @@ final class BlockServer: Sendable {
         }
     }
 
-    /// The reply to one request: the bucket, or why it cannot be had.
+    /// The reply to one request: the bucket (with the tail it is sent with), or why it cannot be had.
     static func reply(to frame: Frame, maxFrameSize: Int,
-                      with serve: @Sendable (BlockRequest) async throws -> [UInt8]) async -> Frame {
-        func refusal(_ reason: String) -> Frame {
-            Frame(kind: .block, flags: refusedFlag, correlationID: frame.correlationID, payload: Array(reason.utf8))
+                      with serve: @Sendable (BlockRequest) async throws -> EncodedBucket) async -> (frame: Frame, tail: FrameTail?) {
+        func refusal(_ reason: String) -> (Frame, FrameTail?) {
+            (Frame(kind: .block, flags: refusedFlag, correlationID: frame.correlationID, payload: Array(reason.utf8)), nil)
         }
         let request: BlockRequest
         do { request = try BlockRequest(wireBytes: frame.payload) } catch { return refusal("malformed request: \(error)") }
@@ -87,7 +92,7 @@ final class BlockServer: Sendable {
                 return refusal("bucket of \(bucket.count) bytes (shuffle \(request.shuffleId), map \(request.mapIndex), "
                                + "reduce \(request.reduce)) is over the frame size limit of \(maxFrameSize) bytes")
             }
-            return Frame(kind: .block, correlationID: frame.correlationID, payload: bucket)
+            return (Frame(kind: .block, correlationID: frame.correlationID, payload: bucket.bytes), bucket.tail)
         } catch {
             return refusal("\(error)")
         }

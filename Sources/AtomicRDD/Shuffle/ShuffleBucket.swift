@@ -46,3 +46,19 @@ enum ShuffleBucket {
         return ranges
     }
 }
+
+/// One bucket encoded for sending (see ``ShuffleBucket``): its bytes, and the
+/// records of its memory part when they are sent from their own memory after
+/// those bytes instead of being copied into them.
+struct EncodedBucket: Sendable {
+    /// The bucket, or the part of it before `tail`.
+    var bytes: [UInt8]
+    /// The last piece's records, as they lie in memory (their wire form).
+    var tail: FrameTail?
+
+    /// Bytes on the wire.
+    var count: Int { bytes.count + (tail?.count ?? 0) }
+
+    /// The whole bucket in one array (a copy of the tail).
+    var joined: [UInt8] { bytes + (tail?.bytes ?? []) }
+}

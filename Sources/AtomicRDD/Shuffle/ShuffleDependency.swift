@@ -19,7 +19,7 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     private let writeMap: @Sendable (ShuffleDependency, inout Records<(K, V)>, TaskContext) throws -> (MapOutput, MapStatus)
     /// On a cluster: encodes a map output's buckets for other workers, and
     /// decodes the buckets fetched from them; made here for the same reason.
-    private let makeBucketEncoder: @Sendable (MapOutput) -> @Sendable (Int) throws -> [UInt8]
+    private let makeBucketEncoder: @Sendable (MapOutput) -> @Sendable (Int) throws -> EncodedBucket
     /// Decodes one piece of a fetched bucket (a range of its bytes, see ``ShuffleBucket``) into `[(K, C)]`.
     let decodeBucket: @Sendable ([UInt8], Range<Int>) throws -> any Sendable
 

@@ -7,7 +7,7 @@ import AtomicTransport
     /// A block server on one transport and a connection to it from another;
     /// both transports are shut down at the end.
     private func withServer(maxFrameSize: Int = 1 << 20, timeout: Duration = .seconds(30),
-                            serve: @escaping @Sendable (BlockRequest) async throws -> [UInt8],
+                            serve: @escaping @Sendable (BlockRequest) async throws -> EncodedBucket,
                             _ body: (BlockServer, BlockConnection, TCPTransport) async throws -> Void) async throws {
         let serverSide = try TCPTransport()
         let clientSide = try TCPTransport()
@@ -29,8 +29,18 @@ import AtomicTransport
         [UInt8](repeating: UInt8(request.mapIndex), count: 100_000 + request.mapIndex)
     }
 
+    /// Odd maps' buckets end with a tail sent from an array of pairs.
+    private static func encoded(_ request: BlockRequest) -> EncodedBucket {
+        guard request.mapIndex % 2 == 1 else { return EncodedBucket(bytes: bucket(request)) }
+        return EncodedBucket(bytes: [1, 2, 3], tail: FrameTail(memoryOf: pairs(request)))
+    }
+
+    private static func pairs(_ request: BlockRequest) -> [(Int, Int)] {
+        (0..<(20_000 + request.mapIndex)).map { ($0, request.mapIndex &* $0) }
+    }
+
     @Test func requestsInFlightTogetherEachGetTheirOwnBucket() async throws {
-        try await withServer(serve: { Self.bucket($0) }) { server, connection, _ in
+        try await withServer(serve: { Self.encoded($0) }) { server, connection, _ in
             try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
                 for map in 0..<8 {
                     group.addTask {
@@ -38,7 +48,16 @@ import AtomicTransport
                     }
                 }
                 for try await (map, bytes) in group {
-                    #expect(bytes == Self.bucket(BlockRequest(shuffleId: 1, mapIndex: map, reduce: 2)))
+                    let request = BlockRequest(shuffleId: 1, mapIndex: map, reduce: 2)
+                    guard map % 2 == 1 else {
+                        #expect(bytes == Self.bucket(request))
+                        continue
+                    }
+                    // The tail arrives as the rest of the payload, byte for byte the pairs' wire form.
+                    var expected = WireWriter()
+                    expected.writeRaw([1, 2, 3])
+                    for pair in Self.pairs(request) { expected.write(pair: pair) }
+                    #expect(bytes == expected.take())
                 }
             }
             #expect(server.bucketsServed == 8)
@@ -65,7 +84,9 @@ import AtomicTransport
     }
 
     @Test func aBucketOverThePeersFrameLimitIsRefusedNotSent() async throws {
-        try await withServer(maxFrameSize: 64 << 10, serve: { _ in [UInt8](repeating: 1, count: 64 << 10) }) { _, connection, _ in
+        try await withServer(maxFrameSize: 64 << 10, serve: { _ in
+            EncodedBucket(bytes: [1], tail: FrameTail(memoryOf: [UInt8](repeating: 1, count: (64 << 10) - 12)))
+        }) { _, connection, _ in
             let error = await #expect(throws: BlockFetchError.self) {
                 _ = try await connection.fetch(BlockRequest(shuffleId: 0, mapIndex: 0, reduce: 0), timeout: .seconds(30))
             }
@@ -82,12 +103,13 @@ import AtomicTransport
         for payload in [[], [1, 2, 3], [UInt8](repeating: 0xFF, count: 40)] as [[UInt8]] {
             let reply = await BlockServer.reply(to: Frame(kind: .request, correlationID: 9, payload: payload), maxFrameSize: 1 << 20) { _ in
                 Issue.record("a malformed request was served")
-                return []
+                return EncodedBucket(bytes: [])
             }
-            #expect(reply.kind == .block)
-            #expect(reply.correlationID == 9)
-            #expect(reply.flags == BlockServer.refusedFlag)
-            #expect(String(decoding: reply.payload, as: UTF8.self).hasPrefix("malformed request"))
+            #expect(reply.frame.kind == .block)
+            #expect(reply.frame.correlationID == 9)
+            #expect(reply.frame.flags == BlockServer.refusedFlag)
+            #expect(reply.tail == nil)
+            #expect(String(decoding: reply.frame.payload, as: UTF8.self).hasPrefix("malformed request"))
         }
     }
 
@@ -99,7 +121,7 @@ import AtomicTransport
             requested.continuation.yield()
             // Answers only at the end of the test: the server goes away first.
             for await _ in release.stream {}
-            return []
+            return EncodedBucket(bytes: [])
         }) { _, connection, serverSide in
             let fetched = Task { try await connection.fetch(BlockRequest(shuffleId: 0, mapIndex: 0, reduce: 0), timeout: .seconds(3600)) }
             var arrivals = requested.stream.makeAsyncIterator()
@@ -123,7 +145,7 @@ import AtomicTransport
         try await withServer(serve: { _ in
             // Answers only at the end of the test.
             for await _ in release.stream {}
-            return []
+            return EncodedBucket(bytes: [])
         }) { _, connection, _ in
             let error = await #expect(throws: BlockFetchError.self) {
                 _ = try await connection.fetch(BlockRequest(shuffleId: 0, mapIndex: 0, reduce: 0), timeout: .milliseconds(20))
