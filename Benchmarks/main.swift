@@ -30,7 +30,7 @@ import Foundation
 // `cluster` runs the engine workloads (registered-function forms) in local mode and on a
 // 2-worker local cluster of this executable in one run, printing the ratio.
 let all: [any Benchmark] = [
-    TransportThroughputBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark(), WordCountTextBenchmark(),
+    TransportThroughputBenchmark(), TransportFetchBenchmark(), TransportRoundTripBenchmark(), ActorCallBenchmark(), WordCountTextBenchmark(),
     PiBenchmark(), WordCountGeneratedBenchmark(), SortGeneratedBenchmark(), JoinGeneratedBenchmark(),
     WordCountFileBenchmark(), ReduceByKeyPairsBenchmark(), SortByKeyPairsBenchmark(), JoinNamesBenchmark(),
     TinyJobBenchmark(), ClusterBenchmark(),

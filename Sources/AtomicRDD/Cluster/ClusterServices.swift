@@ -42,7 +42,7 @@ distributed actor DriverService {
 }
 
 /// A worker's service for the driver and the other workers, at
-/// ``WellKnownPath/atomicWorker``: runs shipped tasks, serves shuffle buckets.
+/// ``WellKnownPath/atomicWorker``: runs shipped tasks, says where its shuffle buckets are served.
 distributed actor WorkerService {
     typealias ActorSystem = ClusterSystem
     private let runtime: WorkerRuntime
@@ -58,10 +58,9 @@ distributed actor WorkerService {
         await runtime.run(task).wireBytes()
     }
 
-    /// One map output's bucket for a reducer, encoded.
-    distributed func fetchBucket(shuffleId: Int, mapIndex: Int, reduce: Int) async throws -> [UInt8] {
-        try await runtime.context.environment.shuffleManager.encodedBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
-    }
+    /// Where this worker's ``BlockServer`` listens, as an encoded `Endpoint`:
+    /// reducers on other workers fetch shuffle buckets from there.
+    distributed func blockEndpoint() -> [UInt8] { runtime.blockServer.endpoint.wireBytes() }
 
     /// Shuffle fetches from other workers so far, as an encoded ``FetchFigures``.
     distributed func fetchStatistics() -> [UInt8] { runtime.fetchStatistics.figures.wireBytes() }

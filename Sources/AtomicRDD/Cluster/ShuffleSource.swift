@@ -16,7 +16,7 @@ struct ShuffleSource: Sendable {
     var bucketBytes: [Int: [Int]] = [:]
     /// This node.
     var localNode: NodeIdentity
-    /// Fetches `(shuffleId, mapIndex, reduce)` from a node.
+    /// Fetches `(shuffleId, mapIndex, reduce)` from a node: the bucket in the form of ``ShuffleBucket``.
     var fetch: @Sendable (_ node: NodeIdentity, _ shuffleId: Int, _ mapIndex: Int, _ reduce: Int) async throws -> [UInt8]
     /// Attempts per remote bucket before reporting a fetch failure.
     var attempts = 3
@@ -41,7 +41,7 @@ struct ShuffleSource: Sendable {
     /// The blocks of `reduce` in map order: local outputs from this node's
     /// shuffle manager, remote ones fetched and decoded with `decode`.
     func blocks(shuffleId: Int, mapCount: Int, reduce: Int, task: TaskContext,
-                decode: @Sendable ([UInt8]) throws -> any Sendable) async throws -> [ShuffleBlock] {
+                decode: @Sendable ([UInt8], Range<Int>) throws -> any Sendable) async throws -> [ShuffleBlock] {
         let nodes = locations[shuffleId] ?? []
         let sizes = bucketBytes[shuffleId] ?? []
         var blocks = [[ShuffleBlock]](repeating: [], count: mapCount)
@@ -70,8 +70,8 @@ struct ShuffleSource: Sendable {
                 guard let (index, bytes) = try await group.next() else { break }
                 lastArrival = ContinuousClock.now
                 fetchedBytes += bytes.count
-                var reader = WireReader(bytes)
-                blocks[remote[index].mapIndex] = try reader.read([[UInt8]].self).map { .memory(try decode($0)) }
+                // Each piece is decoded from its range of the received bytes, with no copy of its own.
+                blocks[remote[index].mapIndex] = try ShuffleBucket.pieces(of: bytes).map { .memory(try decode(bytes, $0)) }
                 window.finished(index)
             }
         }

@@ -44,7 +44,22 @@ final class WorkerNode: Sendable {
             await system.shutdown()
             throw error
         }
-        let runtime = WorkerRuntime(context: context, system: system, handoff: handoff)
+        let blockServer: BlockServer
+        do {
+            let shuffles = context.environment.shuffleManager
+            blockServer = try await BlockServer(transport: system.transport, host: system.identity.endpoint.host,
+                                                maxFrameSize: system.settings.transport.maxFrameSize) { request in
+                // Encoded here, outside the shuffle manager, so serving does not hold it up.
+                let encode = try await shuffles.bucketEncoder(shuffleId: request.shuffleId, mapIndex: request.mapIndex,
+                                                              reduce: request.reduce)
+                return try encode()
+            }
+        } catch {
+            await system.shutdown()
+            await context.stop()
+            throw error
+        }
+        let runtime = WorkerRuntime(context: context, system: system, blockServer: blockServer, handoff: handoff)
         let worker = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }
         let node = WorkerNode(system: system, context: context, runtime: runtime, service: worker, driverNode: driverNode)
         do {

@@ -12,15 +12,21 @@ final class WorkerRuntime: Sendable {
     private static let jobsKept = 8
     /// Shuffle bytes this worker fetched from others.
     let fetchStatistics = FetchStatistics()
+    /// Serves this worker's shuffle buckets to the others.
+    let blockServer: BlockServer
+    /// Fetches shuffle buckets from the others' block servers.
+    let blocks: BlockClient
     /// On an in-process cluster: where the driver leaves tasks by reference.
     let handoff: InProcessHandoff?
     /// The cancellation flag of each recent job (oldest first), shared by its tasks here.
     private let cancellations = Mutex<[(jobId: Int, flag: CancellationFlag)]>([])
     private static let cancellationsKept = 64
 
-    init(context: Context, system: ClusterSystem, handoff: InProcessHandoff? = nil) {
+    init(context: Context, system: ClusterSystem, blockServer: BlockServer, handoff: InProcessHandoff? = nil) {
         self.context = context
         self.system = system
+        self.blockServer = blockServer
+        self.blocks = BlockClient(system: system)
         self.handoff = handoff
     }
 
@@ -59,13 +65,9 @@ final class WorkerRuntime: Sendable {
 
     /// Where a task finds its shuffle inputs: here, or fetched from the worker holding them.
     private func shuffleSource(_ descriptor: TaskDescriptor) -> ShuffleSource {
-        let system = system
+        let blocks = blocks
         var source = ShuffleSource(locations: descriptor.locations, localNode: system.identity) { node, shuffleId, mapIndex, reduce in
-            let peer = try WorkerService.resolve(id: ActorAddress(node: node, path: WellKnownPath.atomicWorker), using: system)
-            // A large bucket of spilled records may take a while to read and send.
-            return try await ClusterSystem.$callTimeout.withValue(.seconds(600)) {
-                try await peer.fetchBucket(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
-            }
+            try await blocks.fetch(BlockRequest(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce), from: node)
         }
         source.bucketBytes = descriptor.bucketBytes
         source.maxBytesInFlight = max(1, descriptor.maxBytesInFlight)

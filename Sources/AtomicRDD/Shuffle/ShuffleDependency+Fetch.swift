@@ -46,18 +46,38 @@ extension ShuffleDependency {
 
 extension ShuffleDependency {
     /// Encodes one reducer's bucket of a map output for a reducer on another
-    /// node: one piece per block (the memory part, then each spill segment), so
-    /// pieces that are in key order stay whole for the reducer's merge.
-    static func bucketEncoder(_ output: MapOutput, codec: RecordCodec<(K, C)>) -> @Sendable (Int) throws -> [UInt8] {
+    /// node, in the form of ``ShuffleBucket``: the memory part, then each spill
+    /// segment, written into one buffer that is sent as it is. When the bucket
+    /// is all in memory and its records' memory is their wire form, only the
+    /// few bytes before them are written: the records are sent from where they lie.
+    static func bucketEncoder(_ output: MapOutput, codec: RecordCodec<(K, C)>) -> @Sendable (Int) throws -> EncodedBucket {
         let memory = output.memory, segments = output.segments
         return { reduce in
-            var pieces: [[UInt8]] = []
-            if let records = memory[reduce] { pieces.append(codec.encodeAll(records as! [(K, C)])) }
-            // Spilled records are already in the wire form: served as they lie.
-            for segment in segments[reduce] where !segment.range.isEmpty {
-                pieces.append(try RunFileReader.encodedRecords(segment))
+            let records = memory[reduce].map { $0 as! [(K, C)] }
+            let spilled = segments[reduce].filter { !$0.range.isEmpty }
+            if let records, spilled.isEmpty, codec.isMemoryImage {
+                var counted = WireWriter(capacity: 16)
+                counted.writeVarint(UInt64(records.count))
+                let body = records.count * MemoryLayout<(K, C)>.stride
+                var writer = WireWriter(capacity: 32)
+                writer.writeVarint(1)
+                guard counted.count + body <= Int(UInt32.max) else {
+                    throw EngineError.invalidArgument(operation: "shuffle fetch", reason: "a bucket piece of \(body) bytes (4 GiB at most)")
+                }
+                writer.writeFixed(UInt32(counted.count + body))
+                writer.writeRaw(counted.take())
+                return EncodedBucket(bytes: writer.take(), tail: FrameTail(memoryOf: records))
             }
-            return WireWriter.bytes { $0.write(pieces) }
+            let estimate = (records?.count ?? 0) * (codec.isMemoryImage ? MemoryLayout<(K, C)>.stride : 16)
+            var writer = WireWriter(capacity: 16 + estimate + spilled.reduce(0) { $0 + $1.range.count })
+            writer.writeVarint(UInt64((records == nil ? 0 : 1) + spilled.count))
+            if let records { try ShuffleBucket.writePiece(into: &writer) { codec.encodeAll(records, into: &$0) } }
+            // Spilled records are already in the wire form: served as they lie.
+            for segment in spilled {
+                let encoded = try RunFileReader.encodedRecords(segment)
+                try ShuffleBucket.writePiece(into: &writer) { $0.writeRaw(encoded) }
+            }
+            return EncodedBucket(bytes: writer.take())
         }
     }
 }

@@ -22,7 +22,7 @@ struct MapOutput: Sendable {
     var files: [String]
     /// One reducer's bucket, encoded, for reducers on other nodes (set by the
     /// map task, where the record types are concrete).
-    var encodeBucket: (@Sendable (Int) throws -> [UInt8])? = nil
+    var encodeBucket: (@Sendable (Int) throws -> EncodedBucket)? = nil
 }
 
 /// A piece of a reducer's input.
@@ -74,15 +74,17 @@ actor ShuffleManager {
         return blocks
     }
 
-    /// One map output's bucket for `reduce`, encoded for a reducer on another node.
+    /// What encodes one map output's bucket for `reduce` (see ``ShuffleBucket``),
+    /// for a reducer on another node. The caller runs it, outside this actor,
+    /// so that serving buckets does not hold up the map tasks registering here.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when the output is not here.
-    func encodedBucket(shuffleId: Int, mapIndex: Int, reduce: Int) throws -> [UInt8] {
+    func bucketEncoder(shuffleId: Int, mapIndex: Int, reduce: Int) throws -> @Sendable () throws -> EncodedBucket {
         guard let output = outputs[shuffleId]?[mapIndex], let encode = output.encodeBucket, reduce >= 0,
               reduce < output.segments.count else {
             throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
         }
-        return try encode(reduce)
+        return { try encode(reduce) }
     }
 
     /// Deletes a shuffle's outputs: memory is released and files removed.

@@ -8,6 +8,11 @@ import AtomicTransport
 public struct RecordCodec<Element>: Sendable {
     let encode: @Sendable (Element, inout WireWriter) -> Void
     let decode: @Sendable (inout WireReader) throws(WireError) -> Element
+    /// True when an array of records in memory is byte for byte their wire form
+    /// (a pair of ``WireTrivial`` values with no padding between or after them,
+    /// such as `(Int, Int)`): such records are encoded and decoded with one copy
+    /// (see ``encodeAll(_:)``).
+    var isMemoryImage = false
 
     /// The codec of a wire-codable element type.
     public static func wire<T: WireCodable>(_: T.Type) -> RecordCodec<T> {
@@ -17,12 +22,18 @@ public struct RecordCodec<Element>: Sendable {
 
     /// The codec of pairs of wire-codable keys and values.
     public static func pair<K: WireCodable, V: WireCodable>(_: K.Type, _: V.Type) -> RecordCodec<(K, V)> {
-        RecordCodec<(K, V)>(
+        // Trivial halves are written as their memory (WireTrivial's contract), so
+        // a record's wire form is its memory when the tuple has no padding.
+        let memoryImage = K.self is any WireTrivial.Type && V.self is any WireTrivial.Type
+            && MemoryLayout<(K, V)>.size == MemoryLayout<K>.size + MemoryLayout<V>.size
+            && MemoryLayout<(K, V)>.stride == MemoryLayout<(K, V)>.size
+        return RecordCodec<(K, V)>(
             encode: { pair, writer in pair.0.encode(to: &writer); pair.1.encode(to: &writer) },
             decode: { (reader: inout WireReader) throws(WireError) -> (K, V) in
                 let key = try K(from: &reader)
                 return (key, try V(from: &reader))
-            })
+            },
+            isMemoryImage: memoryImage)
     }
 
     /// The codec of arrays of records that `element` encodes (what `glom` makes).
@@ -43,15 +54,42 @@ public struct RecordCodec<Element>: Sendable {
 
     /// Encodes `records` into one byte array.
     func encodeAll(_ records: [Element]) -> [UInt8] {
-        var writer = WireWriter(capacity: 64 + records.count * 8)
-        writer.writeVarint(UInt64(records.count))
-        for record in records { encode(record, &writer) }
+        var writer = WireWriter(capacity: 64 + records.count * (isMemoryImage ? MemoryLayout<Element>.stride : 8))
+        encodeAll(records, into: &writer)
         return writer.take()
+    }
+
+    /// Appends what ``encodeAll(_:)`` makes to `writer`: a varint count, then
+    /// the records (one bulk copy when ``isMemoryImage``).
+    func encodeAll(_ records: [Element], into writer: inout WireWriter) {
+        writer.writeVarint(UInt64(records.count))
+        if isMemoryImage {
+            records.withUnsafeBytes { writer.writeRaw($0) }
+        } else {
+            for record in records { encode(record, &writer) }
+        }
     }
 
     /// Decodes what ``encodeAll(_:)`` wrote.
     func decodeAll(_ bytes: [UInt8]) throws(WireError) -> [Element] {
-        var reader = WireReader(bytes)
+        try decodeAll(bytes, range: 0..<bytes.count)
+    }
+
+    /// Decodes what ``encodeAll(_:)`` wrote into `bytes[range]`, which it must fill.
+    func decodeAll(_ bytes: [UInt8], range: Range<Int>) throws(WireError) -> [Element] {
+        var reader = WireReader(bytes, range: range)
+        if isMemoryImage {
+            let stride = MemoryLayout<Element>.stride
+            let count = try reader.readCount(minimumItemSize: stride)
+            let body = try reader.readRawRange(count: count * stride)
+            try reader.finish()
+            return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                bytes.withUnsafeBytes { source in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[body]))
+                }
+                initialized = count
+            }
+        }
         let count = try reader.readCount(minimumItemSize: 0)
         var records: [Element] = []
         records.reserveCapacity(count)

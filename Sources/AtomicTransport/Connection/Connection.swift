@@ -37,6 +37,15 @@ public final class Connection: Sendable, CustomStringConvertible {
         try await link.send([frame])
     }
 
+    /// Queues one frame whose payload is followed on the wire by `tail`, written
+    /// from the tail's own memory with no copy; the peer receives one frame
+    /// whose payload is both. For bulk data (shuffle blocks).
+    ///
+    /// - Throws: ``TransportError`` when the connection is closed or lost.
+    public func send(_ frame: Frame, tail: FrameTail) async throws {
+        try await link.send(frame, tail: tail)
+    }
+
     /// Queues several frames at once; they leave in as few system calls as possible.
     public func send(_ frames: [Frame]) async throws {
         try await link.send(frames)

@@ -72,10 +72,11 @@ public struct Frame: Sendable, Equatable {
     @inlinable public var wireSize: Int { Frame.overhead + payload.count }
 
     /// Writes the 16 bytes that precede the payload into `out`.
+    /// `tailCount` bytes sent after the payload (see ``FrameTail``) are counted in the length.
     @inlinable
-    func writeHead(into out: UnsafeMutableRawBufferPointer) {
+    func writeHead(into out: UnsafeMutableRawBufferPointer, tailCount: Int = 0) {
         precondition(out.count >= Frame.overhead, "Internal inconsistency: head buffer too small")
-        out.storeBytes(of: UInt32(Frame.headerSize + payload.count).littleEndian, toByteOffset: 0, as: UInt32.self)
+        out.storeBytes(of: UInt32(Frame.headerSize + payload.count + tailCount).littleEndian, toByteOffset: 0, as: UInt32.self)
         out.storeBytes(of: Frame.currentVersion, toByteOffset: 4, as: UInt8.self)
         out.storeBytes(of: kind.rawValue, toByteOffset: 5, as: UInt8.self)
         out.storeBytes(of: flags.littleEndian, toByteOffset: 6, as: UInt16.self)

@@ -145,12 +145,14 @@ enum Posix {
         }
     }
 
-    /// Sends up to two buffers with one `sendmsg` call and MSG_NOSIGNAL.
-    static func send(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) throws(IOError) -> IOResult<Int> {
+    /// Sends up to three buffers with one `sendmsg` call and MSG_NOSIGNAL.
+    static func send(_ fd: Int32, _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer,
+                     _ third: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws(IOError) -> IOResult<Int> {
         var vectors = (
             iovec(iov_base: UnsafeMutableRawPointer(mutating: first.baseAddress), iov_len: first.count),
-            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count))
-        let count = second.isEmpty ? 1 : 2
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: second.baseAddress), iov_len: second.count),
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: third.baseAddress), iov_len: third.count))
+        let count = !third.isEmpty ? 3 : second.isEmpty ? 1 : 2
         while true {
             let n = withUnsafeMutableBytes(of: &vectors) { raw -> Int in
                 var message = msghdr()

@@ -18,12 +18,13 @@ import Synchronization
 /// everything else shared is behind the `state` mutex or atomic.
 final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     /// A run of bytes to send: coalesced small frames (`payload` empty), or a large
-    /// frame's 16-byte head and its payload.
+    /// frame's 16-byte head, its payload and its tail, if any.
     private struct Outgoing {
         var bytes: [UInt8]
         var payload: [UInt8] = []
+        var tail: FrameTail?
         var sent = 0
-        var total: Int { bytes.count + payload.count }
+        var total: Int { bytes.count + payload.count + (tail?.count ?? 0) }
     }
 
     private struct State {
@@ -105,6 +106,22 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             if !bulk { await Task.yield() }
             flush()
         }
+        try await waitForRoom()
+    }
+
+    func send(_ frame: Frame, tail: FrameTail) async throws {
+        let becomeFlusher = try state.withLock { (s: inout State) throws(TransportError) -> Bool in
+            if let failure = s.failure { throw failure }
+            var head = [UInt8](repeating: 0, count: Frame.overhead)
+            head.withUnsafeMutableBytes { frame.writeHead(into: $0, tailCount: tail.count) }
+            s.queue.append(Outgoing(bytes: head, payload: frame.payload, tail: tail))
+            s.queuedBytes += frame.wireSize + tail.count
+            guard !s.flushing && !s.awaitingWritable else { return false }
+            s.flushing = true
+            return true
+        }
+        // Bulk data: written at once, as large frames are.
+        if becomeFlusher { flush() }
         try await waitForRoom()
     }
 
@@ -200,18 +217,22 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     private func write(_ item: inout Outgoing) -> Result<Bool, IOError> {
         while item.sent < item.total {
             let sent = item.sent
-            let result: Result<Posix.IOResult<Int>, IOError> = item.bytes.withUnsafeBytes { head in
+            var result: Result<Posix.IOResult<Int>, IOError> = .success(.wouldBlock)
+            item.bytes.withUnsafeBytes { head in
                 item.payload.withUnsafeBytes { payload in
-                    let first: UnsafeRawBufferPointer
-                    let second: UnsafeRawBufferPointer
-                    if sent < head.count {
-                        first = UnsafeRawBufferPointer(rebasing: head[sent...])
-                        second = payload
-                    } else {
-                        first = UnsafeRawBufferPointer(rebasing: payload[(sent - head.count)...])
-                        second = UnsafeRawBufferPointer(start: nil, count: 0)
+                    Self.withTail(item.tail) { tail in
+                        // What is left of head, payload and tail once `sent` bytes are skipped.
+                        var skip = sent
+                        func rest(_ part: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+                            let taken = Swift.min(skip, part.count)
+                            skip -= taken
+                            return UnsafeRawBufferPointer(rebasing: part[taken...])
+                        }
+                        let (first, second, third) = (rest(head), rest(payload), rest(tail))
+                        do throws(IOError) { result = .success(try Posix.send(fd, first, second, third)) } catch {
+                            result = .failure(error)
+                        }
                     }
-                    do throws(IOError) { return .success(try Posix.send(fd, first, second)) } catch { return .failure(error) }
                 }
             }
             switch result {
@@ -223,6 +244,11 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             }
         }
         return .success(true)
+    }
+
+    private static func withTail(_ tail: FrameTail?, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard let tail else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        tail.withBytes(body)
     }
 
     /// Returns once a sender is suspended by backpressure (for tests).

@@ -50,7 +50,12 @@ import AtomicTransport
     }
 
     private static func bucket(_ mapIndex: Int) -> [UInt8] {
-        WireWriter.bytes { $0.write([RecordCodec<(Int, Int)>.pair(Int.self, Int.self).encodeAll([(mapIndex, mapIndex)])]) }
+        var writer = WireWriter()
+        writer.writeVarint(1)
+        try! ShuffleBucket.writePiece(into: &writer) {
+            RecordCodec<(Int, Int)>.pair(Int.self, Int.self).encodeAll([(mapIndex, mapIndex)], into: &$0)
+        }
+        return writer.take()
     }
 
     private func withTask(_ body: (TaskContext) async throws -> Void) async throws {
@@ -80,7 +85,7 @@ import AtomicTransport
         }
         try await withTask { task in
             let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
-                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0)
+                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
             }
             let records = blocks.map { block -> [(Int, Int)] in
                 guard case .memory(let value) = block else { return [] }
@@ -102,7 +107,7 @@ import AtomicTransport
         }
         try await withTask { task in
             let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
-                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0)
+                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
             }
             #expect(blocks.count == 6)
             #expect(calls.withLock { $0[3] } == 3)
@@ -112,7 +117,7 @@ import AtomicTransport
         try await withTask { task in
             let error = await #expect(throws: EngineError.self) {
                 _ = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
-                    try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0)
+                    try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
                 }
             }
             guard case .fetchFailed(7, 3, 0)? = error else {

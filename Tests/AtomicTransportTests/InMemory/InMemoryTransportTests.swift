@@ -35,6 +35,17 @@ import Testing
         #expect(network.openLinkCount == 0)
     }
 
+    @Test func a_tail_arrives_as_the_rest_of_the_payload_in_memory_too() async throws {
+        let network = InMemoryNetwork()
+        let (client, server, _) = try await pair(network)
+        try await client.send(Frame(kind: .block, correlationID: 4, payload: [1, 2]), tail: FrameTail(memoryOf: [UInt16(0x0403), 0x0605]))
+        var inbound = server.inbound.makeAsyncIterator()
+        let frame = try #require(await inbound.next())
+        #expect(frame.correlationID == 4)
+        #expect(frame.payload == [1, 2, 3, 4, 5, 6])
+        await client.close()
+    }
+
     @Test func a_wrong_secret_is_refused_on_both_sides_in_memory_too() async throws {
         let network = InMemoryNetwork()
         let a = network.makeTransport(host: "a", configuration: TransportConfiguration(secret: testSecret("one secret of enough length")))

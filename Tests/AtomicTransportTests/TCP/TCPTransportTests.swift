@@ -100,6 +100,34 @@ import Synchronization
         }
     }
 
+    @Test func a_tail_sent_from_its_own_memory_arrives_as_the_rest_of_the_payload() async throws {
+        try await withTCPPair { _, listener, client in
+            let echo = startEchoing(listener)
+            let connection = try await client.connect(to: listener.endpoint)
+            // 8 MiB of pairs: more than the socket takes at once, so the write resumes inside the tail.
+            let pairs = (0..<(1 << 19)).map { (Int64($0), Int64(-$0)) }
+            var expected: [UInt8] = [9, 8, 7]
+            for pair in pairs {
+                withUnsafeBytes(of: pair.0.littleEndian) { expected.append(contentsOf: $0) }
+                withUnsafeBytes(of: pair.1.littleEndian) { expected.append(contentsOf: $0) }
+            }
+            try await connection.send(Frame(kind: .block, correlationID: 1, payload: [9, 8, 7]), tail: FrameTail(memoryOf: pairs))
+            try await connection.send(Frame(kind: .block, correlationID: 2, payload: []), tail: FrameTail(memoryOf: [UInt8]()))
+            try await connection.send(Frame(kind: .request, correlationID: 3, payload: [5]))
+            var iterator = connection.inbound.makeAsyncIterator()
+            let first = try await iterator.next()
+            #expect(first?.correlationID == 1)
+            #expect(first?.payload == expected)
+            let second = try await iterator.next()
+            #expect(second?.correlationID == 2 && second?.payload.isEmpty == true)
+            let third = try await iterator.next()
+            #expect(third?.correlationID == 3 && third?.payload == [5])
+            await connection.close()
+            listener.close()
+            echo.cancel()
+        }
+    }
+
     @Test func a_peer_that_dies_mid_frame_is_reported_as_such() async throws {
         try await withTCPPair { _, listener, client in
             let peer = RawServerPeer(listener: try BlockingSocket.listen())
