@@ -34,13 +34,19 @@ extension ShuffleDependency {
     func concatenated(_ blocks: [ShuffleBlock]) -> Records<(K, C)> {
         var sources = blocks.makeIterator()
         var current: Records<(K, C)> = .empty
-        return Records { [self] in
+        return Records(pull: { [self] in
             while true {
                 if let record = try current.next() { return record }
                 guard let block = sources.next() else { return nil }
                 current = try records(of: block)
             }
-        }
+        }, drain: { [self] body in
+            while true {
+                try current.forEach(body)
+                guard let block = sources.next() else { return }
+                current = try records(of: block)
+            }
+        })
     }
 }
 

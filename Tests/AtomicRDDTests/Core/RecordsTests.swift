@@ -60,6 +60,12 @@ extension EngineSuite {
                     .values()
                 let read = try await sc.runJob(rdd, partitions: [0]) { _, records in try Self.pullThenDrain(records, first: first) }
                 #expect(read == [expected])
+                // A shuffle's output: the buckets of three map tasks, one after the other.
+                let shuffled = sc.parallelize(values.map { ($0, $0) }, numPartitions: 3).partitionBy(HashPartitioner(partitions: 1))
+                let fetched = try await sc.runJob(shuffled, partitions: [0]) { _, records in
+                    try Self.pullThenDrain(records.mapped(\.1), first: first)
+                }
+                #expect(fetched == [values])
             }
         }
 
