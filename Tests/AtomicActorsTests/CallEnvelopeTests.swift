@@ -80,7 +80,10 @@ import Testing
     @Test func a_name_that_is_not_utf8_is_refused() throws {
         var payload = CallEnvelope.payload(recipient: ActorAddress(node: here, path: "/ab"), target: target,
                                            invocation: try invocation([], text: ""))
-        let at = here.wireBytes().count + 1   // the path's first byte, after its length
+        // The header starts where the trailer says; the path's first byte
+        // follows the node and the path's length.
+        let headerStart = payload[(payload.count - 4)...].withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self)) }
+        let at = headerStart + here.wireBytes().count + 1
         payload[at] = 0xFF
         #expect(throws: WireError.self) { _ = try read(payload) }
     }

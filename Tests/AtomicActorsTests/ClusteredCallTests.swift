@@ -202,6 +202,36 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
     }
 
     @Test(arguments: placements)
+    func a_node_called_before_it_was_killed_is_not_called_over_its_old_connection(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let victim = cluster[2].identity
+            let probe = try cluster[0].probe(on: victim)
+            // The route to the victim is now the last one node 0 took.
+            #expect(try await probe.echo([1]) == [1])
+            let events = cluster[0].membershipEvents()
+            await cluster.kill(2)
+            for await event in events where event == .down(victim) { break }
+            // Down, not a failed send over the connection the last call took.
+            await #expect(throws: RemoteCallError.nodeDown(victim)) { _ = try await probe.echo([]) }
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_call_reaches_the_actor_now_at_its_path_not_the_one_found_there_before(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let (first, remote) = try calculator(cluster, on: 0, from: 1)
+            #expect(try await remote.add(1, 1) == 2)
+            #expect(try await remote.callCount() == 1)
+            // Another actor takes the path while the first one lives on: the
+            // callee's reader must not keep using the one it found before.
+            let second = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
+            #expect(try await remote.callCount() == 0)
+            #expect(try await first.callCount() == 1)
+            _ = second
+        }
+    }
+
+    @Test(arguments: placements)
     func a_thousand_concurrent_calls_from_several_nodes_are_each_answered_once(placement: InProcessCluster.Placement) async throws {
         try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
             let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }

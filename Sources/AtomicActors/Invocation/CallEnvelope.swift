@@ -1,44 +1,61 @@
 /// A remote call on the wire, in a ``FrameKind/request`` frame.
 ///
 /// ```
-/// recipient node (NodeIdentity) | recipient path (String) | target (String)
+/// per argument: length (UInt32, little-endian) and its encoding
+/// | recipient node (NodeIdentity) | recipient path (String) | target (String)
 /// | generic substitutions ([String]) | argument count (varint)
-/// | per argument: length (UInt32, little-endian) and its encoding
+/// | where the recipient node starts (UInt32, little-endian)
 /// ```
 ///
-/// The caller writes it in one buffer (``payload(recipient:target:invocation:)``)
-/// from the arguments the ``WireInvocationEncoder`` already encoded; the callee
-/// reads it in place (``init(payload:localNode:names:targets:)``): the arguments stay in
-/// the frame's bytes until the target's decoder asks for them, and names it
-/// has seen before are not decoded again.
+/// The caller writes the header after the arguments the ``WireInvocationEncoder``
+/// already encoded, in the same buffer (``payload(recipient:target:invocation:)``):
+/// no second buffer, no copy of the arguments. The callee reads it in place
+/// (``init(payload:localNode:names:targets:)``): the arguments stay in the
+/// frame's bytes until the target's decoder asks for them, and names it has
+/// seen before are not decoded again.
 struct CallEnvelope {
     /// The frame's payload, which the argument decoder reads from.
     let payload: [UInt8]
     /// The recipient's node, when it is not the node that read the call.
     let otherNode: NodeIdentity?
+    /// The recipient's path and the target, as read from the wire.
+    let names: WireNames.Entry
     /// The recipient's path on its node.
-    let path: String
+    var path: String { names.path }
     /// The target's mangled name.
-    let target: String
+    var target: String { names.target }
     /// The target's signature when it takes the fast path (``DistributedTargetCache``).
-    let resolved: DistributedTargetCache.Target?
+    var resolved: DistributedTargetCache.Target? { genericSubstitutions.isEmpty ? names.resolved : nil }
     /// Mangled names of the generic substitutions (empty for non-generic targets).
     let genericSubstitutions: [String]
     /// How many arguments follow.
     let argumentCount: Int
     /// Where the first argument's length is.
-    let argumentsStart: Int
+    let argumentsStart = 0
+    /// Where the arguments end and the header starts.
+    let argumentsEnd: Int
 
-    /// The payload of a call to `target` on `recipient` with the arguments in `invocation`.
-    static func payload(recipient: ActorAddress, target: String, invocation: WireInvocationEncoder) -> [UInt8] {
-        var writer = WireWriter(capacity: 64 + recipient.path.utf8.count + target.utf8.count + invocation.arguments.count)
+    /// The payload of a call to `target` on `recipient` with the arguments in
+    /// `invocation`, written after them in the encoder's own buffer, which it
+    /// takes (the encoder is left empty).
+    static func payload(recipient: ActorAddress, target: String, invocation: inout WireInvocationEncoder) -> [UInt8] {
+        var writer = WireWriter(capacity: 0)
+        swap(&writer, &invocation.arguments)
+        let headerStart = writer.count
+        writer.reserve(64 + recipient.path.utf8.count + target.utf8.count)
         writer.write(recipient.node)
         writer.write(recipient.path)
         writer.write(target)
         writer.write(invocation.genericSubstitutions)
         writer.writeVarint(UInt64(invocation.argumentCount))
-        invocation.arguments.bytes.withUnsafeBytes { writer.writeRaw($0) }
+        writer.writeFixed(UInt32(headerStart))
         return writer.take()
+    }
+
+    /// The payload of a call, from a copy of `invocation` (for tests).
+    static func payload(recipient: ActorAddress, target: String, invocation: WireInvocationEncoder) -> [UInt8] {
+        var copy = invocation
+        return payload(recipient: recipient, target: target, invocation: &copy)
     }
 
     /// Reads a call's header from `payload`. `localNode` is the reading node's
@@ -47,10 +64,23 @@ struct CallEnvelope {
     ///
     /// - Throws: ``WireError`` when the header is malformed.
     init(payload: [UInt8], localNode: [UInt8], names: WireNames, targets: DistributedTargetCache) throws(WireError) {
+        var recent = RecentCalls(shared: names, targets: targets)
+        try self.init(payload: payload, localNode: localNode, recent: &recent)
+    }
+
+    /// Reads a call's header as ``init(payload:localNode:names:targets:)`` does,
+    /// matching its names against those a reader saw last first.
+    init(payload: [UInt8], localNode: [UInt8], recent: inout RecentCalls) throws(WireError) {
         self.payload = payload
-        var reader = WireReader(payload)
-        let isLocal = payload.count >= localNode.count && payload.withUnsafeBytes { bytes in
-            localNode.withUnsafeBytes { sameBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<$0.count]), $0) }
+        guard payload.count >= 4 else { throw .truncated(offset: 0, needed: 4) }
+        var trailer = WireReader(payload, range: payload.count - 4..<payload.count)
+        let headerStart = Int(try trailer.readFixed(UInt32.self))
+        let headerEnd = payload.count - 4
+        guard headerStart <= headerEnd else { throw .lengthPastEnd(offset: headerEnd, length: UInt64(headerStart), remaining: headerEnd) }
+        argumentsEnd = headerStart
+        var reader = WireReader(payload, range: headerStart..<headerEnd)
+        let isLocal = headerEnd - headerStart >= localNode.count && payload.withUnsafeBytes { bytes in
+            localNode.withUnsafeBytes { sameBytes(UnsafeRawBufferPointer(rebasing: bytes[headerStart..<headerStart + $0.count]), $0) }
         }
         if isLocal {
             _ = try reader.readRawRange(count: localNode.count)
@@ -61,14 +91,14 @@ struct CallEnvelope {
         let namesStart = reader.offset
         let pathRange = try reader.readLengthPrefixedRange()
         let targetRange = try reader.readLengthPrefixedRange()
-        let names = try names.entry(at: namesStart..<reader.offset, path: pathRange, target: targetRange, in: payload,
-                                    resolve: targets.target)
-        path = names.path
-        target = names.target
+        names = try recent.entry(at: namesStart..<reader.offset, path: pathRange, target: targetRange, in: payload)
         genericSubstitutions = try reader.read()
-        resolved = genericSubstitutions.isEmpty ? names.resolved : nil
-        argumentCount = try reader.readCount(minimumItemSize: 4)
-        argumentsStart = reader.offset
+        let countAt = reader.offset
+        let count = try reader.readVarint()
+        // Each argument takes at least its 4-byte length.
+        guard count <= UInt64(headerStart / 4) else { throw .lengthPastEnd(offset: countAt, length: count, remaining: headerStart) }
+        argumentCount = Int(count)
+        try reader.finish()
     }
 
     /// The recipient, for error replies.

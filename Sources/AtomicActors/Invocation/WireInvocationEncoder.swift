@@ -9,7 +9,9 @@ public struct WireInvocationEncoder: DistributedTargetInvocationEncoder {
 
     var genericSubstitutions: [String] = []
     /// The arguments, each a `UInt32` length and its encoding.
-    var arguments = WireWriter(capacity: 64)
+    /// Room for small arguments and the call's header, which is written after
+    /// them (``CallEnvelope``).
+    var arguments = WireWriter(capacity: 256)
     var argumentCount = 0
 
     /// Records a generic parameter's type by mangled name.
@@ -21,7 +23,7 @@ public struct WireInvocationEncoder: DistributedTargetInvocationEncoder {
     public mutating func recordArgument<Value: SerializationRequirement>(_ argument: RemoteCallArgument<Value>) throws {
         let at = arguments.count
         arguments.writeFixed(UInt32(0))
-        argument.value.encode(to: &arguments)
+        SpecializedCoding.encode(argument.value, to: &arguments)
         arguments.overwriteFixed(UInt32(arguments.count - at - 4), at: at)
         argumentCount += 1
     }
@@ -70,13 +72,13 @@ public struct WireInvocationDecoder: DistributedTargetInvocationDecoder {
         }
         let index = nextArgument
         do {
-            var reader = WireReader(envelope.payload, range: offset..<envelope.payload.count)
+            var reader = WireReader(envelope.payload, range: offset..<envelope.argumentsEnd)
             let length = try reader.readFixed(UInt32.self)
             let range = try reader.readRawRange(count: Int(length))
             offset = range.upperBound
             nextArgument += 1
             var argument = WireReader(envelope.payload, range: range)
-            let value = try Argument(from: &argument)
+            let value = try SpecializedCoding.decode(Argument.self, from: &argument)
             try argument.finish()
             return value
         } catch {

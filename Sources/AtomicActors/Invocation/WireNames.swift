@@ -8,8 +8,9 @@ import Synchronization
 /// Bounded: past ``limit`` entries it starts over, so peers naming ever new
 /// actors (`/user/N`) cannot grow it without end.
 final class WireNames: Sendable {
-    /// What one run of path and target bytes means.
-    struct Entry: Sendable {
+    /// What one run of path and target bytes means. A class, so that each
+    /// incoming call carries one reference to it instead of copies of its fields.
+    final class Entry: Sendable {
         /// The actor's path.
         let path: String
         /// The target's mangled name.
@@ -17,6 +18,12 @@ final class WireNames: Sendable {
         /// The target's signature, when it takes the fast path
         /// (``DistributedTargetCache``); resolved on first use.
         let resolved: DistributedTargetCache.Target?
+
+        init(path: String, target: String, resolved: DistributedTargetCache.Target?) {
+            self.path = path
+            self.target = target
+            self.resolved = resolved
+        }
     }
 
     /// Most entries kept at once.

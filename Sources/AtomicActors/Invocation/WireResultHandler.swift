@@ -1,6 +1,6 @@
 /// Sends the outcome of an incoming call back to its caller, over the connection
 /// the call came in on, with the call's correlation id.
-public struct WireResultHandler: DistributedTargetInvocationResultHandler {
+public struct WireResultHandler: DistributedTargetInvocationResultHandler, Sendable {
     /// Results must be ``WireCodable``.
     public typealias SerializationRequirement = WireCodable
 
@@ -9,9 +9,16 @@ public struct WireResultHandler: DistributedTargetInvocationResultHandler {
 
     /// Replies with the encoded value, written straight after the reply's tag.
     public func onReturn<Success: SerializationRequirement>(value: Success) async throws {
+        try await reply(value: value)
+    }
+
+    /// Replies with `value`, as ``onReturn(value:)`` does. The system's own path
+    /// calls this instead: `onReturn` is an ad-hoc requirement, whose entry
+    /// looks up `Success`'s conformance to ``WireCodable`` on every call.
+    nonisolated(nonsending) func reply<Value: WireCodable>(value: Value) async throws {
         var writer = WireWriter(capacity: 64)
         ReplyEnvelope.value.encode(to: &writer)
-        value.encode(to: &writer)
+        SpecializedCoding.encode(value, to: &writer)
         try await send(writer.take())
     }
 
@@ -25,11 +32,11 @@ public struct WireResultHandler: DistributedTargetInvocationResultHandler {
         try await reply(.thrown(typeName: String(reflecting: type(of: error as any Error)), message: "\(error)"))
     }
 
-    func reply(_ envelope: ReplyEnvelope) async throws {
+    nonisolated(nonsending) func reply(_ envelope: ReplyEnvelope) async throws {
         try await send(envelope.wireBytes())
     }
 
-    private func send(_ payload: [UInt8]) async throws {
+    nonisolated(nonsending) private func send(_ payload: [UInt8]) async throws {
         try await connection.send(Frame(kind: .reply, correlationID: correlationID, payload: payload))
     }
 }

@@ -6,12 +6,12 @@ extension ClusterSystem {
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder,
         throwing: Err.Type, returning: Res.Type
     ) async throws -> Res where Act: DistributedActor, Act.ID == ActorID, Err: Error, Res: WireCodable {
-        let payload = try await call(actor.id, target: target, invocation: invocation)
+        let payload = try await call(actor.id, target: target, invocation: &invocation)
         var reader = WireReader(payload)
         switch try Self.decodeReply(&reader, target: target) {
         case .value:
             do {
-                let value = try Res(from: &reader)
+                let value = try SpecializedCoding.decode(Res.self, from: &reader)
                 try reader.finish()
                 return value
             } catch {
@@ -30,7 +30,7 @@ extension ClusterSystem {
     public func remoteCallVoid<Act, Err>(
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type
     ) async throws where Act: DistributedActor, Act.ID == ActorID, Err: Error {
-        let payload = try await call(actor.id, target: target, invocation: invocation)
+        let payload = try await call(actor.id, target: target, invocation: &invocation)
         var reader = WireReader(payload)
         switch try Self.decodeReply(&reader, target: target) {
         case .void, .value: return
@@ -51,15 +51,19 @@ extension ClusterSystem {
         }
     }
 
-    /// Sends the call and waits for its reply's payload.
-    private func call(_ recipient: ActorAddress, target: RemoteCallTarget, invocation: InvocationEncoder) async throws -> [UInt8] {
+    /// Sends the call and waits for its reply's payload. Inlined into the
+    /// `remoteCall`s, which saves the executor checks of a call and a return.
+    @inline(__always)
+    nonisolated(nonsending) private func call(_ recipient: ActorAddress, target: RemoteCallTarget, invocation: inout InvocationEncoder) async throws -> [UInt8] {
         let node = recipient.node
         if node == identity { throw RemoteCallError.actorNotFound(recipient) }
-        let connection = try await route(to: node)
+        let connection: Connection
+        if let open = try openRoute(to: node) { connection = open } else { connection = try await peer(for: node) }
         let id = correlation.add(1, ordering: .relaxed).newValue
         let timeout = ClusterSystem.callTimeout ?? settings.callTimeout
-        let payload = CallEnvelope.payload(recipient: recipient, target: target.identifier, invocation: invocation)
-        let call = PendingCall(node: node, target: target.identifier, deadline: settings.timeSource.now() + timeout, timeout: timeout)
+        let payload = CallEnvelope.payload(recipient: recipient, target: target.identifier, invocation: &invocation)
+        // No clock is read here: the next sweep gives the call its deadline.
+        let call = PendingCall(node: node, target: target.identifier, timeout: timeout)
         let registered = calls.withLock { c -> Bool in
             guard !c.closed else { return false }
             c.pending[id] = call
@@ -74,13 +78,14 @@ extension ClusterSystem {
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], any Error>) in
                 let ready: Result<[UInt8], any Error>? = calls.withLock { c in
-                    guard var call = c.pending[id] else { return .failure(RemoteCallError.systemShutDown) }
-                    if case let .arrived(result) = call.slot {
-                        c.pending.removeValue(forKey: id)
+                    // The entry is changed in place: copying a PendingCall out
+                    // and back costs retains of its fields on every call.
+                    guard let index = c.pending.index(forKey: id) else { return .failure(RemoteCallError.systemShutDown) }
+                    if case let .arrived(result) = c.pending.values[index].slot {
+                        c.pending.remove(at: index)
                         return result
                     }
-                    call.slot = .waiting(continuation)
-                    c.pending[id] = call
+                    c.pending.values[index].slot = .waiting(continuation)
                     return nil
                 }
                 if let ready { continuation.resume(with: ready) }
@@ -90,32 +95,33 @@ extension ClusterSystem {
         }
     }
 
-    /// The connection for a call to `node`, checked in one look at the system's
-    /// state (shut down, node down, connection open); opens one when there is none.
-    private func route(to node: NodeIdentity) async throws -> Connection {
+    /// The open connection for a call to `node`, checked in one look at the
+    /// system's state (shut down, node down, connection open); nil when there
+    /// is none yet. Not async, so that the usual call awaits nothing here.
+    private func openRoute(to node: NodeIdentity) throws -> Connection? {
         let open: Result<Connection, any Error>? = state.withLock { s in
             if s.shutDown { return .failure(RemoteCallError.systemShutDown) }
+            if let last = s.lastRoute, last.node == node { return .success(last.connection) }
             if s.membership.status(of: node) == .down { return .failure(RemoteCallError.nodeDown(node)) }
             guard let connection = s.peers[node.endpoint] else { return nil }
             guard connection.remote.incarnation == node.incarnation else { return .failure(RemoteCallError.nodeDown(node)) }
+            s.lastRoute = Route(node: node, connection: connection)
             return .success(connection)
         }
-        if let open { return try open.get() }
-        return try await peer(for: node)
+        return try open?.get()
     }
 
     /// Delivers the outcome of call `id` to its caller, once, whether or not it
     /// has parked yet. Later outcomes for the same call are ignored.
     func complete(_ id: UInt64, with result: Result<[UInt8], any Error>) {
         let waiter: UnsafeContinuation<[UInt8], any Error>? = calls.withLock { c in
-            guard var call = c.pending[id] else { return nil }
-            switch call.slot {
+            guard let index = c.pending.index(forKey: id) else { return nil }
+            switch c.pending.values[index].slot {
             case .empty:
-                call.slot = .arrived(result)
-                c.pending[id] = call
+                c.pending.values[index].slot = .arrived(result)
                 return nil
             case let .waiting(continuation):
-                c.pending.removeValue(forKey: id)
+                c.pending.remove(at: index)
                 return continuation
             case .arrived:
                 return nil
@@ -131,10 +137,24 @@ extension ClusterSystem {
         for id in ids { complete(id, with: .failure(error)) }
     }
 
-    /// Fails calls whose deadline has passed.
+    /// Fails calls whose deadline has passed, and gives calls made since the
+    /// last sweep their deadline: their timeout from now, which is no earlier
+    /// than they were made. A call thus fails between its timeout and its
+    /// timeout plus two sweep intervals after it was made, and making a call
+    /// reads no clock.
     func sweepTimeouts() {
         let now = settings.timeSource.now()
-        let expired = calls.withLock { c in c.pending.filter { $0.value.deadline <= now }.map { ($0.key, $0.value) } }
+        let expired = calls.withLock { c -> [(UInt64, PendingCall)] in
+            var expired: [(UInt64, PendingCall)] = []
+            for index in c.pending.indices {
+                guard let deadline = c.pending.values[index].deadline else {
+                    c.pending.values[index].deadline = now + c.pending.values[index].timeout
+                    continue
+                }
+                if deadline <= now { expired.append((c.pending.keys[index], c.pending.values[index])) }
+            }
+            return expired
+        }
         for (id, call) in expired {
             complete(id, with: .failure(RemoteCallError.timedOut(target: call.target, node: call.node, after: call.timeout)))
         }

@@ -41,7 +41,7 @@ extension ClusterSystem {
         defer { result.deallocate() }
         try await run(target, on: actor, decoder: &decoder, into: UnsafeRawPointer(result))
         // The executor initialized the buffer when it returned without throwing.
-        try await handler.onReturn(value: result.move())
+        try await handler.reply(value: result.move())
     }
 
     private static func run(_ target: DistributedTargetCache.Target, on actor: any DistributedActor,

@@ -88,6 +88,7 @@ extension ClusterSystem {
         // interval, not once per burst of frames.
         let heardEvery = settings.heartbeatInterval / 8
         var lastHeard: Duration?
+        var recent = RecentCalls(shared: names, targets: targets)
         do {
             while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
                 let now = settings.timeSource.now()
@@ -96,7 +97,7 @@ extension ClusterSystem {
                     lastHeard = now
                 }
                 for frame in batch {
-                    if frame.kind == .oneWay { await deliverOneWay(frame) } else { handle(frame, from: connection) }
+                    if frame.kind == .oneWay { await deliverOneWay(frame) } else { handle(frame, from: connection, recent: &recent) }
                 }
             }
         } catch {
@@ -106,13 +107,17 @@ extension ClusterSystem {
         failCalls(to: remote, with: isDown(remote) ? .nodeDown(remote) : .nodeUnreachable(remote, reason: "connection lost: \(ending)"))
     }
 
-    private func handle(_ frame: Frame, from connection: Connection) {
+    private func handle(_ frame: Frame, from connection: Connection, recent: inout RecentCalls) {
         switch frame.kind {
         case .reply:
             // Decoded by the caller, which knows the value's type.
             complete(frame.correlationID, with: .success(frame.payload))
         case .request:
-            Task { await serve(frame, from: connection) }
+            // The call's header is read and its actor found here, with what
+            // this reader remembers; the call itself runs in a task of its own.
+            let handler = WireResultHandler(connection: connection, correlationID: frame.correlationID)
+            let call = incomingCall(frame.payload, recent: &recent)
+            Task { await serve(call, handler: handler) }
         case .message:
             guard let message = try? ControlMessage(wireBytes: frame.payload) else {
                 log("dropped a malformed control message from \(connection.remote)")
@@ -126,18 +131,32 @@ extension ClusterSystem {
         }
     }
 
-    /// Runs an incoming call on the local actor it names and replies.
-    private func serve(_ frame: Frame, from connection: Connection) async {
-        let handler = WireResultHandler(connection: connection, correlationID: frame.correlationID)
+    /// An incoming call's envelope and the local actor it names, or the reply
+    /// that says why it cannot run.
+    private func incomingCall(_ payload: [UInt8], recent: inout RecentCalls) -> IncomingCall {
         let envelope: CallEnvelope
-        do { envelope = try CallEnvelope(payload: frame.payload, localNode: identityBytes, names: names, targets: targets) } catch {
-            try? await handler.reply(.failed(.invocationFailed(target: "?", reason: "malformed call: \(error)")))
-            return
+        do { envelope = try CallEnvelope(payload: payload, localNode: identityBytes, recent: &recent) } catch {
+            return .refused(.failed(.invocationFailed(target: "?", reason: "malformed call: \(error)")))
         }
-        let actor: (any DistributedActor)? = envelope.otherNode == nil || envelope.otherNode == identity
-            ? state.withLock { $0.actors[envelope.path]?.actor } : nil
-        guard let actor else {
-            try? await handler.reply(.failed(.actorNotFound(envelope.recipient(localNode: identity))))
+        guard envelope.otherNode == nil || envelope.otherNode == identity else {
+            return .refused(.failed(.actorNotFound(envelope.recipient(localNode: identity))))
+        }
+        let epoch = actorsEpoch.load(ordering: .acquiring)
+        if let actor = recent.actor(at: envelope.path, epoch: epoch) { return .found(envelope, actor) }
+        guard let actor = state.withLock({ $0.actors[envelope.path]?.actor }) else {
+            return .refused(.failed(.actorNotFound(envelope.recipient(localNode: identity))))
+        }
+        recent.remember(actor, at: envelope.path, epoch: epoch)
+        return .found(envelope, actor)
+    }
+
+    /// Runs an incoming call on the local actor it names and replies.
+    nonisolated(nonsending) private func serve(_ call: IncomingCall, handler: WireResultHandler) async {
+        let envelope: CallEnvelope, actor: any DistributedActor
+        switch call {
+        case let .found(found, on): (envelope, actor) = (found, on)
+        case let .refused(reply):
+            try? await handler.reply(reply)
             return
         }
         var decoder = WireInvocationDecoder(envelope: envelope, types: types)
@@ -148,4 +167,12 @@ extension ClusterSystem {
             try? await handler.reply(.failed(.invocationFailed(target: envelope.target, reason: reason)))
         }
     }
+}
+
+/// An incoming call as its connection's reader found it.
+enum IncomingCall {
+    /// The call and the local actor it names.
+    case found(CallEnvelope, any DistributedActor)
+    /// The call cannot run; the reply says why.
+    case refused(ReplyEnvelope)
 }

@@ -19,7 +19,8 @@ import Synchronization
 ///
 /// Calls to a node that is down fail at once with ``RemoteCallError/nodeDown(_:)``;
 /// calls in flight when a connection is lost fail with
-/// ``RemoteCallError/nodeUnreachable(_:reason:)``; no call waits past its timeout.
+/// ``RemoteCallError/nodeUnreachable(_:reason:)``; no call waits past its timeout
+/// by more than two ``ClusterSettings/timeoutSweepInterval``s.
 public final class ClusterSystem: DistributedActorSystem, Sendable {
     /// Actors are addressed by node and path.
     public typealias ActorID = ActorAddress
@@ -52,6 +53,9 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     /// This node's identity as encoded in the calls addressed to it.
     let identityBytes: [UInt8]
     let correlation = Atomic<UInt64>(0)
+    /// Moves whenever an actor is registered or resigned, so that readers may
+    /// reuse the actor they found for a path while it stays put (``RecentCalls``).
+    let actorsEpoch = Atomic<UInt64>(0)
     let state: Mutex<State>
     /// The calls in flight, apart from the rest of the state (see ``CallTable``).
     let calls = Mutex(CallTable())
@@ -59,10 +63,15 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     struct State {
         var actors: [String: WeakActor] = [:]
         var nextActor: UInt64 = 0
-        var peers: [Endpoint: Connection] = [:]
+        // Any change to the peers or the membership forgets the last route.
+        var peers: [Endpoint: Connection] = [:] { didSet { lastRoute = nil } }
         var connecting: [Endpoint: Task<Connection, any Error>] = [:]
         var readers: [ObjectIdentifier: Task<Void, Never>] = [:]
-        var membership: MembershipState
+        var membership: MembershipState { didSet { lastRoute = nil } }
+        /// The last route a call took, while the peers and the membership stay
+        /// as they were: most calls go where the previous one went, and are
+        /// routed without hashing the node twice.
+        var lastRoute: Route?
         var subscribers: [UInt64: AsyncStream<MembershipEvent>.Continuation] = [:]
         var nextSubscriber: UInt64 = 0
         var loops: [Task<Void, Never>] = []
@@ -138,12 +147,18 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
 
     /// Registers a fully initialized actor so remote calls can reach it.
     public func actorReady<Act>(_ actor: Act) where Act: DistributedActor, Act.ID == ActorID {
-        state.withLock { $0.actors[actor.id.path] = WeakActor(actor) }
+        state.withLock { s in
+            s.actors[actor.id.path] = WeakActor(actor)
+            actorsEpoch.add(1, ordering: .releasing)
+        }
     }
 
     /// Forgets a deinitialized actor.
     public func resignID(_ id: ActorID) {
-        _ = state.withLock { $0.actors.removeValue(forKey: id.path) }
+        state.withLock { s in
+            s.actors.removeValue(forKey: id.path)
+            actorsEpoch.add(1, ordering: .releasing)
+        }
     }
 
     /// A fresh encoder for one call.
@@ -221,6 +236,12 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         for loop in loops { await loop.value }
         services.removeAll()
     }
+}
+
+/// A node and the open connection calls to it take.
+struct Route {
+    let node: NodeIdentity
+    let connection: Connection
 }
 
 /// A weak reference to a local actor, so the table does not keep actors alive.

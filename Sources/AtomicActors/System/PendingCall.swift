@@ -12,8 +12,10 @@ struct PendingCall: Sendable {
 
     let node: NodeIdentity
     let target: String
-    let deadline: Duration
     let timeout: Duration
+    /// When it times out; nil until the first sweep after it was made
+    /// (``ClusterSystem/sweepTimeouts()``).
+    var deadline: Duration?
     var slot = Slot.empty
 
     /// Resumes a parked caller with `error`; used when the call is removed from the table.
