@@ -429,20 +429,27 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
 
     /// Fails the link once: wakes every waiter, ends the inbox, and closes the
     /// descriptor on the loop thread once no flusher is using it.
+    ///
+    /// Only the call that sets `failure` acts, so of two racing teardowns (a
+    /// peer's goodbye on the loop and a local abort, say) exactly one wakes the
+    /// waiters and schedules the close. The socket is shut down under the lock:
+    /// a close scheduled by a finishing flusher, which needs `failure` set, can
+    /// only come after it.
     private func teardown(error: TransportError, inboxEnding: Result<Void, TransportError>, abortive: Bool) {
-        let (senders, drainers, closeNow) = state.withLock { s -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>], Bool)? in
+        let won = state.withLock { s -> ([CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, Never>], Bool)? in
             guard s.failure == nil else { return nil }
             s.failure = error
             s.queue.removeAll()
             s.queuedBytes = 0
+            if abortive { Posix.setLingerZero(fd) } else { Posix.shutdown(fd) }
             let result = (s.senders, s.drainWaiters + s.suspensionWatchers, !s.flushing)
             s.senders.removeAll()
             s.drainWaiters.removeAll()
             s.suspensionWatchers.removeAll()
             return result
-        } ?? ([], [], false)
-        guard tornDown.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-        if abortive { Posix.setLingerZero(fd) } else { Posix.shutdown(fd) }
+        }
+        guard let (senders, drainers, closeNow) = won else { return }
+        tornDown.store(true, ordering: .relaxed)
         inbox.finish(inboxEnding)
         for c in senders { c.resume(throwing: error) }
         for c in drainers { c.resume() }

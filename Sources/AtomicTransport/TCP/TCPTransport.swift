@@ -22,6 +22,8 @@ public final class TCPTransport: Transport {
         var listeners: [ObjectIdentifier: TCPListener] = [:]
         var links: [ObjectIdentifier: TCPLink] = [:]
         var shutDown = false
+        /// Shutdowns waiting for the last link and listener to close.
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// Creates a transport with its own event-loop thread.
@@ -119,18 +121,27 @@ public final class TCPTransport: Transport {
         guard !already else { return }
         for listener in listeners { listener.close() }
         for link in links { link.abort() }
-        // Closes run on the loop; a link whose flusher was busy closes when it
-        // finishes. Let them all happen before the loop stops.
-        for _ in 0..<1000 {
-            await barrier()
-            if openResourceCount == 0 { break }
-            await Task.yield()
+        // Closes run on the loop; a link whose flusher was busy (or suspended in
+        // its yield) closes when that flusher finishes. Every one of them closes
+        // in bounded time, so wait for the last before the loop stops; a bound
+        // guards against a close that never comes, which would otherwise hang.
+        let bound = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(10))
+            self?.releaseCloseWaiters()
         }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.links.isEmpty && s.listeners.isEmpty { return true }
+                s.closeWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        bound.cancel()
         loop.shutdown()
     }
 
-    /// Returns after the event loop has run everything queued before this call
-    /// (closes of torn-down connections among them).
+    /// Returns after the event loop has run everything queued before this call.
     func barrier() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             loop.execute { continuation.resume() }
@@ -154,10 +165,32 @@ public final class TCPTransport: Transport {
     }
 
     func forget(_ link: TCPLink) {
-        _ = state.withLock { $0.links.removeValue(forKey: ObjectIdentifier(link)) }
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.links.removeValue(forKey: ObjectIdentifier(link))
+            return Self.takeCloseWaitersIfClosed(&s)
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     func forget(_ listener: TCPListener) {
-        _ = state.withLock { $0.listeners.removeValue(forKey: ObjectIdentifier(listener)) }
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.listeners.removeValue(forKey: ObjectIdentifier(listener))
+            return Self.takeCloseWaitersIfClosed(&s)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private static func takeCloseWaitersIfClosed(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard s.shutDown, s.links.isEmpty, s.listeners.isEmpty else { return [] }
+        defer { s.closeWaiters.removeAll() }
+        return s.closeWaiters
+    }
+
+    private func releaseCloseWaiters() {
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            defer { s.closeWaiters.removeAll() }
+            return s.closeWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 }

@@ -180,6 +180,58 @@ import Synchronization
         }
     }
 
+    @Test func shutdown_waits_for_a_link_whose_flusher_is_suspended() async throws {
+        try await withTCPPair { server, listener, client in
+            let accepted = Task { () -> Connection? in
+                for await connection in listener.connections { return connection }
+                return nil
+            }
+            let connection = try await client.connect(to: listener.endpoint)
+            let serverSide = try #require(await accepted.value)
+            // A small frame's sender becomes the flusher and yields before writing;
+            // the held executor keeps it there.
+            let held = HeldTaskExecutor()
+            let sender = Task(executorPreference: held) { try await connection.send(Frame(correlationID: 9)) }
+            held.runHeldJobs()
+            #expect(held.heldCount == 1, "the sender is suspended in its yield")
+            let finished = Sendable_Counter()
+            let shutdown = Task {
+                await client.shutdown()
+                finished.increment()
+            }
+            // The link is torn down (its inbound ends) but stays open while its flusher is held.
+            await #expect(throws: TransportError.closedLocally) { for try await _ in connection.inbound {} }
+            // Time for a shutdown that would not wait to finish (the server's loop,
+            // since the client's may stop meanwhile).
+            for _ in 0..<2000 { await server.barrier(); await Task.yield() }
+            #expect(client.openResourceCount == 1)
+            #expect(finished.value == 0, "shutdown waits for the held flusher")
+            while held.heldCount > 0 { held.runHeldJobs() }
+            await shutdown.value
+            try #require(client.openResourceCount == 0)
+            try await sender.value
+            // Closed abortively: the peer sees a lost connection, not the frame.
+            await #expect(throws: TransportError.self) { for try await _ in serverSide.inbound {} }
+            listener.close()
+        }
+    }
+
+    @Test func a_link_torn_down_from_two_threads_at_once_still_closes() async throws {
+        try await withTCPPair { _, listener, client in
+            let echo = startEchoing(listener)
+            for _ in 0..<1000 {
+                let connection = try await client.connect(to: listener.endpoint)
+                // Two teardowns race (as a peer's goodbye and a local shutdown may);
+                // whichever wins, the descriptor must close.
+                DispatchQueue.concurrentPerform(iterations: 3) { _ in connection.abort() }
+            }
+            await client.shutdown()
+            #expect(client.openResourceCount == 0)
+            listener.close()
+            await echo.value
+        }
+    }
+
     @Test func a_wrong_secret_is_refused_on_both_sides() async throws {
         try await withTCPPair(server: TransportConfiguration(secret: testSecret("server secret 0123456789")),
                               client: TransportConfiguration(secret: testSecret("client secret 0123456789"))) { _, listener, client in
