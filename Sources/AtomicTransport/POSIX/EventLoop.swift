@@ -29,10 +29,13 @@ final class EventLoop: Sendable {
         var nextID: UInt64 = 1
         var tasks: [@Sendable () -> Void] = []
         var stopping = false
+        /// The thread has left its loop: the eventfd is closed (or about to be),
+        /// and its number may belong to another file by now.
+        var exited = false
     }
 
     private let epoll: Int32
-    private let wakeFD: Int32
+    let wakeFD: Int32
     private let state = Mutex(State())
     /// A read buffer for handlers; used only on the loop's thread.
     nonisolated(unsafe) let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
@@ -83,21 +86,31 @@ final class EventLoop: Sendable {
         _ = state.withLock { $0.handlers.removeValue(forKey: id) }
     }
 
-    /// Runs `task` on the loop's thread soon.
+    /// True once the thread has left its loop and closed its descriptors.
+    var hasExited: Bool { state.withLock { $0.exited } }
+
+    /// Runs `task` on the loop's thread soon; once the thread has exited, never
+    /// (the task is dropped, and the closed eventfd, whose number another file
+    /// may hold by now, is not written).
     func execute(_ task: @escaping @Sendable () -> Void) {
-        state.withLock { $0.tasks.append(task) }
-        Posix.signalEventfd(wakeFD)
+        state.withLock { s in
+            guard !s.exited else { return }
+            s.tasks.append(task)
+            // Under the lock: the thread closes the eventfd only after marking
+            // itself exited under the same lock.
+            Posix.signalEventfd(wakeFD)
+        }
     }
 
     /// Asks the thread to exit after the tasks already queued; it closes the epoll
     /// instance on its way out.
     func shutdown() {
-        // Only the first call may touch the eventfd: the thread closes it on exit.
-        let first = state.withLock { s -> Bool in
-            defer { s.stopping = true }
-            return !s.stopping
+        // Only the first call touches the eventfd, under the lock (see `execute`).
+        state.withLock { s in
+            guard !s.stopping, !s.exited else { return }
+            s.stopping = true
+            Posix.signalEventfd(wakeFD)
         }
-        if first { Posix.signalEventfd(wakeFD) }
     }
 
     private func run() {
@@ -105,6 +118,7 @@ final class EventLoop: Sendable {
         let events = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
         let datas = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
         defer {
+            state.withLock { $0.exited = true }
             events.deallocate()
             datas.deallocate()
             scratch.deallocate()

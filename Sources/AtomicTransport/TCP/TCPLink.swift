@@ -423,6 +423,9 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         teardown(error: .closedLocally, inboxEnding: .success(()), abortive: false)
     }
 
+    /// True once the descriptor is closed.
+    var isClosed: Bool { state.withLock { $0.fdClosed } }
+
     func abort() {
         teardown(error: .closedLocally, inboxEnding: .failure(.closedLocally), abortive: true)
     }

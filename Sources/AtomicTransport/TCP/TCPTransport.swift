@@ -155,10 +155,17 @@ public final class TCPTransport: Transport {
 
     /// Tracks a new link; after shutdown, aborts it instead (its close then runs on
     /// the loop if the loop still runs, which a late connect must not count on).
+    ///
+    /// A link can close before it is remembered: the loop watches it from its
+    /// creation, and a peer that resets at once gets it torn down and closed,
+    /// its `forget` finding nothing yet. Such a link is not tracked. (It sets
+    /// `isClosed` before calling `forget`, and both that check and `forget`
+    /// hold this lock, so either the check sees it closed or `forget` comes
+    /// after the link was added.)
     func remember(_ link: TCPLink) {
         let open = state.withLock { s -> Bool in
             guard !s.shutDown else { return false }
-            s.links[ObjectIdentifier(link)] = link
+            if !link.isClosed { s.links[ObjectIdentifier(link)] = link }
             return true
         }
         if !open { link.abort() }

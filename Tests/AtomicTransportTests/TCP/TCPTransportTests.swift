@@ -232,6 +232,22 @@ import Synchronization
         }
     }
 
+    @Test func a_link_closed_before_it_is_remembered_is_not_counted_open() async throws {
+        let transport = try TCPTransport()
+        var ends: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &ends) == 0)
+        let closed = Sendable_Counter()
+        let link = try TCPLink(fd: ends[0], loop: transport.loop, configuration: TransportConfiguration(), label: "test",
+                               onClosed: { [weak transport] in transport?.forget($0); closed.increment() })
+        // The peer goes away at once: the loop tears the link down and closes it
+        // before whoever made it gets to remember it.
+        close(ends[1])
+        while closed.value == 0 { await transport.barrier() }
+        transport.remember(link)
+        #expect(transport.openResourceCount == 0)
+        await transport.shutdown()
+    }
+
     @Test func a_wrong_secret_is_refused_on_both_sides() async throws {
         try await withTCPPair(server: TransportConfiguration(secret: testSecret("server secret 0123456789")),
                               client: TransportConfiguration(secret: testSecret("client secret 0123456789"))) { _, listener, client in
