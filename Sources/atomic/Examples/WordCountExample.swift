@@ -40,7 +40,7 @@ enum WordCountExample: Example {
     static func count(_ sc: Context, path: String, top k: Int, partitions: Int? = nil) async throws -> Result {
         if sc.config.deployment != .local { return try await countOnCluster(sc, path: path, top: k, partitions: partitions) }
         let counts = try sc.textFile(path, minPartitions: partitions)
-            .flatMap(\.words)
+            .words()
             .map { ($0, 1) }
             .reduceByKey(+)
         // The second job reads the shuffle output the first one wrote: the text is read once.
