@@ -134,9 +134,27 @@ final class OutputCommitter: Sendable {
     }
 
     /// After a failed or cancelled job: removes the temporary folder.
+    ///
+    /// On worker processes, a failed job's other tasks may still be writing
+    /// when the driver gets here (they stop once told of the failure, but the
+    /// driver does not wait for them). A file one of them makes while the
+    /// folder is being emptied makes the removal fail (not empty), so the
+    /// removal is tried again until the folder is gone; once it is, a late
+    /// writer cannot make its file, and nothing brings the folder back.
     func abortJob() async {
         await closeAndDrain()
-        try? FileManager.default.removeItem(atPath: temporary)
+        await Self.remove(temporary)
+    }
+
+    /// Removes the folder at `path` with its contents, trying again (up to
+    /// `attempts` times, yielding in between) while files keep appearing in it.
+    static func remove(_ path: String, attempts: Int = 1000) async {
+        let manager = FileManager.default
+        for _ in 0..<attempts {
+            try? manager.removeItem(atPath: path)
+            if !manager.fileExists(atPath: path) { return }
+            await Task.yield()
+        }
     }
 
     /// Closes the gate and waits for the open writers to end.
