@@ -25,6 +25,16 @@ func withTCPPair<R>(
     return try result.get()
 }
 
+/// A connection from `client` to `listener` and the listener's side of it.
+func connectedPair(_ client: TCPTransport, _ listener: any Listener) async throws -> (client: Connection, server: Connection) {
+    let accepted = Task { () -> Connection? in
+        for await connection in listener.connections { return connection }
+        return nil
+    }
+    let connection = try await client.connect(to: listener.endpoint)
+    return (connection, try #require(await accepted.value))
+}
+
 /// Echoes every frame on every accepted connection back as a reply.
 func startEchoing(_ listener: any Listener) -> Task<Void, Never> {
     Task {

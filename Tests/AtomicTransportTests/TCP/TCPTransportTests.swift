@@ -163,12 +163,7 @@ import Synchronization
 
     @Test func a_graceful_close_ends_the_peers_inbound_and_later_sends_fail() async throws {
         try await withTCPPair { _, listener, client in
-            let accepted = Task { () -> Connection? in
-                for await connection in listener.connections { return connection }
-                return nil
-            }
-            let connection = try await client.connect(to: listener.endpoint)
-            let serverSide = try #require(await accepted.value)
+            let (connection, serverSide) = try await connectedPair(client, listener)
             try await connection.send(Frame(correlationID: 5))
             await connection.close()
             var received: [UInt64] = []
@@ -182,12 +177,7 @@ import Synchronization
 
     @Test func shutdown_waits_for_a_link_whose_flusher_is_suspended() async throws {
         try await withTCPPair { server, listener, client in
-            let accepted = Task { () -> Connection? in
-                for await connection in listener.connections { return connection }
-                return nil
-            }
-            let connection = try await client.connect(to: listener.endpoint)
-            let serverSide = try #require(await accepted.value)
+            let (connection, serverSide) = try await connectedPair(client, listener)
             // A small frame's sender becomes the flusher and yields before writing;
             // the held executor keeps it there.
             let held = HeldTaskExecutor()
@@ -308,12 +298,7 @@ import Synchronization
         configuration.outboundLowWater = 256 << 10
         configuration.inboundHighWater = 1 << 20
         try await withTCPPair(server: configuration, client: configuration) { _, listener, client in
-            let accepted = Task { () -> Connection? in
-                for await connection in listener.connections { return connection }
-                return nil
-            }
-            let connection = try await client.connect(to: listener.endpoint)
-            let serverSide = try #require(await accepted.value)
+            let (connection, serverSide) = try await connectedPair(client, listener)
             let frameSize = 256 << 10
             let total = 400   // 100 MiB in all
             let sent = Sendable_Counter()
