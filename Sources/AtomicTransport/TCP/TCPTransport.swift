@@ -127,7 +127,7 @@ public final class TCPTransport: Transport {
         // guards against a close that never comes, which would otherwise hang.
         let bound = Task { [weak self] in
             try? await Task.sleep(for: .seconds(10))
-            self?.releaseCloseWaiters()
+            self?.wakeCloseWaiters(always: true)
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s -> Bool in
@@ -172,29 +172,20 @@ public final class TCPTransport: Transport {
     }
 
     func forget(_ link: TCPLink) {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.links.removeValue(forKey: ObjectIdentifier(link))
-            return Self.takeCloseWaitersIfClosed(&s)
-        }
-        for waiter in waiters { waiter.resume() }
+        wakeCloseWaiters { _ = $0.links.removeValue(forKey: ObjectIdentifier(link)) }
     }
 
     func forget(_ listener: TCPListener) {
-        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.listeners.removeValue(forKey: ObjectIdentifier(listener))
-            return Self.takeCloseWaitersIfClosed(&s)
-        }
-        for waiter in waiters { waiter.resume() }
+        wakeCloseWaiters { _ = $0.listeners.removeValue(forKey: ObjectIdentifier(listener)) }
     }
 
-    private static func takeCloseWaitersIfClosed(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
-        guard s.shutDown, s.links.isEmpty, s.listeners.isEmpty else { return [] }
-        defer { s.closeWaiters.removeAll() }
-        return s.closeWaiters
-    }
-
-    private func releaseCloseWaiters() {
+    /// Applies `change`, then wakes the shutdowns waiting for the last close if
+    /// every link and listener is now closed, or in any case when `always` (the
+    /// shutdown's bound).
+    private func wakeCloseWaiters(always: Bool = false, after change: (inout State) -> Void = { _ in }) {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            change(&s)
+            guard always || (s.shutDown && s.links.isEmpty && s.listeners.isEmpty) else { return [] }
             defer { s.closeWaiters.removeAll() }
             return s.closeWaiters
         }

@@ -24,6 +24,19 @@ import AtomicTransport
         await clientSide.shutdown()
     }
 
+    /// The reason `connection` gives for refusing `request`; records an issue
+    /// and returns nil when the fetch fails otherwise or succeeds.
+    private func refusalReason(_ request: BlockRequest, on connection: BlockConnection) async -> String? {
+        let error = await #expect(throws: BlockFetchError.self) {
+            _ = try await connection.fetch(request, timeout: .seconds(30))
+        }
+        guard case let .refused(_, reason)? = error else {
+            Issue.record("expected a refusal, got \(String(describing: error))")
+            return nil
+        }
+        return reason
+    }
+
     private static func bucket(_ request: BlockRequest) -> [UInt8] {
         // Large enough to leave the sender as a frame of its own.
         [UInt8](repeating: UInt8(request.mapIndex), count: 100_000 + request.mapIndex)
@@ -69,13 +82,7 @@ import AtomicTransport
         try await withServer(serve: { request in
             throw EngineError.fetchFailed(shuffleId: request.shuffleId, mapIndex: request.mapIndex, reduceIndex: request.reduce)
         }) { server, connection, _ in
-            let error = await #expect(throws: BlockFetchError.self) {
-                _ = try await connection.fetch(BlockRequest(shuffleId: 4, mapIndex: 5, reduce: 6), timeout: .seconds(30))
-            }
-            guard case let .refused(_, reason)? = error else {
-                Issue.record("expected a refusal, got \(String(describing: error))")
-                return
-            }
+            guard let reason = await refusalReason(BlockRequest(shuffleId: 4, mapIndex: 5, reduce: 6), on: connection) else { return }
             #expect(reason.contains("shuffle 4: output of map 5 for reduce 6"))
             #expect(server.bucketsServed == 0)
             // The connection stays usable after a refusal.
@@ -87,13 +94,7 @@ import AtomicTransport
         try await withServer(maxFrameSize: 64 << 10, serve: { _ in
             EncodedBucket(bytes: [1], tail: FrameTail(memoryOf: [UInt8](repeating: 1, count: (64 << 10) - 12)))
         }) { _, connection, _ in
-            let error = await #expect(throws: BlockFetchError.self) {
-                _ = try await connection.fetch(BlockRequest(shuffleId: 0, mapIndex: 0, reduce: 0), timeout: .seconds(30))
-            }
-            guard case let .refused(_, reason)? = error else {
-                Issue.record("expected a refusal, got \(String(describing: error))")
-                return
-            }
+            guard let reason = await refusalReason(BlockRequest(shuffleId: 0, mapIndex: 0, reduce: 0), on: connection) else { return }
             #expect(reason.contains("over the frame size limit"))
             #expect(!connection.isFailed)
         }
