@@ -26,11 +26,12 @@ let package = Package(
         .executable(name: "atomic-bench", targets: ["AtomicBenchmarks"]),
     ],
     targets: [
-        // epoll, eventfd and accept4 are not exported by Swift's Glibc module.
+        // epoll, eventfd and accept4 are not exported by Swift's Glibc module; a prefetch has no Swift spelling.
         .target(name: "CAtomicSystem"),
         .target(name: "AtomicTransport", dependencies: ["CAtomicSystem"], swiftSettings: strict),
         .target(name: "AtomicActors", dependencies: ["AtomicTransport"], swiftSettings: strict),
-        .target(name: "AtomicRDD", dependencies: ["AtomicActors"], swiftSettings: strict),
+        // CAtomicSystem for its prefetch alone (map-side combining).
+        .target(name: "AtomicRDD", dependencies: ["AtomicActors", "CAtomicSystem"], swiftSettings: strict),
         // Several nodes in one process, with faults, for the tests of every layer above the transport.
         .target(name: "AtomicClusterTesting", dependencies: ["AtomicActors"], swiftSettings: strict),
         .target(name: "AtomicStreaming", dependencies: ["AtomicRDD"], swiftSettings: strict),

@@ -1,3 +1,5 @@
+import CAtomicSystem
+
 /// A hash table from shuffle keys to combiners, built for map-side combining:
 /// open addressing with linear probing on ``ShuffleKey/stableHash`` (not
 /// Swift's per-process seeded SipHash), combiners merged in place.
@@ -37,6 +39,11 @@ struct CombineTable<K: ShuffleKey, C> {
     // Ordered: the high bits of the scrambled hash that every key of the table
     // shares. Scattered: 64 (see `home`).
     private let skip: UInt64
+    // The first slot's address, for prefetches only: kept outside `slots` so
+    // that a prefetch pays no retain of the array. It may be stale in a copy of
+    // the table whose slots were since copied on write, which a prefetch
+    // tolerates (a hint, never a fault); nothing reads or writes through it.
+    private var prefetchBase: UnsafeRawPointer
 
     /// An ordered table for at least `capacity` keys whose scrambled hashes all
     /// share their `skip` highest bits (the bits that chose the table among others).
@@ -55,6 +62,19 @@ struct CombineTable<K: ShuffleKey, C> {
         slots = Array(repeating: nil, count: size)
         mask = size - 1
         shift = 64 - bits
+        prefetchBase = Self.base(of: slots)
+    }
+
+    private static func base(of slots: [Entry?]) -> UnsafeRawPointer {
+        slots.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress.unsafelyUnwrapped) }
+    }
+
+    /// Asks for the cache line of `hash`'s home slot, ahead of an ``upsert(_:hash:_:create:merge:)``
+    /// of it a few records later, so that the miss on a table larger than the
+    /// cache overlaps the work on the records in between.
+    @inline(__always)
+    func prefetch(_ hash: UInt64) {
+        catomic_prefetch_for_write(prefetchBase + home(hash) &* MemoryLayout<Entry?>.stride)
     }
 
     /// Bytes a table spends on an entry beyond the entry's record (key and
@@ -160,6 +180,7 @@ struct CombineTable<K: ShuffleKey, C> {
         slots = fresh
         self.mask = mask
         lastSlot = moved
+        prefetchBase = Self.base(of: slots)
     }
 }
 

@@ -14,7 +14,10 @@
 /// range's table in one go, while that table, a few thousand keys, sits in L2.
 /// Keys that repeat often (the words of a text) are combined directly even
 /// past the threshold: their frequent keys' slots stay in the cache anyway
-/// (see ``repeatsForDirectCombining``).
+/// (see ``repeatsForDirectCombining``). A record combined directly waits
+/// behind ``prefetchDistance`` others, its home slot prefetched when it
+/// arrives, so that the misses of the rarer keys overlap instead of stalling
+/// each record in turn.
 ///
 /// ```
 /// record ──hash──▶ reducer r, range s ──append──▶ staged[r·S + s]
@@ -34,6 +37,8 @@
 struct RangeCombiner<K: ShuffleKey, V, C> {
     /// A record waiting in its range's buffer, with its key's hash.
     typealias Staged = (key: K, value: V, hash: UInt64)
+    /// A record waiting for its home slot to reach the cache, with its key's hash and reducer.
+    typealias Pending = (key: K, value: V, hash: UInt64, reducer: Int)
 
     let reducers: Int
     private let aggregator: Aggregator<V, C>
@@ -60,6 +65,9 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     private let stagingBytes: Int
     // The table last written, for a sample entry.
     private var lastTable = 0
+    // Records combined directly wait here for `prefetchDistance` more records
+    // (see ``add(_:hash:reducer:_:create:merge:)``).
+    private let pending: PendingRecords<Pending>
     /// The heap bytes a record holds beyond its inline size (a long string's
     /// bytes), as the caller's memory estimates find them; staging buffers are
     /// sized with it.
@@ -81,8 +89,10 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
          stagingThreshold: Int = 1 << 15, maxRanges: Int = 64, stagingBytes: Int? = nil) {
         self.reducers = reducers
         self.aggregator = aggregator
-        tables = Array(repeating: CombineTable(), count: reducers)
+        // Tables of their own from the start: a table's prefetches go to its own slots.
+        tables = (0..<reducers).map { _ in CombineTable() }
         staging = MemoryTracker(budget: budget, overheadPerEntry: 0)
+        pending = PendingRecords(capacity: Self.prefetchDistance)
         self.stagingThreshold = stagingThreshold
         nextCheck = stagingThreshold
         self.maxRanges = maxRanges
@@ -113,12 +123,9 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     mutating func add(_ key: K, hash: UInt64, reducer: Int, _ value: V,
                       create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         if stageCapacity == 0 {
-            records &+= 1
-            if try tables[reducer].upsert(key, hash: hash, value, create: create, merge: merge) {
-                count += 1
-                lastTable = reducer
-                if count > nextCheck && !stagingRefused { considerStaging() }
-            }
+            tables[reducer].prefetch(hash)
+            guard let oldest = pending.push((key, value, hash, reducer)) else { return }
+            try combine(oldest, create: create, merge: merge)
             return
         }
         let range = reducer &* rangesPerReducer &+ HashOrder.range(hash, bits: rangeBits)
@@ -147,6 +154,7 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     /// - Throws: what `create` and `merge` throw.
     @inline(__always)
     mutating func flushAll(create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
+        while let oldest = pending.popOldest() { try combine(oldest, create: create, merge: merge) }
         guard let staged else { return }
         for range in 0..<staged.buffers where staged.count(of: range) > 0 { try flush(range, create: create, merge: merge) }
     }
@@ -178,6 +186,17 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
         return bucket
     }
 
+    /// Combines a record that waited in `pending` into its reducer's table.
+    @inline(__always)
+    private mutating func combine(_ record: Pending, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
+        records &+= 1
+        if try tables[record.reducer].upsert(record.key, hash: record.hash, record.value, create: create, merge: merge) {
+            count += 1
+            lastTable = record.reducer
+            if count > nextCheck && !stagingRefused { try considerStaging(create: create, merge: merge) }
+        }
+    }
+
     @inline(__always)
     private mutating func flush(_ range: Int, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         let staged = staged.unsafelyUnwrapped
@@ -195,6 +214,11 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
         lastTable = range
     }
 
+    /// The records a record combined directly waits behind, its home slot
+    /// prefetched on arrival: enough for the slot to come from L3 or memory
+    /// while the records in between are combined.
+    static var prefetchDistance: Int { 16 }
+
     /// The records per new key below which the keys are taken to be spread
     /// over a large set, so that staging pays.
     ///
@@ -210,9 +234,16 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
 
     /// Starts staging if the records combined since the last check repeat
     /// their keys rarely; otherwise checks again when the tables have twice the keys.
-    private mutating func considerStaging() {
+    private mutating func considerStaging(create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         let newKeys = count - keysAtCheck, newRecords = records - recordsAtCheck
         if newRecords < newKeys * Self.repeatsForDirectCombining {
+            // The records still waiting go into the tables before the tables are
+            // split, so that each key's values are merged in arrival order.
+            while let oldest = pending.popOldest() {
+                if try tables[oldest.reducer].upsert(oldest.key, hash: oldest.hash, oldest.value, create: create, merge: merge) {
+                    count += 1
+                }
+            }
             startStaging()
         } else {
             (keysAtCheck, recordsAtCheck, nextCheck) = (count, records, count * 2)
@@ -303,5 +334,58 @@ private final class StagingBuffers<Record> {
         for buffer in 0..<buffers { (records + buffer * capacity).deinitialize(count: counts[buffer]) }
         records.deallocate()
         counts.deallocate()
+    }
+}
+
+/// A first-in, first-out ring of at most `capacity` records, for ``RangeCombiner``'s
+/// records waiting on their prefetches: pushing and popping move records, with
+/// no array's uniqueness or capacity checks.
+///
+/// A class so that records still waiting when a task fails are released with it.
+private final class PendingRecords<Record> {
+    private let capacity: Int
+    private let records: UnsafeMutablePointer<Record>
+    // The oldest record's index, and the number of records.
+    private var head = 0
+    private var count = 0
+
+    init(capacity: Int) {
+        precondition(capacity > 0, "Internal inconsistency: a ring of \(capacity) records")
+        self.capacity = capacity
+        records = .allocate(capacity: capacity)
+    }
+
+    /// Adds `record`; when the ring was full, moves the oldest record out and returns it.
+    @inline(__always)
+    func push(_ record: Record) -> Record? {
+        if count < capacity {
+            var at = head &+ count
+            if at >= capacity { at &-= capacity }
+            (records + at).initialize(to: record)
+            count &+= 1
+            return nil
+        }
+        // Full: the new record takes the oldest one's place, which becomes the newest.
+        let oldest = (records + head).move()
+        (records + head).initialize(to: record)
+        head &+= 1
+        if head == capacity { head = 0 }
+        return oldest
+    }
+
+    /// Moves the oldest record out; nil when empty.
+    @inline(__always)
+    func popOldest() -> Record? {
+        guard count > 0 else { return nil }
+        let oldest = (records + head).move()
+        head &+= 1
+        if head == capacity { head = 0 }
+        count &-= 1
+        return oldest
+    }
+
+    deinit {
+        while popOldest() != nil {}
+        records.deallocate()
     }
 }

@@ -1,6 +1,7 @@
 // The few Linux calls that Swift's Glibc module does not export (epoll, eventfd,
-// accept4). Declared with plain C types only, so this header defines no
-// system struct that could clash with the Glibc module's; shim.c implements them.
+// accept4), and the one compiler builtin Swift has no spelling for (a prefetch).
+// Declared with plain C types only, so this header defines no system struct that
+// could clash with the Glibc module's; shim.c implements the calls.
 #ifndef C_ATOMIC_SYSTEM_H
 #define C_ATOMIC_SYSTEM_H
 
@@ -20,5 +21,11 @@ extern const unsigned int catomic_EPOLLRDHUP;
 extern const int catomic_EPOLL_CTL_ADD;
 extern const int catomic_EPOLL_CTL_MOD;
 extern const int catomic_EPOLL_CTL_DEL;
+
+/// Asks for the cache line at `address` ahead of a write, without waiting for it
+/// (a hint: an address that is not mapped is ignored, never a fault).
+static inline __attribute__((always_inline)) void catomic_prefetch_for_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
+}
 
 #endif

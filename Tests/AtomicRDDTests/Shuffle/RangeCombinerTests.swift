@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import AtomicRDD
 
@@ -125,6 +126,44 @@ extension EngineSuite {
         #expect(merged == Self.expected(repeated + spread, reducers: 3))
         combiner.stopStaging()
         #expect(budget.usedBytes == 0)
+    }
+
+    @Test func fewerRecordsThanThePrefetchDistanceAreCombinedByTheFlush() throws {
+        // Every record still waits behind its prefetch until `flushAll`.
+        let few = Array(Self.pairs.prefix(RangeCombiner<Int, Int, [Int]>.prefetchDistance - 1))
+        let budget = MemoryBudget(capacity: 1 << 20)
+        var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 2, aggregator: Self.grouping, budget: budget)
+        for (key, value) in few {
+            let hash = key.stableHash
+            try combiner.add(key, hash: hash, reducer: Int(hash % 2), value)
+        }
+        #expect(combiner.count == 0, "records waiting on their prefetch are not in the tables yet")
+        try combiner.flushAll()
+        #expect(combiner.count == Set(few.map(\.0)).count)
+        let buckets = (0..<2).map { r in Dictionary(uniqueKeysWithValues: combiner.takeBucket(r)) }
+        #expect(buckets == Self.expected(few, reducers: 2))
+    }
+
+    @Test func recordsStillWaitingAreReleasedWithTheCombiner() throws {
+        // A task that fails mid-partition drops its combiner without a flush.
+        final class Tracked: Sendable {
+            static let live = Mutex(0)
+            init() { Self.live.withLock { $0 += 1 } }
+            deinit { Self.live.withLock { $0 -= 1 } }
+        }
+        let budget = MemoryBudget(capacity: 1 << 20)
+        let collecting = Aggregator<Tracked, [Tracked]>(createCombiner: { [$0] }, mergeValue: { $0.append($1) },
+                                                        mergeCombiners: { $0.append(contentsOf: $1) })
+        let before = Tracked.live.withLock { $0 }
+        do {
+            var combiner = RangeCombiner<Int, Tracked, [Tracked]>(reducers: 3, aggregator: collecting, budget: budget)
+            for key in 0..<(RangeCombiner<Int, Tracked, [Tracked]>.prefetchDistance + 5) {
+                try combiner.add(key, hash: key.stableHash, reducer: key % 3, Tracked())
+            }
+            #expect(combiner.count == 5, "all but the waiting records combined")
+            #expect(Tracked.live.withLock { $0 } - before == RangeCombiner<Int, Tracked, [Tracked]>.prefetchDistance + 5)
+        }
+        #expect(Tracked.live.withLock { $0 } == before, "records or combiners leaked")
     }
 
     @Test func anEmptyInputGivesEmptyBuckets() throws {
