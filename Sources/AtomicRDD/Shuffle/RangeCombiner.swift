@@ -190,11 +190,21 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     @inline(__always)
     private mutating func combine(_ record: Pending, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         records &+= 1
-        if try tables[record.reducer].upsert(record.key, hash: record.hash, record.value, create: create, merge: merge) {
-            count += 1
-            lastTable = record.reducer
+        let reducer = record.reducer
+        if try insert(record, create: create, merge: merge) {
+            lastTable = reducer
             if count > nextCheck && !stagingRefused { try considerStaging(create: create, merge: merge) }
         }
+    }
+
+    /// Merges `record` into its reducer's table and counts its key if new; returns whether it was.
+    @inline(__always)
+    private mutating func insert(_ record: Pending, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Bool {
+        guard try tables[record.reducer].upsert(record.key, hash: record.hash, record.value, create: create, merge: merge) else {
+            return false
+        }
+        count += 1
+        return true
     }
 
     @inline(__always)
@@ -239,11 +249,7 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
         if newRecords < newKeys * Self.repeatsForDirectCombining {
             // The records still waiting go into the tables before the tables are
             // split, so that each key's values are merged in arrival order.
-            while let oldest = pending.popOldest() {
-                if try tables[oldest.reducer].upsert(oldest.key, hash: oldest.hash, oldest.value, create: create, merge: merge) {
-                    count += 1
-                }
-            }
+            while let oldest = pending.popOldest() { _ = try insert(oldest, create: create, merge: merge) }
             startStaging()
         } else {
             (keysAtCheck, recordsAtCheck, nextCheck) = (count, records, count * 2)
