@@ -77,6 +77,32 @@ import Testing
         #expect(names.count <= WireNames.limit)
     }
 
+    @Test func overlong_names_and_too_many_substitutions_are_refused_before_they_are_kept() throws {
+        let names = WireNames()
+        let long = String(repeating: "x", count: CallEnvelope.maxNameBytes + 1)
+        let longPath = CallEnvelope.payload(recipient: ActorAddress(node: here, path: "/" + long), target: target,
+                                            invocation: try invocation([], text: ""))
+        #expect(throws: WireError.self) { _ = try read(longPath, names: names) }
+        let longTarget = CallEnvelope.payload(recipient: ActorAddress(node: here, path: "/a"), target: long,
+                                              invocation: try invocation([], text: ""))
+        #expect(throws: WireError.self) { _ = try read(longTarget, names: names) }
+        #expect(names.count == 0, "nothing refused is kept")
+        var many = try invocation([], text: "")
+        many.genericSubstitutions = Array(repeating: "Si", count: CallEnvelope.maxGenericSubstitutions + 1)
+        let tooMany = CallEnvelope.payload(recipient: ActorAddress(node: here, path: "/a"), target: target, invocation: many)
+        #expect(throws: WireError.self) { _ = try read(tooMany, names: names) }
+        var enough = try invocation([], text: "")
+        enough.genericSubstitutions = Array(repeating: "Si", count: CallEnvelope.maxGenericSubstitutions)
+        let allowed = CallEnvelope.payload(recipient: ActorAddress(node: here, path: "/a"), target: target, invocation: enough)
+        #expect(try read(allowed, names: names).genericSubstitutions.count == CallEnvelope.maxGenericSubstitutions)
+    }
+
+    @Test func target_names_the_runtime_does_not_know_are_kept_only_up_to_a_bound() {
+        let targets = DistributedTargetCache()
+        for n in 0..<(DistributedTargetCache.limit + 100) { #expect(targets.target("$sNotADistributedFunction\(n)") == nil) }
+        #expect(targets.count == DistributedTargetCache.limit)
+    }
+
     @Test func a_name_that_is_not_utf8_is_refused() throws {
         var payload = CallEnvelope.payload(recipient: ActorAddress(node: here, path: "/ab"), target: target,
                                            invocation: try invocation([], text: ""))

@@ -133,6 +133,46 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
     }
 
     @Test(arguments: placements)
+    func a_reply_from_a_node_the_call_did_not_go_to_is_dropped(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            let finished = Flag()
+            let call = Task {
+                defer { finished.set() }
+                return try await remote.slow(milliseconds: 300)
+            }
+            await untilCallInFlight(on: cluster[1], unless: finished)
+            // Node 2 answers node 1's call to node 0 with a value of its own.
+            let ids = cluster[1].calls.withLock { Array($0.pending.keys) }
+            var forged = WireWriter(capacity: 16)
+            forged.write(UInt8(0))
+            forged.write(Int64(-1))
+            let link = try await cluster[2].peer(for: cluster[1].identity)
+            for id in ids { try await link.send(Frame(kind: .reply, correlationID: id, payload: forged.bytes)) }
+            #expect(try await call.value == 300, "the caller gets node 0's answer, not node 2's")
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_node_cannot_announce_the_leave_or_a_new_incarnation_of_another(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 3, placement: placement) { cluster in
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            let (localOn1, remoteOn1) = try calculator(cluster, on: 1, from: 2)
+            #expect(try await remote.add(1, 1) == 2)
+            // Node 2 tells node 1 that node 0 leaves, and that node 0 restarted.
+            let restarted = NodeIdentity(endpoint: cluster[0].identity.endpoint, incarnation: cluster[0].identity.incarnation &+ 1)
+            let link = try await cluster[2].peer(for: cluster[1].identity)
+            try await link.send(Frame(kind: .message, payload: ControlMessage.leaving(cluster[0].identity).wireBytes()))
+            try await link.send(Frame(kind: .message, payload: ControlMessage.join(restarted).wireBytes()))
+            // A call behind them on the same connection: node 1 has read them when it answers.
+            #expect(try await remoteOn1.add(2, 2) == 4)
+            #expect(try await remote.add(3, 4) == 7, "node 1 still sees node 0 up and calls it")
+            _ = (local, localOn1)
+        }
+    }
+
+    @Test(arguments: placements)
     func cancelling_the_calling_task_ends_the_call(placement: InProcessCluster.Placement) async throws {
         try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
             let (local, remote) = try calculator(cluster, on: 0, from: 1)

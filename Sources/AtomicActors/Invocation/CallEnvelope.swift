@@ -35,6 +35,13 @@ struct CallEnvelope {
     /// Where the arguments end and the header starts.
     let argumentsEnd: Int
 
+    /// The longest actor path, target name or type name a call may carry, in
+    /// UTF-8 bytes: names are kept by the callee (``WireNames``), so a peer
+    /// cannot make it keep megabytes per name.
+    static let maxNameBytes = 4096
+    /// The most generic substitutions a call may carry.
+    static let maxGenericSubstitutions = 64
+
     /// The payload of a call to `target` on `recipient` with the arguments in
     /// `invocation`, written after them in the encoder's own buffer, which it
     /// takes (the encoder is left empty).
@@ -90,9 +97,24 @@ struct CallEnvelope {
         }
         let namesStart = reader.offset
         let pathRange = try reader.readLengthPrefixedRange()
+        guard pathRange.count <= Self.maxNameBytes else { throw .valueOutOfRange(offset: namesStart, type: "an actor path") }
+        let targetAt = reader.offset
         let targetRange = try reader.readLengthPrefixedRange()
+        guard targetRange.count <= Self.maxNameBytes else { throw .valueOutOfRange(offset: targetAt, type: "a target name") }
         names = try recent.entry(at: namesStart..<reader.offset, path: pathRange, target: targetRange, in: payload)
-        genericSubstitutions = try reader.read()
+        let substitutionsAt = reader.offset
+        let substitutions = try reader.readCount(minimumItemSize: 1)
+        guard substitutions <= Self.maxGenericSubstitutions else {
+            throw .valueOutOfRange(offset: substitutionsAt, type: "a count of generic substitutions")
+        }
+        var names: [String] = []
+        for _ in 0..<substitutions {
+            let at = reader.offset
+            let name: String = try reader.read()
+            guard name.utf8.count <= Self.maxNameBytes else { throw .valueOutOfRange(offset: at, type: "a type name") }
+            names.append(name)
+        }
+        genericSubstitutions = names
         let countAt = reader.offset
         let count = try reader.readVarint()
         // Each argument takes at least its 4-byte length.

@@ -38,6 +38,12 @@ final class DistributedTargetCache: Sendable {
 
     private let entries = Mutex<[String: Entry]>([:])
 
+    /// Past this many entries, names that take the standard library's path are no longer kept.
+    static let limit = 1024
+
+    /// How many names are kept, resolved or not (for tests).
+    var count: Int { entries.withLock { $0.count } }
+
     deinit {
         entries.withLock { entries in
             for case let .target(target) in entries.values {
@@ -68,7 +74,14 @@ final class DistributedTargetCache: Sendable {
                 }
                 return raced
             }
-            entries[identifier] = resolved
+            // Names that resolve are this binary's own distributed functions, a
+            // fixed set; names that do not may be anything a peer sends, so only
+            // so many of them are remembered.
+            if case .target = resolved {
+                entries[identifier] = resolved
+            } else if entries.count < Self.limit {
+                entries[identifier] = resolved
+            }
             return resolved
         }
         if case let .target(target) = entry { return target }

@@ -112,10 +112,12 @@ extension ClusterSystem {
     }
 
     /// Delivers the outcome of call `id` to its caller, once, whether or not it
-    /// has parked yet. Later outcomes for the same call are ignored.
-    func complete(_ id: UInt64, with result: Result<[UInt8], any Error>) {
+    /// has parked yet. Later outcomes for the same call are ignored, and so is
+    /// a reply `from` a node other than the one the call went to.
+    func complete(_ id: UInt64, with result: Result<[UInt8], any Error>, from node: NodeIdentity? = nil) {
         let waiter: UnsafeContinuation<[UInt8], any Error>? = calls.withLock { c in
             guard let index = c.pending.index(forKey: id) else { return nil }
+            if let node, c.pending.values[index].node != node { return nil }
             switch c.pending.values[index].slot {
             case .empty:
                 c.pending.values[index].slot = .arrived(result)

@@ -46,6 +46,11 @@ extension ClusterSystem {
     func handle(_ message: ControlMessage, from connection: Connection) {
         switch message {
         case let .join(node):
+            // A node joins, and leaves, for itself only: on its own connection.
+            guard node == connection.remote else {
+                log("dropped a join for \(node) from \(connection.remote)")
+                return
+            }
             heard(from: node)
             let (members, others) = state.withLock { s in
                 (s.membership.liveMembers, s.peers.values.filter { $0.remote != node })
@@ -59,6 +64,10 @@ extension ClusterSystem {
         case let .members(nodes):
             for node in nodes where node != identity { heard(from: node) }
         case let .leaving(node):
+            guard node == connection.remote else {
+                log("dropped a leave for \(node) from \(connection.remote)")
+                return
+            }
             apply { $0.markDown(node) }
         }
     }

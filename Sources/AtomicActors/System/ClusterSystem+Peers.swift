@@ -110,8 +110,10 @@ extension ClusterSystem {
     private func handle(_ frame: Frame, from connection: Connection, recent: inout RecentCalls) {
         switch frame.kind {
         case .reply:
-            // Decoded by the caller, which knows the value's type.
-            complete(frame.correlationID, with: .success(frame.payload))
+            // Decoded by the caller, which knows the value's type. Only the
+            // node a call went to answers it: another peer's reply with the
+            // same correlation id is dropped.
+            complete(frame.correlationID, with: .success(frame.payload), from: connection.remote)
         case .request:
             // The call's header is read and its actor found here, with what
             // this reader remembers; the call itself runs in a task of its own.

@@ -66,7 +66,7 @@ extension Dictionary: WireCodable where Key: WireCodable, Value: WireCodable {
         let count = try reader.readCount(minimumItemSize: Swift.max(1, Key.minimumWireSize + Value.minimumWireSize))
         self = try reader.nested { (r: inout WireReader) throws(WireError) -> [Key: Value] in
             var result: [Key: Value] = [:]
-            result.reserveCapacity(count)
+            result.reserveCapacity(Swift.min(count, wireReservationLimit))
             for _ in 0..<count {
                 let at = r.offset
                 let key = try Key(from: &r)
@@ -88,7 +88,7 @@ extension Set: WireCodable where Element: WireCodable {
     @inlinable public init(from reader: inout WireReader) throws(WireError) {
         let count = try reader.readCount(minimumItemSize: Element.minimumWireSize)
         self = try reader.nested { (r: inout WireReader) throws(WireError) -> Set<Element> in
-            var result = Set<Element>(minimumCapacity: count)
+            var result = Set<Element>(minimumCapacity: Swift.min(count, wireReservationLimit))
             for _ in 0..<count {
                 let at = r.offset
                 guard result.insert(try Element(from: &r)).inserted else { throw .duplicateKey(offset: at) }

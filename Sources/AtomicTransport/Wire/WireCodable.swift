@@ -32,6 +32,13 @@ public protocol WireCodable: SendableMetatype {
     static func decodeArray(count: Int, from reader: inout WireReader) throws(WireError) -> [Self]
 }
 
+/// The most elements a decoder reserves room for before it has read them: a
+/// count from the wire is checked against the bytes left, but an element in
+/// memory may be many times its smallest encoding (an empty `String` is one
+/// byte on the wire and 16 in an array), so larger collections grow as their
+/// elements arrive instead of taking memory on the sender's word.
+public let wireReservationLimit = 1 << 16
+
 extension WireCodable {
     /// One byte: most encodings are never empty.
     @inlinable public static var minimumWireSize: Int { 1 }
@@ -47,7 +54,7 @@ extension WireCodable {
     public static func decodeArray(count: Int, from reader: inout WireReader) throws(WireError) -> [Self] {
         try reader.nested { (r: inout WireReader) throws(WireError) -> [Self] in
             var result: [Self] = []
-            result.reserveCapacity(count)
+            result.reserveCapacity(Swift.min(count, wireReservationLimit))
             for _ in 0..<count { result.append(try Self(from: &r)) }
             return result
         }
