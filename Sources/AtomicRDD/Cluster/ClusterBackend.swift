@@ -389,10 +389,17 @@ actor ClusterBackend: TaskBackend {
 
     /// A large result, fetched in pieces (at most 4 MiB) so no single message is huge.
     private static func fetchResult(token: Int, size: Int, piece: Int, from service: WorkerService) async throws -> [UInt8] {
+        // `size` is the worker's word: reserved only up to what a piece holds
+        // times a few, and a worker that sends nothing more ends the fetch.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
+        bytes.reserveCapacity(min(max(0, size), piece * 16))
         while bytes.count < size {
-            bytes += try await service.fetchResult(token: token, offset: bytes.count, length: min(piece, size - bytes.count))
+            let chunk = try await service.fetchResult(token: token, offset: bytes.count, length: min(piece, size - bytes.count))
+            guard !chunk.isEmpty, chunk.count <= size - bytes.count else {
+                throw EngineError.workerFailed(worker: "\(service.id.node.endpoint)",
+                                               reason: "result \(token) sent \(chunk.count) bytes at \(bytes.count) of \(size)")
+            }
+            bytes += chunk
         }
         return bytes
     }

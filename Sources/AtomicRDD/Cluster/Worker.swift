@@ -41,6 +41,9 @@ public enum Worker {
 
     /// A worker's flags.
     struct Options {
+        /// The most task slots (`--cores`) a worker takes.
+        static let maxCores = 4096
+
         var driver: Endpoint
         var listen = Endpoint(host: "127.0.0.1", port: 0)
         var cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -84,7 +87,12 @@ public enum Worker {
                 switch flag {
                 case "--driver": driver = try endpoint(flag)
                 case "--listen": listen = try endpoint(flag)
-                case "--cores": cores = try count(flag)
+                case "--cores":
+                    // Each core is a task thread started up front: a bound keeps a typo from starting millions.
+                    cores = try count(flag)
+                    guard cores <= Self.maxCores else {
+                        throw .invalidArgument(operation: "worker", reason: "--cores \(cores) is more than \(Self.maxCores)")
+                    }
                 case "--memory": memoryBytes = try size(flag)
                 case "--secret-file": secretFile = try value(flag)
                 case "--exit-with-parent": exitWithParent = true

@@ -138,29 +138,15 @@ final class WorkerRuntime: Sendable {
     }
 
     /// Large results kept for the driver to fetch, by token.
-    private let results = Mutex<(next: Int, blocks: [Int: [UInt8]])>((0, [:]))
+    private let results = KeptResults()
 
-    private func keepResult(_ bytes: [UInt8]) -> Int {
-        results.withLock { state in
-            state.next += 1
-            state.blocks[state.next] = bytes
-            return state.next
-        }
-    }
+    private func keepResult(_ bytes: [UInt8]) -> Int { results.keep(bytes) }
 
-    /// Up to `length` bytes of a kept result from `offset`; the block is dropped
-    /// once its last bytes are read.
+    /// Up to `length` bytes of a kept result from `offset` (see ``KeptResults/chunk(token:offset:length:)``).
     ///
     /// - Throws: ``EngineError/invalidArgument(operation:reason:)`` for an unknown token or a bad range.
     func resultChunk(token: Int, offset: Int, length: Int) throws -> [UInt8] {
-        try results.withLock { state in
-            guard let bytes = state.blocks[token], offset >= 0, length > 0, offset <= bytes.count else {
-                throw EngineError.invalidArgument(operation: "fetchResult", reason: "no result \(token) at \(offset)")
-            }
-            let end = min(bytes.count, offset + length)
-            if end == bytes.count { state.blocks[token] = nil }
-            return Array(bytes[offset..<end])
-        }
+        try results.chunk(token: token, offset: offset, length: length)
     }
 
     /// The job's RDDs, rebuilt once per job.

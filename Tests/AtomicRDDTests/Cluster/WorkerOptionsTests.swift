@@ -19,4 +19,15 @@ import Testing
         }
         #expect(try Worker.Options(parsing: ["--driver", "127.0.0.1:7077"]).memoryBytes == 1 << 30)
     }
+
+    @Test func cores_are_a_positive_count_up_to_a_bound() throws {
+        func cores(_ text: String) throws -> Int {
+            try Worker.Options(parsing: ["--driver", "127.0.0.1:7077", "--cores", text]).cores
+        }
+        #expect(try cores("3") == 3)
+        #expect(try cores("\(Worker.Options.maxCores)") == Worker.Options.maxCores)
+        for bad in ["0", "-2", "\(Worker.Options.maxCores + 1)", "1000000", "\(Int.max)", "x"] {
+            #expect(throws: EngineError.self, "'\(bad)'") { try cores(bad) }
+        }
+    }
 }
