@@ -107,7 +107,8 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible, Wir
 public enum FileSplitter {
     /// The files a path names: a file, every regular file directly in a
     /// directory (sorted, hidden files skipped), or the files matching a glob
-    /// with `*` and `?` in its last component.
+    /// with `*` and `?` in its last component (sorted; folders and hidden
+    /// files skipped unless the pattern starts with `.` or `_`).
     ///
     /// - Throws: ``InputError/noInput(_:)`` when nothing matches.
     public static func files(at path: String) throws(InputError) -> [String] {
@@ -126,8 +127,15 @@ public enum FileSplitter {
         let pattern = (path as NSString).lastPathComponent
         guard pattern.contains("*") || pattern.contains("?") else { throw .noInput(path) }
         let names = (try? manager.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-        let files = names.filter { matches(Array($0.utf8), Array(pattern.utf8)) }.sorted()
+        // As in a directory, hidden names (a leftover `.part-…`, a committer's
+        // `_temporary`) and folders are not input, unless the pattern itself
+        // starts with `.` or `_`, as a shell's glob would have it.
+        let showsHidden = pattern.hasPrefix(".") || pattern.hasPrefix("_")
+        let files = names
+            .filter { showsHidden || (!$0.hasPrefix(".") && !$0.hasPrefix("_")) }
+            .filter { matches(Array($0.utf8), Array(pattern.utf8)) }.sorted()
             .map { directory.isEmpty ? $0 : (directory as NSString).appendingPathComponent($0) }
+            .filter { manager.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue }
         guard !files.isEmpty else { throw .noInput(path) }
         return files
     }
@@ -138,15 +146,16 @@ public enum FileSplitter {
     public static func splits(of paths: [String], minPartitions: Int, maxSplitBytes: Int = 64 << 20) throws(InputError) -> [FileSplit] {
         var sizes: [(String, Int)] = []
         for path in paths {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let size = (attributes[.size] as? NSNumber)?.intValue else {
-                throw .unreadable(path: path, reason: "cannot stat")
+            // Through symbolic links: a link's own size is the length of its target's path.
+            let size: Int
+            do { size = try ReadOnlyFile.size(ofFileAt: path) } catch {
+                throw .unreadable(path: path, reason: "\(error)")
             }
             sizes.append((path, size))
         }
         let total = sizes.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return [] }
-        let goal = max(1, min(maxSplitBytes, (total + max(1, minPartitions) - 1) / max(1, minPartitions)))
+        let goal = max(1, min(maxSplitBytes, ceilingDivision(total, max(1, minPartitions))))
         var splits: [FileSplit] = []
         for (path, size) in sizes where size > 0 {
             var start = 0
@@ -176,4 +185,10 @@ public enum FileSplitter {
         while p < pattern.count && pattern[p] == UInt8(ascii: "*") { p += 1 }
         return p == pattern.count
     }
+}
+
+/// `dividend / divisor` rounded up, for a dividend ≥ 0 and a divisor ≥ 1,
+/// with no sum that could overflow (a partition count may be `Int.max`).
+func ceilingDivision(_ dividend: Int, _ divisor: Int) -> Int {
+    dividend / divisor + (dividend % divisor == 0 ? 0 : 1)
 }

@@ -15,7 +15,7 @@ extension FileSplitter {
         let sizes = try fileSizes(paths)
         let records = sizes.reduce(0) { $0 + $1.size / recordLength }
         let wanted = max(1, minPartitions)
-        let goalRecords = max(1, min(maxSplitBytes / recordLength, (records + wanted - 1) / wanted))
+        let goalRecords = max(1, min(maxSplitBytes / recordLength, ceilingDivision(records, wanted)))
         let goal = goalRecords * recordLength
         var splits: [FileSplit] = []
         for (path, size) in sizes where size > 0 {
@@ -64,9 +64,10 @@ extension FileSplitter {
         var sizes: [(path: String, size: Int)] = []
         sizes.reserveCapacity(paths.count)
         for path in paths {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let size = (attributes[.size] as? NSNumber)?.intValue else {
-                throw .unreadable(path: path, reason: "cannot stat")
+            // Through symbolic links: a link's own size is the length of its target's path.
+            let size: Int
+            do { size = try ReadOnlyFile.size(ofFileAt: path) } catch {
+                throw .unreadable(path: path, reason: "\(error)")
             }
             sizes.append((path, size))
         }

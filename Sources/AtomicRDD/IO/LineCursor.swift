@@ -148,7 +148,8 @@ final class LineCursor {
         // Begin one byte early: if that byte ends a line, the split's first line is ours.
         bufferOffset = max(0, split.start - 1)
         // Room for the split and a line running past its end, up to a chunk.
-        capacity = max(1, min(chunkSize, split.length + 4096))
+        // (Compared before adding: a split's length may be near Int.max.)
+        capacity = max(1, split.length < chunkSize - 4096 ? split.length + 4096 : chunkSize)
         buffer = .allocate(capacity: capacity)
         state = .reading
         guard split.start > 0 else { return }

@@ -42,7 +42,7 @@ final class RecordCursor {
     ///
     /// - Throws: as ``next()``, and what `decode` throws.
     func next<T>(_ decode: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
-        guard offset + recordLength <= split.end else {
+        guard recordLength <= split.end - offset else {
             close()
             return nil
         }
@@ -61,7 +61,7 @@ final class RecordCursor {
     func forEach<T>(_ decode: (UnsafeRawBufferPointer) throws -> T, cancellation: CancellationFlag,
                     _ body: (T) throws -> Void) throws {
         var records = 0
-        while offset + recordLength <= split.end {
+        while recordLength <= split.end - offset {
             if index == filled { try read() }
             let chunk = buffer!, length = recordLength
             // The records of the chunk read, positions saved back however the loop ends.

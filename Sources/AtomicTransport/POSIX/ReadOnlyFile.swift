@@ -28,6 +28,27 @@ public final class ReadOnlyFile {
 
     deinit { Glibc.close(descriptor) }
 
+    /// The size in bytes of the regular file at `path`, following symbolic
+    /// links (a link's own size is the length of the path it holds).
+    ///
+    /// - Throws: ``IOError`` from `open` or `fstat` (no such file, no
+    ///   permission, ...), or of `EISDIR` for a directory and `EINVAL` for
+    ///   anything else that is not a regular file (a device, a socket, a pipe).
+    public static func size(ofFileAt path: String) throws(IOError) -> Int {
+        // Opened and asked with fstat (Swift sees `stat` as the struct, not the
+        // function); non-blocking, so that opening a FIFO does not wait for a writer.
+        let fd = path.withCString { Glibc.open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
+        guard fd >= 0 else { throw Posix.error("open") }
+        defer { Glibc.close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw Posix.error("fstat") }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return Int(status.st_size)
+        case S_IFDIR: throw Posix.error("stat", EISDIR)
+        default: throw Posix.error("stat", EINVAL)
+        }
+    }
+
     /// Reads up to `buffer.count` bytes at file offset `offset` into `buffer`;
     /// returns the number read, fewer only at the end of the file (0 past it).
     ///

@@ -81,6 +81,16 @@ extension EngineSuite {
             }
         }
 
+        @Test func a_split_as_long_as_int_max_reads_the_file_to_its_end() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let file = try folder.write("lines.txt", "one\ntwo\nthree")
+            for start in [0, 4] {
+                #expect(try readAll([FileSplit(path: file, start: start, length: Int.max - start)], chunkSize: 1 << 20)
+                        == Array(["one", "two", "three"].dropFirst(start == 0 ? 0 : 1)))
+            }
+        }
+
         @Test func a_line_longer_than_the_buffer_is_read_whole() throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }

@@ -115,6 +115,49 @@ extension EngineSuite {
             #expect(throws: InputError.noInput(scratch.path + "/missing.txt")) { try FileSplitter.files(at: scratch.path + "/missing.txt") }
         }
 
+        @Test func globs_skip_hidden_names_and_folders_unless_the_pattern_names_them() throws {
+            let scratch = try Scratch()
+            _ = try scratch.write("part-00000", "a\n")
+            _ = try scratch.write(".part-00001.attempt-9", "stale\n")
+            _ = try scratch.write("_part-00002", "x\n")
+            try FileManager.default.createDirectory(atPath: scratch.path + "/part-folder", withIntermediateDirectories: false)
+            let names = { (glob: String) throws in
+                try FileSplitter.files(at: scratch.path + "/" + glob).map { ($0 as NSString).lastPathComponent }
+            }
+            #expect(try names("*") == ["part-00000"])
+            #expect(try names("part-*") == ["part-00000"])
+            #expect(try names(".part-*") == [".part-00001.attempt-9"], "a pattern starting with a dot names hidden files")
+            #expect(try names("_part-*") == ["_part-00002"])
+        }
+
+        @Test func a_symbolic_link_is_read_as_the_file_it_points_to() throws {
+            let scratch = try Scratch()
+            let text = (0..<2000).map { "line \($0)" }.joined(separator: "\n") + "\n"
+            let target = try scratch.write("target.txt", text)
+            let link = scratch.path + "/link.txt"
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+            let splits = try FileSplitter.splits(of: [link], minPartitions: 3)
+            #expect(splits.map(\.length).reduce(0, +) == text.utf8.count, "the target's size, not the link's")
+            var lines: [String] = []
+            for split in splits { try LineReader.forEachLine(in: split) { lines.append(String(decoding: $0, as: UTF8.self)) } }
+            #expect(lines == expectedLines(text))
+            let records = try FileSplitter.recordSplits(of: [link], recordLength: 10, minPartitions: 2)
+            #expect(records.map(\.length).reduce(0, +) == text.utf8.count)
+            try FileManager.default.createSymbolicLink(atPath: scratch.path + "/dangling", withDestinationPath: scratch.path + "/gone")
+            #expect(throws: InputError.self) { try FileSplitter.splits(of: [scratch.path + "/dangling"], minPartitions: 1) }
+        }
+
+        @Test func any_partition_count_splits_without_overflow() throws {
+            let scratch = try Scratch()
+            let file = try scratch.write("small.txt", "one\ntwo\nthree\n")
+            for minPartitions in [Int.max, Int.max - 1, Int.min, 0, -1] {
+                let splits = try FileSplitter.splits(of: [file], minPartitions: minPartitions)
+                #expect(splits.map(\.length).reduce(0, +) == 14, "minPartitions \(minPartitions)")
+                let records = try FileSplitter.recordSplits(of: [file], recordLength: 2, minPartitions: minPartitions)
+                #expect(records.map(\.length).reduce(0, +) == 14, "minPartitions \(minPartitions)")
+            }
+        }
+
         @Test func an_unreadable_file_is_a_typed_error() {
             #expect(throws: InputError.self) {
                 try LineReader.forEachLine(in: FileSplit(path: "/nonexistent/file", start: 0, length: 10)) { _ in }

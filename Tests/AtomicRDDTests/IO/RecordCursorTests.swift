@@ -26,6 +26,18 @@ extension EngineSuite {
             }
         }
 
+        @Test func extreme_splits_and_record_lengths_from_a_descriptor_read_what_fits_never_trap() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let (path, _) = try recordsFile(folder)
+            let huge = RecordCursor(split: FileSplit(path: path, start: 0, length: 200), recordLength: Int.max)
+            #expect(try huge.next() == nil, "no record of Int.max bytes fits the split")
+            #expect(try RecordCursor(split: FileSplit(path: path, start: 195, length: 5), recordLength: Int.max - 1).next() == nil)
+            // A split running to Int.max is longer than the file: as for a file that shrank, a typed error.
+            let endless = RecordCursor(split: FileSplit(path: path, start: 195, length: Int.max - 195), recordLength: 5)
+            #expect(throws: InputError.self) { _ = try endless.next() }
+        }
+
         @Test func aFileThatShrankSinceItWasSplitIsAnError() throws {
             let folder = try TemporaryFolder()
             defer { folder.remove() }
