@@ -136,9 +136,3 @@ public class RDD<Element: Sendable>: AnyRDD, @unchecked Sendable {
         self.codec.withLock { $0 = codec }
     }
 }
-
-/// The size of a file in bytes, or 0 if it cannot be read.
-func fileSize(_ path: String) -> Int {
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    return (attributes?[.size] as? NSNumber)?.intValue ?? 0
-}

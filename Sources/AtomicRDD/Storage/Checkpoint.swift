@@ -90,12 +90,24 @@ extension CheckpointFiles {
         }
     }
 
+    /// The mark that ends every checkpoint file ("ATCKPT01"), after the length of its records.
+    static let trailerMark: UInt64 = 0x3130_5450_4B43_5441
+    /// A checkpoint file's trailer: the byte length of its batches, then ``trailerMark``.
+    static let trailerBytes = 16
+
     /// Writes a partition's records to its checkpoint file, and returns the file's path.
+    ///
+    /// ```
+    /// [batches of records (a run file's segment)][u64 their length][u64 trailerMark]
+    /// ```
+    /// The trailer lets a reader tell a whole file from one cut short, which a
+    /// run file alone cannot (an empty partition writes no batch at all).
     static func write<T>(_ records: inout Records<T>, partition: Int, folder: String, codec: RecordCodec<T>) throws -> String {
         let path = (folder as NSString).appendingPathComponent(String(format: "part-%05d", partition))
         var writer = try RunFileWriter(path: path, codec: codec)
         while let record = try records.next() { try writer.append(record) }
-        _ = try writer.endSegment()
+        let segment = try writer.endSegment()
+        try writer.writeRaw(WireWriter.bytes { $0.writeFixed(UInt64(segment.count)); $0.writeFixed(trailerMark) })
         try writer.close()
         return path
     }
@@ -104,13 +116,37 @@ extension CheckpointFiles {
     ///
     /// - Throws: ``EngineError/checkpointUnreadable(path:reason:)`` when the file
     ///   is not where this task runs (the checkpoint folder must be shared by
-    ///   driver and workers), or what reading it throws.
+    ///   driver and workers), or is not a whole checkpoint file (cut short, or
+    ///   another file); what reading it throws.
     static func read<T>(_ path: String, codec: RecordCodec<T>) throws -> Records<T> {
         guard FileManager.default.fileExists(atPath: path) else {
             throw EngineError.checkpointUnreadable(
                 path: path, reason: "no such file where this task runs; the checkpoint folder must be shared by driver and workers")
         }
-        return try RunFileReader.records(RunSegment(path: path, range: 0..<fileSize(path)), codec: codec)
+        return try RunFileReader.records(RunSegment(path: path, range: 0..<recordsLength(path)), codec: codec)
+    }
+
+    /// The length of the batches of the checkpoint file at `path`, from its
+    /// trailer, checked against the file's size.
+    private static func recordsLength(_ path: String) throws -> Int {
+        var trailer = [UInt8](repeating: 0, count: trailerBytes)
+        let size: Int
+        do {
+            size = try ReadOnlyFile.size(ofFileAt: path)
+            if size >= trailerBytes {
+                let file = try ReadOnlyFile(path: path)
+                _ = try trailer.withUnsafeMutableBytes { try file.read(into: $0, at: size - trailerBytes) }
+            }
+        } catch {
+            throw EngineError.checkpointUnreadable(path: path, reason: "\(error)")
+        }
+        var reader = WireReader(trailer)
+        let length = try reader.readFixed(UInt64.self), mark = try reader.readFixed(UInt64.self)
+        guard size >= trailerBytes, mark == trailerMark, length == UInt64(size - trailerBytes) else {
+            throw EngineError.checkpointUnreadable(
+                path: path, reason: "not a whole checkpoint file (\(size) bytes, cut short or written by something else)")
+        }
+        return Int(length)
     }
 
     /// The codec that `checkpoint()` chose, from the names of the types it was

@@ -42,6 +42,16 @@ struct RunFileWriter<Element> {
         return segmentStart..<written
     }
 
+    /// Writes `bytes` as they are after the records written so far (a file's
+    /// own trailer), ending the current batch first.
+    mutating func writeRaw(_ bytes: [UInt8]) throws {
+        try flushBatch()
+        do { try handle.write(contentsOf: Data(bytes)) } catch {
+            throw EngineError.spillFailed(path: path, reason: "\(error)")
+        }
+        written += bytes.count
+    }
+
     /// Closes the file.
     func close() throws {
         do { try handle.close() } catch { throw EngineError.spillFailed(path: path, reason: "\(error)") }
@@ -87,8 +97,15 @@ enum RunFileReader {
                     file = nil
                     return nil
                 }
+                guard segment.range.upperBound - position >= 4 else {
+                    throw EngineError.corruptFile(path: segment.path, reason: "a batch header past the segment's end")
+                }
                 let head = try read(open, at: position, 4, segment)
-                let length = Int(head.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+                let length = Int(UInt32(littleEndian: head.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
+                // Checked before allocating: a corrupt length would otherwise ask for up to 4 GiB.
+                guard length <= segment.range.upperBound - position - 4 else {
+                    throw EngineError.corruptFile(path: segment.path, reason: "a batch of \(length) bytes past the segment's end")
+                }
                 let payload = try read(open, at: position + 4, length, segment)
                 position += 4 + length
                 reader = WireReader(payload)
@@ -97,7 +114,12 @@ enum RunFileReader {
                 }
             }
             left -= 1
-            do { return try codec.decode(&reader) } catch {
+            do {
+                let record = try codec.decode(&reader)
+                // A batch's records fill it exactly; bytes left over mean a corrupt count.
+                if left == 0 { try reader.finish() }
+                return record
+            } catch {
                 throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
             }
         }

@@ -142,6 +142,30 @@ extension EngineSuite {
         }
 
         @Test(arguments: EngineSetup.shippable)
+        func checkpointFilesCutShortFailWithATypedErrorInsteadOfReadingFewerRecords(setup: EngineSetup) async throws {
+            try await setup.run(maxTaskFailures: 1) { sc async throws in
+                let rdd = sc.range(0, 100_000, numPartitions: 2).map(ClusterFunctions.Square())
+                rdd.checkpoint()
+                #expect(try await rdd.count() == 100_000)
+                let folder = (sc.checkpointFolder as NSString).appendingPathComponent("rdd-\(rdd.id)")
+                let path = (folder as NSString).appendingPathComponent("part-00000")
+                let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).intValue
+                // Cut at a batch boundary (the trailer's 16 bytes) and in the middle: both are noticed.
+                for cut in [size - 16, size / 2, 0] {
+                    let handle = try #require(FileHandle(forWritingAtPath: path))
+                    try handle.truncate(atOffset: UInt64(cut))
+                    try handle.close()
+                    let error = await #expect(throws: JobFailedError.self, "cut to \(cut) bytes") { try await rdd.count() }
+                    guard case .checkpointUnreadable(let failed, _)? = error?.underlying as? EngineError else {
+                        Issue.record("cut to \(cut): expected checkpointUnreadable, got \(String(describing: error?.underlying))")
+                        continue
+                    }
+                    #expect(failed == path)
+                }
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
         func debugStringShowsStageBoundaries(setup: EngineSetup) async throws {
             try await setup.run { sc async throws in
                 let rdd = sc.parallelize(["a b", "b"], numPartitions: 2)

@@ -27,4 +27,52 @@ import Testing
         let cut = RunSegment(path: path, range: firstRange.lowerBound..<firstRange.lowerBound + 100)
         #expect(throws: EngineError.self) { try RunFileReader.encodedRecords(cut) }
     }
+
+    /// Every record of `segment` through the lazy reader, or the error it stops with.
+    static func readAll(_ segment: RunSegment, codec: RecordCodec<(Int, String)>) throws -> [(Int, String)] {
+        var records = try RunFileReader.records(segment, codec: codec)
+        var all: [(Int, String)] = []
+        while let record = try records.next() { all.append(record) }
+        return all
+    }
+
+    @Test func corrupt_batch_lengths_and_counts_are_typed_errors_and_read_nothing_past_the_segment() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let codec = RecordCodec<(Int, String)>.pair(Int.self, String.self)
+        let path = folder.file("run")
+        var writer = try RunFileWriter(path: path, codec: codec)
+        let records = (0..<10_000).map { ($0, "v\($0)") }      // several batches
+        for record in records { try writer.append(record) }
+        let range = try writer.endSegment()
+        try writer.close()
+        let whole = RunSegment(path: path, range: range)
+        #expect(try Self.readAll(whole, codec: codec).map(\.0) == records.map(\.0))
+
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        func rewritten(_ change: (inout [UInt8]) -> Void) throws -> RunSegment {
+            var bytes = [UInt8](original)
+            change(&bytes)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return whole
+        }
+        // The first batch's length says 4 GiB - 1: refused before any allocation.
+        let huge = try rewritten { $0.replaceSubrange(0..<4, with: [0xFF, 0xFF, 0xFF, 0xFF]) }
+        #expect(throws: EngineError.self) { try Self.readAll(huge, codec: codec) }
+        // The first batch's count says one record fewer: its last record's bytes are left over.
+        let short = try rewritten { bytes in
+            var reader = WireReader(Array(bytes[4...]))
+            let count = try! reader.readVarint()
+            var varint = WireWriter(capacity: 10)
+            varint.writeVarint(count - 1)
+            precondition(varint.count == reader.offset, "the test needs a count of the same width")
+            bytes.replaceSubrange(4..<4 + reader.offset, with: varint.bytes)
+        }
+        #expect(throws: EngineError.self) { try Self.readAll(short, codec: codec) }
+        // A segment that ends inside the second batch's header.
+        _ = try rewritten { _ in }
+        let firstLength = Int(original[0]) | Int(original[1]) << 8 | Int(original[2]) << 16 | Int(original[3]) << 24
+        let cut = RunSegment(path: path, range: 0..<4 + firstLength + 2)
+        #expect(throws: EngineError.self) { try Self.readAll(cut, codec: codec) }
+    }
 }
