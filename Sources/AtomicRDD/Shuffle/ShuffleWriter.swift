@@ -1,3 +1,5 @@
+import Foundation
+
 /// The record loop of a map task: buckets records by reduce partition, combines
 /// values of a key when the shuffle has an aggregator (in a ``RangeCombiner``),
 /// and spills the buckets to a run file whenever the executor's memory budget
@@ -18,6 +20,8 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     private let memory: MemoryTracker
     private var segments: [[RunSegment]]
     private var files: [String] = []
+    // Deletes `files` when the task ends, unless the output took them over.
+    private let spillFiles = SpillFiles()
     private var bytesPerReducer: [Int]
 
     init(dependency: ShuffleDependency<K, V, C>, task: TaskContext) {
@@ -90,6 +94,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         // bytes, not what the tables that made them spent.
         let output = MapOutput(memory: memoryBuckets, segments: segments,
                                memoryBytes: memory.handOver(kept * memory.bytesPerRecord), files: files)
+        spillFiles.handOver()
         let status = MapStatus(executorId: task.environment.executorId,
                                bytesPerReducer: bytesPerReducer, records: records)
         return (output, status)
@@ -128,8 +133,13 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     private mutating func spill() throws {
         try combiner?.flushAll()
         let path = task.environment.scratch.newFile("shuffle-\(dependency.shuffleId)-map-\(task.partition)")
-        var writer = try RunFileWriter(path: path, codec: dependency.codec)
+        if files.isEmpty {
+            let spillFiles = spillFiles
+            task.onCompletion { spillFiles.removeUnlessHandedOver() }
+        }
         files.append(path)
+        spillFiles.add(path)
+        var writer = try RunFileWriter(path: path, codec: dependency.codec)
         for r in 0..<reducers {
             var bucket = takeBucket(r)
             dependency.keyOrdering?.sort(&bucket)
@@ -143,5 +153,24 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         task.metrics.spillCount += 1
         bucketed = 0
         memory.releaseAll()
+    }
+}
+
+/// The spill files of a map task: deleted when the task ends, unless its
+/// output took them over (the shuffle manager deletes them with the shuffle).
+/// A task that fails or is cancelled after spilling thus leaves no files behind.
+private final class SpillFiles {
+    private var paths: [String] = []
+    private var handedOver = false
+
+    func add(_ path: String) { paths.append(path) }
+
+    /// The output holds the files from here on.
+    func handOver() { handedOver = true }
+
+    func removeUnlessHandedOver() {
+        guard !handedOver else { return }
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+        paths = []
     }
 }

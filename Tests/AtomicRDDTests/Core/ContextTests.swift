@@ -43,6 +43,35 @@ extension EngineSuite {
             }
         }
 
+        @Test func a_map_task_that_fails_after_spilling_leaves_no_spill_files() async throws {
+            struct Injected: Error {}
+            let sc = try await Context(config: .local(cores: 2, memory: 64 << 10))
+            func grouped(failing: Bool) -> RDD<(Int, [Int])> {
+                sc.parallelize(Array(0..<20_000), numPartitions: 4).map { x throws -> (Int, Int) in
+                    // The last partition's task fails at its last record, after its map side spilled.
+                    if failing && x == 19_999 { throw Injected() }
+                    return (x % 100, x)
+                }.groupByKey()
+            }
+            func shuffleId(_ rdd: RDD<(Int, [Int])>) throws -> Int {
+                try #require((rdd.dependencies.first as? ShuffleDependencyBase)?.shuffleId)
+            }
+            // With this budget, the last map task spills.
+            let fine = grouped(failing: false)
+            #expect(try await fine.count() == 100)
+            let fineId = try shuffleId(fine)
+            #expect(await sc.executorScratchFiles().contains { $0.hasPrefix("shuffle-\(fineId)-map-3-") })
+
+            let failing = grouped(failing: true)
+            let failingId = try shuffleId(failing)
+            await #expect(throws: (any Error).self) { try await failing.count() }
+            await sc.waitForRunningTasks()
+            let left = await sc.executorScratchFiles()
+            #expect(!left.contains { $0.hasPrefix("shuffle-\(failingId)-map-3-") }, "the failed attempts' spills are gone: \(left)")
+            #expect(try await sc.range(0, 10).count() == 10, "the Context stays usable")
+            await sc.stop()
+        }
+
         @Test func configCarriesTheRegistry() async throws {
             let registry = try FunctionRegistry([Scale.self])
             let sc = try await Context(config: .local(cores: 1).registering(registry))
