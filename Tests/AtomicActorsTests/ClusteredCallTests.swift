@@ -31,6 +31,22 @@ distributed actor Calculator {
     }
 }
 
+/// Counts the calls it runs at once.
+distributed actor Occupancy {
+    typealias ActorSystem = ClusterSystem
+    private var running = 0
+    private var most = 0
+
+    /// Runs for `milliseconds` (suspended, so other calls run meanwhile); returns the most at once so far.
+    distributed func occupy(milliseconds: Int64) async throws -> Int {
+        running += 1
+        most = max(most, running)
+        defer { running -= 1 }
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        return most
+    }
+}
+
 enum CalculatorError: Error, CustomStringConvertible {
     case divisionByZero(Int64)
     var description: String {
@@ -169,6 +185,22 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
             #expect(try await remoteOn1.add(2, 2) == 4)
             #expect(try await remote.add(3, 4) == 7, "node 1 still sees node 0 up and calls it")
             _ = (local, localOn1)
+        }
+    }
+
+    @Test(arguments: placements)
+    func a_connection_runs_at_most_its_limit_of_calls_at_once_and_the_rest_wait(placement: InProcessCluster.Placement) async throws {
+        var settings = InProcessCluster.fastSettings()
+        settings.maxCallsPerConnection = 2
+        try await InProcessCluster.with(nodes: 2, placement: placement, settings: settings) { cluster in
+            let local = cluster[0].withPath("/user/occupancy") { Occupancy(actorSystem: cluster[0]) }
+            let remote = try Occupancy.resolve(id: local.id, using: cluster[1])
+            let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await remote.occupy(milliseconds: 20) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count == 8, "every call answered")
+            #expect(answers.max() == 2, "never more than 2 at once: \(answers)")
         }
     }
 

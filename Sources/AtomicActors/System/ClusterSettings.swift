@@ -17,6 +17,9 @@ public struct ClusterSettings: Sendable {
     public var timeSource: any TimeSource = SystemTimeSource()
     /// Where log lines go (none by default).
     public var logger: (@Sendable (String) -> Void)?
+    /// The most calls from one connection that run on this node at once; past
+    /// it, the connection is not read until one of them ends. Default 1,024.
+    public var maxCallsPerConnection = 1024
 
     /// The defaults.
     public init() {}

@@ -89,6 +89,7 @@ extension ClusterSystem {
         let heardEvery = settings.heartbeatInterval / 8
         var lastHeard: Duration?
         var recent = RecentCalls(shared: names, targets: targets)
+        let permits = CallPermits(limit: settings.maxCallsPerConnection)
         do {
             while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
                 let now = settings.timeSource.now()
@@ -97,7 +98,13 @@ extension ClusterSystem {
                     lastHeard = now
                 }
                 for frame in batch {
-                    if frame.kind == .oneWay { await deliverOneWay(frame) } else { handle(frame, from: connection, recent: &recent) }
+                    switch frame.kind {
+                    case .oneWay: await deliverOneWay(frame)
+                    case .request:
+                        await permits.acquire()
+                        handle(frame, from: connection, recent: &recent, permits: permits)
+                    default: handle(frame, from: connection, recent: &recent, permits: permits)
+                    }
                 }
             }
         } catch {
@@ -107,7 +114,8 @@ extension ClusterSystem {
         failCalls(to: remote, with: isDown(remote) ? .nodeDown(remote) : .nodeUnreachable(remote, reason: "connection lost: \(ending)"))
     }
 
-    private func handle(_ frame: Frame, from connection: Connection, recent: inout RecentCalls) {
+    /// Handles one frame that is not one-way; a request must hold one of `permits`, which its call gives back.
+    private func handle(_ frame: Frame, from connection: Connection, recent: inout RecentCalls, permits: CallPermits) {
         switch frame.kind {
         case .reply:
             // Decoded by the caller, which knows the value's type. Only the
@@ -119,7 +127,10 @@ extension ClusterSystem {
             // this reader remembers; the call itself runs in a task of its own.
             let handler = WireResultHandler(connection: connection, correlationID: frame.correlationID)
             let call = incomingCall(frame.payload, recent: &recent)
-            Task { await serve(call, handler: handler) }
+            Task {
+                await serve(call, handler: handler)
+                permits.release()
+            }
         case .message:
             guard let message = try? ControlMessage(wireBytes: frame.payload) else {
                 log("dropped a malformed control message from \(connection.remote)")
