@@ -1,6 +1,5 @@
 #define _GNU_SOURCE
 #include "CAtomicSystem.h"
-#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -33,7 +32,3 @@ const unsigned int catomic_EPOLLRDHUP = EPOLLRDHUP;
 const int catomic_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
 const int catomic_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
 const int catomic_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
-
-int catomic_set_malloc_thresholds(long mmap_threshold, long trim_threshold) {
-    return mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, (int)trim_threshold) == 1;
-}

@@ -61,13 +61,6 @@ public struct Config: Sendable {
     public var maxBytesInFlight = 48 << 20
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
-    /// Whether starting this Context sets the process's allocator to serve
-    /// large arrays from its heap and keep freed memory for the next ones
-    /// (``ProcessMemory/keepFreedMemory(mmapThreshold:trimThreshold:)``): fewer
-    /// page faults per task, at the cost of up to 256 MiB of freed memory held
-    /// between jobs. Process-wide; set it to false in an application that tunes
-    /// its allocator itself. Worker processes, which run nothing else, always do.
-    public var keepsFreedMemory = true
 
     /// Where a Context's tasks run.
     public enum Deployment: Sendable, Equatable {

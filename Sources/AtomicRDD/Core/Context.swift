@@ -40,7 +40,6 @@ public final class Context: Sendable {
     /// - Throws: ``EngineError/scratchUnavailable(path:reason:)``.
     public init(config: Config = .local()) async throws {
         self.config = config
-        if config.keepsFreedMemory { ProcessMemory.keepFreedMemory() }
         scratch = try ScratchSpace(parent: config.scratchDirectory, appName: config.appName)
         let published = broadcastRegistry.published
         environment = ExecutorEnvironment(executorId: "driver", cores: config.cores,
@@ -77,7 +76,6 @@ public final class Context: Sendable {
     /// A worker's Context: it rebuilds and runs the tasks the driver ships.
     init(workerConfig config: Config, executorId: String, broadcastSource: @escaping @Sendable (Int) throws -> [UInt8]) throws {
         self.config = config
-        if config.keepsFreedMemory { ProcessMemory.keepFreedMemory() }
         scratch = try ScratchSpace(parent: config.scratchDirectory, appName: config.appName)
         environment = ExecutorEnvironment(executorId: executorId, cores: config.cores,
                                           memory: config.executorMemory, scratch: scratch, broadcastSource: broadcastSource)
