@@ -17,11 +17,13 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
     // Bytes 0..<8 and 8..<16, little-endian, zero-padded; longer words keep
     // their bytes in `tail` and a hash inline. 24 bytes in all, so a
     // `(Word, Int)` pair is 32: half a cache line in a combine table.
-    private let low: UInt64
-    private let high: UInt64
-    private let tail: Tail
+    // Visible to inlined code (the hash below), so that modules that specialize
+    // the engine for `Word` hash it in place instead of calling across modules.
+    @usableFromInline let low: UInt64
+    @usableFromInline let high: UInt64
+    @usableFromInline let tail: Tail
 
-    private enum Tail {
+    @usableFromInline enum Tail: Sendable {
         /// A word of at most 16 bytes, all of them in `low` and `high`.
         case inline(length: UInt8)
         /// A longer word's bytes.
@@ -95,7 +97,7 @@ public struct Word: ShuffleKey, Comparable, CustomStringConvertible, Expressible
         @inline(__always) get { stableHashValue }
     }
 
-    @usableFromInline var stableHashValue: UInt64 {
+    @inlinable var stableHashValue: UInt64 {
         @inline(__always) get {
             guard case .inline(let length) = tail else { return low }
             return StableHash.mix(low ^ StableHash.mix(high ^ UInt64(length)))
