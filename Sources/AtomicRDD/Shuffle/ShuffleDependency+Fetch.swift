@@ -80,8 +80,7 @@ extension ShuffleDependency {
             if let records { try ShuffleBucket.writePiece(into: &writer) { codec.encodeAll(records, into: &$0) } }
             // Spilled records are already in the wire form: served as they lie.
             for segment in spilled {
-                let encoded = try RunFileReader.encodedRecords(segment)
-                try ShuffleBucket.writePiece(into: &writer) { $0.writeRaw(encoded) }
+                try ShuffleBucket.writePiece(into: &writer) { try RunFileReader.appendEncodedRecords(segment, to: &$0) }
             }
             return EncodedBucket(bytes: writer.take())
         }

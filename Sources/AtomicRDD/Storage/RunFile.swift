@@ -129,31 +129,65 @@ enum RunFileReader {
     /// (`[varint count][records]`), made from the file's batches without
     /// decoding a record: their counts are added up and their record bytes copied.
     static func encodedRecords(_ segment: RunSegment) throws -> [UInt8] {
-        guard !segment.range.isEmpty else { return [0] }
-        let bytes = try read(try open(segment), at: segment.range.lowerBound, segment.range.count, segment)
+        var writer = WireWriter(capacity: segment.range.count + 10)
+        try appendEncodedRecords(segment, to: &writer)
+        return writer.take()
+    }
+
+    /// Appends what ``encodedRecords(_:)`` makes to `writer`: the batches'
+    /// heads are read first (a few bytes each) for the total count, then their
+    /// record bytes pass through a small buffer into the writer. One copy of
+    /// the records besides the kernel's, and no array the size of the segment
+    /// but the writer's own: a spilled bucket is served at memory speed.
+    static func appendEncodedRecords(_ segment: RunSegment, to writer: inout WireWriter) throws {
+        guard !segment.range.isEmpty else {
+            writer.writeVarint(0)
+            return
+        }
+        let file = try open(segment)
+        let end = segment.range.upperBound
         var bodies: [Range<Int>] = []
-        var total = 0, offset = 0
+        var total = 0, position = segment.range.lowerBound
+        var head = [UInt8](repeating: 0, count: 14)
         do {
-            while offset < bytes.count {
-                guard offset + 4 <= bytes.count else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
-                let length = bytes.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-                guard length <= bytes.count - offset - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
-                var reader = WireReader(Array(bytes[offset + 4..<min(offset + 14, offset + 4 + length)]))
+            while position < end {
+                // A batch head: its length (4 bytes) and its count (a varint of up to 10).
+                let wanted = min(head.count, end - position)
+                let got = try head.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<wanted]), at: position) }
+                guard got == wanted, got >= 5 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
+                let length = head.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+                guard length <= end - position - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
+                var reader = WireReader(head, range: 4..<min(got, 4 + length))
                 let count = try reader.readVarint()
                 guard count <= UInt64(Int.max), case (let sum, false) = total.addingReportingOverflow(Int(count)) else {
                     throw EngineError.corruptFile(path: segment.path, reason: "a batch count of \(count)")
                 }
                 total = sum
-                bodies.append(offset + 4 + reader.offset..<offset + 4 + length)
-                offset += 4 + length
+                bodies.append(position + reader.offset..<position + 4 + length)
+                position += 4 + length
             }
         } catch let error as WireError {
             throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
+        } catch let error as IOError {
+            throw EngineError.spillFailed(path: segment.path, reason: error.description)
         }
-        var writer = WireWriter(capacity: bytes.count + 10)
         writer.writeVarint(UInt64(total))
-        for body in bodies { bytes[body].withUnsafeBytes { writer.writeRaw($0) } }
-        return writer.take()
+        writer.reserve(bodies.reduce(0) { $0 + $1.count })
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { chunk.deallocate() }
+        for body in bodies {
+            var at = body.lowerBound
+            while at < body.upperBound {
+                let wanted = min(chunk.count, body.upperBound - at)
+                let got: Int
+                do { got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<wanted]), at: at) } catch {
+                    throw EngineError.spillFailed(path: segment.path, reason: error.description)
+                }
+                guard got == wanted else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
+                writer.writeRaw(UnsafeRawBufferPointer(rebasing: chunk[0..<got]))
+                at += got
+            }
+        }
     }
 
     /// The segment's file, open for reading.
