@@ -56,7 +56,8 @@ extension ExampleSuite {
             #expect(words == ["extra"])
         }
 
-        @Test(arguments: [["--local-cluster"], ["--local-cluster", "0"], ["--workers", "nohost"], ["--driver-listen", "x"]])
+        @Test(arguments: [["--local-cluster"], ["--local-cluster", "0"], ["--workers", "nohost"], ["--driver-listen", "x"],
+                          ["--secret-file", "--local"], ["--local-cluster", "--secret-file", "s"]])
         func bad_mode_flags_are_typed_errors(words: [String]) {
             var arguments = words
             #expect(throws: EngineError.self) { _ = try Config.local().withModeFlags(&arguments) }

@@ -25,7 +25,10 @@ extension Config {
         var listen = "0.0.0.0:7077"
         var index = 0
         func value(_ flag: String) throws(EngineError) -> String {
-            guard index + 1 < arguments.count else { throw .invalidArgument(operation: flag, reason: "needs a value") }
+            // A flag is not a value: `--secret-file --local` lacks the file, it does not name one.
+            guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") else {
+                throw .invalidArgument(operation: flag, reason: "needs a value")
+            }
             index += 1
             return arguments[index]
         }

@@ -56,7 +56,10 @@ public enum Worker {
             var driver: Endpoint?
             var index = 0
             func value(_ flag: String) throws(EngineError) -> String {
-                guard index + 1 < arguments.count else { throw .invalidArgument(operation: "worker", reason: "'\(flag)' needs a value") }
+                // A flag is not a value: `--secret-file --cores 2` lacks the file.
+                guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") else {
+                    throw .invalidArgument(operation: "worker", reason: "'\(flag)' needs a value")
+                }
                 index += 1
                 return arguments[index]
             }

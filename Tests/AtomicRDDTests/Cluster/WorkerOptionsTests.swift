@@ -30,4 +30,11 @@ import Testing
             #expect(throws: EngineError.self, "'\(bad)'") { try cores(bad) }
         }
     }
+
+    @Test func a_flag_is_not_taken_as_the_value_of_the_flag_before_it() {
+        #expect(throws: EngineError.self) {
+            try Worker.Options(parsing: ["--driver", "127.0.0.1:7077", "--secret-file", "--cores", "2"])
+        }
+        #expect(throws: EngineError.self) { try Worker.Options(parsing: ["--driver", "--listen", "127.0.0.1:0"]) }
+    }
 }
