@@ -77,4 +77,39 @@ import AtomicClusterTesting
             #expect(driver.status(of: node) == .down)
         }
     }
+
+    @Test func a_node_out_of_descriptors_closes_the_connections_it_cannot_take_instead_of_spinning_on_them() throws {
+        // A bare node allowed 48 descriptors; 100 connections are more than it can take.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        child.arguments = ["-c", "ulimit -n 48 && exec \"$0\" node --exit-with-parent", try Self.atomicExecutable().path]
+        let stdin = Pipe(), stdout = Pipe()
+        child.standardInput = stdin
+        child.standardOutput = stdout
+        try child.run()
+        defer {
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+            child.waitUntilExit()
+        }
+        // Its first line: "node HOST:PORT INCARNATION".
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let more = stdout.fileHandleForReading.availableData
+            try #require(!more.isEmpty, "the node ended before it said where it listens")
+            line.append(more)
+        }
+        let words = String(decoding: line, as: UTF8.self).split(separator: " ")
+        let endpoint = try #require(words.count >= 2 ? Endpoint(parsing: String(words[1])) : nil)
+        var sockets: [BlockingSocket] = []
+        defer { for socket in sockets { socket.close() } }
+        for _ in 0..<100 { sockets.append(try BlockingSocket.connect(to: endpoint)) }
+        // The last connections found no descriptor on the node: closed at once, long
+        // before the 5 s handshake timeout ends the ones it took. (Left waiting, they
+        // would keep the node's event loop spinning on them.)
+        let last = try #require(sockets.last)
+        last.setReadTimeout(.seconds(3))
+        #expect(try last.readSome(max: 1).isEmpty, "closed by the node")
+        #expect(child.isRunning, "the node lives on")
+        try? stdin.fileHandleForWriting.close()
+    }
 }

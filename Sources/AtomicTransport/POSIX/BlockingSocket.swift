@@ -107,6 +107,14 @@ public final class BlockingSocket: @unchecked Sendable {
         return buffer
     }
 
+    /// Makes reads fail (``TransportError/io(_:)`` of `EAGAIN`) instead of
+    /// waiting longer than `timeout` for data; a test's bound on a peer that never answers.
+    public func setReadTimeout(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        _ = Glibc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Closes cleanly (FIN).
     public func close() {
         guard fd >= 0 else { return }

@@ -173,6 +173,11 @@ enum Posix {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }
 
+    /// A descriptor of /dev/null, held in reserve (see ``TCPListener``); -1 when none can be had.
+    static func openSpareDescriptor() -> Int32 {
+        "/dev/null".withCString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+    }
+
     static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }

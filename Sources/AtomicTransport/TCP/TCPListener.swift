@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Accepts TCP connections on the event loop and runs each one's handshake; only
@@ -18,6 +19,13 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     private let closed = Atomic(false)
     // Written once in init before the descriptor is registered; read-only after.
     private var registration: UInt64 = 0
+    // A descriptor kept in reserve (loop thread only after init). Out of
+    // descriptors, `accept` fails with EMFILE and leaves the connection waiting,
+    // and level-triggered epoll reports it again at once: the loop would spin
+    // until a descriptor is freed. Instead the listener closes this one, accepts
+    // the waiting connection and closes it at once (its client sees the
+    // connection closed and may retry), then takes the spare back.
+    private var spare: Int32 = -1
 
     init(fd: Int32, endpoint: Endpoint, loop: EventLoop, transport: TCPTransport) throws(IOError) {
         self.fd = fd
@@ -26,6 +34,7 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         self.transport = transport
         (connections, accepted) = AsyncStream.makeStream(of: Connection.self)
         (rejections, rejected) = AsyncStream.makeStream(of: TransportError.self, bufferingPolicy: .bufferingNewest(1024))
+        spare = Posix.openSpareDescriptor()
         registration = try loop.register(fd: fd, interest: .read, handler: self)
     }
 
@@ -36,12 +45,25 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
                 guard case let .done(fd) = try Posix.accept(fd) else { return }
                 client = fd
             } catch {
-                // EMFILE and friends: report and try again on the next wake-up.
                 rejected.yield(.io(error))
+                // Out of descriptors: the waiting connection is shed, so the loop does not spin on it.
+                if error.errno == EMFILE || error.errno == ENFILE, shedWaitingConnection() { continue }
+                // Anything else: try again on the next wake-up.
                 return
             }
             admit(client)
         }
+    }
+
+    /// Accepts the connection waiting first and closes it at once, with the
+    /// spare descriptor's number; false when there was no spare or no connection.
+    private func shedWaitingConnection() -> Bool {
+        guard spare >= 0 else { return false }
+        Posix.close(spare)
+        defer { spare = Posix.openSpareDescriptor() }
+        guard case let .done(client)? = try? Posix.accept(fd) else { return false }
+        Posix.close(client)
+        return true
     }
 
     private func admit(_ client: Int32) {
@@ -84,6 +106,8 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         loop.execute { [self] in
             loop.deregister(fd: fd, id: registration)
             Posix.close(fd)
+            if spare >= 0 { Posix.close(spare) }
+            spare = -1
             transport.forget(self)
         }
     }
