@@ -5,22 +5,29 @@ import AtomicTransport
 final class KeySampleRDD<K: ShuffleKey & Comparable, V: Sendable>: RDD<[UInt8]>, @unchecked Sendable {
     private let parent: RDD<(K, V)>
     private let perPartition: Int
+    // Made here, so that built where K and V are known (``OperatorSpecializations``)
+    // the loop over every record is compiled for them, instead of running
+    // generically and looking up the metadata of `(K, V)` for each record.
+    private let sketch: @Sendable (inout Records<(K, V)>, Int, Int) throws -> (count: Int, sample: [K])
 
     init(parent: RDD<(K, V)>, perPartition: Int) {
         self.parent = parent
         self.perPartition = perPartition
+        sketch = { records, partition, perPartition in
+            try SampledRangePartitioner<K>.sketch(&records, partition: partition, perPartition: perPartition)
+        }
         super.init(context: parent.context, partitionCount: parent.partitionCount,
                    dependencies: [NarrowDependency.oneToOne(parent)], operatorName: "sampleKeys")
     }
 
     override func compute(_ split: Int, _ task: TaskContext) async throws -> Records<[UInt8]> {
         var input = try await parent.iterator(split, task)
-        let perPartition = perPartition
+        let perPartition = perPartition, sketch = sketch
         var done = false
         return Records {
             guard !done else { return nil }
             done = true
-            let (count, sample) = try SampledRangePartitioner<K>.sketch(&input, partition: split, perPartition: perPartition)
+            let (count, sample) = try sketch(&input, split, perPartition)
             return WireWriter.bytes { $0.write(count); $0.write(sample) }
         }
     }

@@ -151,6 +151,9 @@ extension OperatorCatalog {
     static func sampleKeys(_ input: Input) throws -> AnyRDD {
         var arguments = input.arguments
         let perPartition: Int = try arguments.read()
+        if let entry = input.specialized.keySamples[try input.typeKey(2)], let rdd = entry(try input.anyParent(0), perPartition) {
+            return rdd
+        }
         return try withOrderedKeyAndValue(input) { key, value in
             func withKey<K: ShuffleKey & Comparable>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD {

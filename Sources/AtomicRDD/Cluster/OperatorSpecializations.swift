@@ -22,6 +22,7 @@ public struct OperatorSpecializations: Sendable {
     typealias RecordsEntry = @Sendable (Context, String, Int, Int?, Any) throws -> AnyRDD?
     typealias PairEntry = @Sendable (AnyRDD, Int?, Any?) -> AnyRDD?
     typealias SortEntry = @Sendable (AnyRDD, Bool, Int?) -> AnyRDD?
+    typealias KeySampleEntry = @Sendable (AnyRDD, Int) -> AnyRDD?
     typealias JoinEntry = @Sendable (AnyRDD, AnyRDD, Int?) -> AnyRDD?
     typealias PartitionByEntry = @Sendable (AnyRDD, HashPartitioner) -> AnyRDD?
     typealias ResultEntry = @Sendable (String, FunctionDescriptor?, AnyRDD, Int, TaskContext) async throws -> [UInt8]?
@@ -35,6 +36,7 @@ public struct OperatorSpecializations: Sendable {
     var groupings: [Key: PairEntry] = [:]
     var partitionings: [Key: PartitionByEntry] = [:]
     var sorts: [Key: SortEntry] = [:]
+    var keySamples: [Key: KeySampleEntry] = [:]
     var joins: [Key: JoinEntry] = [:]
     var results: [Key: ResultEntry] = [:]
 
@@ -135,10 +137,13 @@ public struct OperatorSpecializations: Sendable {
         }
     }
 
-    /// `sortByKey` of `(K, V)` pairs, by radix.
+    /// `sortByKey` of `(K, V)` pairs, by radix, and the sampling pass before it.
     public mutating func sortedPairs<K: ShuffleKey & RadixSortableKey, V: WireCodable & Sendable>(_: K.Type, _: V.Type) {
         sorts[Self.key(K.self, V.self)] = { parent, ascending, count in
             (parent as? RDD<(K, V)>)?.sortByKey(ascending: ascending, numPartitions: count)
+        }
+        keySamples[Self.key(K.self, V.self)] = { parent, perPartition in
+            (parent as? RDD<(K, V)>).map { KeySampleRDD(parent: $0, perPartition: perPartition) }
         }
     }
 
