@@ -84,9 +84,15 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
         // Runs are sorted by scrambled hash (the order of the tables, see `spill`).
         // Equal hashes come out in run order, so a key's combiners merge in the
         // order they were inserted (a cogroup's values keep their arrival order).
-        var heap = MergeHeap<(hash: UInt64, run: Int, key: K, value: C)> { ($0.hash, $0.run) < ($1.hash, $1.run) }
+        // The heap orders plain (hash, run) pairs; each run's current record waits
+        // in `heads`. Records in the heap itself would be copied at every
+        // comparison (a retain and a release of each reference they hold).
+        var heap = MergeHeap<(hash: UInt64, run: Int)> { ($0.hash, $0.run) < ($1.hash, $1.run) }
+        var heads = [(K, C)?](repeating: nil, count: sources.count)
         for i in sources.indices {
-            if let (k, c) = try sources[i].next() { heap.push((HashOrder.scrambled(k.stableHash), i, k, c), source: i) }
+            guard let (k, c) = try sources[i].next() else { continue }
+            heap.push((HashOrder.scrambled(k.stableHash), i), source: i)
+            heads[i] = (k, c)
         }
         var group: [(K, C)] = []
         var groupIndex = 0
@@ -101,13 +107,18 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
             guard let hash = heap.top?.item.hash else { return nil }
             while let top = heap.top, top.item.hash == hash {
                 _ = heap.pop()
-                if let i = group.firstIndex(where: { $0.0 == top.item.key }) {
-                    try merge(&group[i].1, top.item.value)
-                } else {
-                    group.append((top.item.key, top.item.value))
+                let run = top.source
+                guard let (key, value) = heads[run].take() else {
+                    preconditionFailure("Internal inconsistency: run \(run) in the merge heap without a record")
                 }
-                if let (k, c) = try sources[top.source].next() {
-                    heap.push((HashOrder.scrambled(k.stableHash), top.source, k, c), source: top.source)
+                if let i = group.firstIndex(where: { $0.0 == key }) {
+                    try merge(&group[i].1, value)
+                } else {
+                    group.append((key, value))
+                }
+                if let (k, c) = try sources[run].next() {
+                    heap.push((HashOrder.scrambled(k.stableHash), run), source: run)
+                    heads[run] = (k, c)
                 }
             }
             groupIndex = 1
