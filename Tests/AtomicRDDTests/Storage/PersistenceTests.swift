@@ -122,32 +122,39 @@ extension EngineSuite {
             }
         }
 
+        /// The squares of 0..<count in 2 partitions, checkpointed by a first job, and their checkpoint folder.
+        func checkpointedSquares(_ sc: Context, count: Int) async throws -> (rdd: RDD<Int>, folder: String) {
+            let rdd = sc.range(0, count, numPartitions: 2).map(ClusterFunctions.Square())
+            rdd.checkpoint()
+            #expect(try await rdd.count() == count)
+            #expect(rdd.isCheckpointed)
+            return (rdd, (sc.checkpointFolder as NSString).appendingPathComponent("rdd-\(rdd.id)"))
+        }
+
+        /// The file a job failed to read its checkpoint from; nil (and an issue recorded) for any other failure.
+        func unreadableCheckpoint(_ error: JobFailedError?) -> String? {
+            guard case .checkpointUnreadable(let path, _)? = error?.underlying as? EngineError else {
+                Issue.record("expected checkpointUnreadable, got \(String(describing: error?.underlying))")
+                return nil
+            }
+            return path
+        }
+
         @Test(arguments: EngineSetup.shippable)
         func checkpointWhoseFilesAreGoneFailsWithATypedError(setup: EngineSetup) async throws {
             try await setup.run(maxTaskFailures: 1) { sc async throws in
-                let rdd = sc.range(0, 100, numPartitions: 2).map(ClusterFunctions.Square())
-                rdd.checkpoint()
-                #expect(try await rdd.count() == 100)
-                #expect(rdd.isCheckpointed)
-                let folder = (sc.checkpointFolder as NSString).appendingPathComponent("rdd-\(rdd.id)")
+                let (rdd, folder) = try await checkpointedSquares(sc, count: 100)
                 #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["part-00000", "part-00001"])
                 try FileManager.default.removeItem(atPath: folder)
                 let error = await #expect(throws: JobFailedError.self) { try await rdd.collect() }
-                guard case .checkpointUnreadable(let path, _)? = error?.underlying as? EngineError else {
-                    Issue.record("expected checkpointUnreadable, got \(String(describing: error?.underlying))")
-                    return
-                }
-                #expect(path.hasPrefix(folder))
+                if let path = unreadableCheckpoint(error) { #expect(path.hasPrefix(folder)) }
             }
         }
 
         @Test(arguments: EngineSetup.shippable)
         func checkpointFilesCutShortFailWithATypedErrorInsteadOfReadingFewerRecords(setup: EngineSetup) async throws {
             try await setup.run(maxTaskFailures: 1) { sc async throws in
-                let rdd = sc.range(0, 100_000, numPartitions: 2).map(ClusterFunctions.Square())
-                rdd.checkpoint()
-                #expect(try await rdd.count() == 100_000)
-                let folder = (sc.checkpointFolder as NSString).appendingPathComponent("rdd-\(rdd.id)")
+                let (rdd, folder) = try await checkpointedSquares(sc, count: 100_000)
                 let path = (folder as NSString).appendingPathComponent("part-00000")
                 let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).intValue
                 // Cut at a batch boundary (the trailer's 16 bytes) and in the middle: both are noticed.
@@ -156,11 +163,7 @@ extension EngineSuite {
                     try handle.truncate(atOffset: UInt64(cut))
                     try handle.close()
                     let error = await #expect(throws: JobFailedError.self, "cut to \(cut) bytes") { try await rdd.count() }
-                    guard case .checkpointUnreadable(let failed, _)? = error?.underlying as? EngineError else {
-                        Issue.record("cut to \(cut): expected checkpointUnreadable, got \(String(describing: error?.underlying))")
-                        continue
-                    }
-                    #expect(failed == path)
+                    #expect(unreadableCheckpoint(error) == path, "cut to \(cut) bytes")
                 }
             }
         }
