@@ -107,14 +107,14 @@ struct CallEnvelope {
         guard substitutions <= Self.maxGenericSubstitutions else {
             throw .valueOutOfRange(offset: substitutionsAt, type: "a count of generic substitutions")
         }
-        var names: [String] = []
+        var typeNames: [String] = []
         for _ in 0..<substitutions {
             let at = reader.offset
             let name: String = try reader.read()
             guard name.utf8.count <= Self.maxNameBytes else { throw .valueOutOfRange(offset: at, type: "a type name") }
-            names.append(name)
+            typeNames.append(name)
         }
-        genericSubstitutions = names
+        genericSubstitutions = typeNames
         let countAt = reader.offset
         let count = try reader.readVarint()
         // Each argument takes at least its 4-byte length.

@@ -19,9 +19,8 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     private var bucketed = 0
     private let memory: MemoryTracker
     private var segments: [[RunSegment]]
-    private var files: [String] = []
-    // Deletes `files` when the task ends, unless the output took them over.
-    private let spillFiles = SpillFiles()
+    // Deleted when the task ends, unless the output took them over.
+    private let files = SpillFiles()
     private var bytesPerReducer: [Int]
 
     init(dependency: ShuffleDependency<K, V, C>, task: TaskContext) {
@@ -93,8 +92,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         // The kept buckets are arrays of records: they hold their records'
         // bytes, not what the tables that made them spent.
         let output = MapOutput(memory: memoryBuckets, segments: segments,
-                               memoryBytes: memory.handOver(kept * memory.bytesPerRecord), files: files)
-        spillFiles.handOver()
+                               memoryBytes: memory.handOver(kept * memory.bytesPerRecord), files: files.handOver())
         let status = MapStatus(executorId: task.environment.executorId,
                                bytesPerReducer: bytesPerReducer, records: records)
         return (output, status)
@@ -133,12 +131,8 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
     private mutating func spill() throws {
         try combiner?.flushAll()
         let path = task.environment.scratch.newFile("shuffle-\(dependency.shuffleId)-map-\(task.partition)")
-        if files.isEmpty {
-            let spillFiles = spillFiles
-            task.onCompletion { spillFiles.removeUnlessHandedOver() }
-        }
-        files.append(path)
-        spillFiles.add(path)
+        if files.isEmpty { task.onCompletion { [files] in files.removeUnlessHandedOver() } }
+        files.add(path)
         var writer = try RunFileWriter(path: path, codec: dependency.codec)
         for r in 0..<reducers {
             var bucket = takeBucket(r)
@@ -163,10 +157,16 @@ private final class SpillFiles {
     private var paths: [String] = []
     private var handedOver = false
 
+    /// True before the first spill.
+    var isEmpty: Bool { paths.isEmpty }
+
     func add(_ path: String) { paths.append(path) }
 
-    /// The output holds the files from here on.
-    func handOver() { handedOver = true }
+    /// The files' paths, for the output, which holds them from here on.
+    func handOver() -> [String] {
+        handedOver = true
+        return paths
+    }
 
     func removeUnlessHandedOver() {
         guard !handedOver else { return }

@@ -152,9 +152,9 @@ enum RunFileReader {
         do {
             while position < end {
                 // A batch head: its length (4 bytes) and its count (a varint of up to 10).
-                let wanted = min(head.count, end - position)
-                let got = try head.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<wanted]), at: position) }
-                guard got == wanted, got >= 5 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
+                let got = min(head.count, end - position)
+                guard got >= 5 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
+                try head.withUnsafeMutableBytes { try read(file, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<got]), at: position, segment) }
                 let length = head.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
                 guard length <= end - position - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
                 var reader = WireReader(head, range: 4..<min(got, 4 + length))
@@ -168,8 +168,6 @@ enum RunFileReader {
             }
         } catch let error as WireError {
             throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
-        } catch let error as IOError {
-            throw EngineError.spillFailed(path: segment.path, reason: error.description)
         }
         writer.writeVarint(UInt64(total))
         writer.reserve(bodies.reduce(0) { $0 + $1.count })
@@ -178,14 +176,10 @@ enum RunFileReader {
         for body in bodies {
             var at = body.lowerBound
             while at < body.upperBound {
-                let wanted = min(chunk.count, body.upperBound - at)
-                let got: Int
-                do { got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[0..<wanted]), at: at) } catch {
-                    throw EngineError.spillFailed(path: segment.path, reason: error.description)
-                }
-                guard got == wanted else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
-                writer.writeRaw(UnsafeRawBufferPointer(rebasing: chunk[0..<got]))
-                at += got
+                let piece = UnsafeMutableRawBufferPointer(rebasing: chunk[0..<min(chunk.count, body.upperBound - at)])
+                try read(file, into: piece, at: at, segment)
+                writer.writeRaw(UnsafeRawBufferPointer(piece))
+                at += piece.count
             }
         }
     }
@@ -199,15 +193,22 @@ enum RunFileReader {
 
     /// `count` bytes of the file at `offset`, read straight into the array.
     private static func read(_ file: ReadOnlyFile, at offset: Int, _ count: Int, _ segment: RunSegment) throws -> [UInt8] {
-        var failure: IOError?
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do throws(IOError) { initialized = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset) } catch {
-                failure = error
-                initialized = 0
-            }
+        try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try read(file, into: UnsafeMutableRawBufferPointer(buffer), at: offset, segment)
+            initialized = count
         }
-        if let failure { throw EngineError.spillFailed(path: segment.path, reason: failure.description) }
-        guard bytes.count == count else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
-        return bytes
+    }
+
+    /// Fills `buffer` from the file at `offset`.
+    ///
+    /// - Throws: ``EngineError/spillFailed(path:reason:)`` for a read error,
+    ///   ``EngineError/corruptFile(path:reason:)`` when the file ends first.
+    private static func read(_ file: ReadOnlyFile, into buffer: UnsafeMutableRawBufferPointer, at offset: Int,
+                             _ segment: RunSegment) throws {
+        let got: Int
+        do { got = try file.read(into: buffer, at: offset) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: error.description)
+        }
+        guard got == buffer.count else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
     }
 }
