@@ -14,6 +14,8 @@ struct ExecutorFigures: Sendable, WireCodable {
     var broadcastMaterializations = 0
     /// Cached blocks evicted from memory (dropped, or moved to disk).
     var evictions = 0
+    /// Map outputs kept in memory that were moved to disk to make room.
+    var movedOutputs = 0
     /// Cached blocks held in memory.
     var memoryBlocks: [BlockId] = []
     /// Cached blocks held on disk.
@@ -32,6 +34,7 @@ struct ExecutorFigures: Sendable, WireCodable {
         memoryUsed = environment.memory.usedBytes
         broadcastMaterializations = environment.broadcasts.materializationCount
         evictions = store.evictionCount
+        movedOutputs = environment.shuffleManager.store.evictionCount
         memoryBlocks = store.memoryBlocks.sorted(by: BlockId.precedes)
         diskBlocks = store.diskBlocks.sorted(by: BlockId.precedes)
         shuffleIds = await environment.shuffleManager.shuffleIds().sorted()
@@ -47,6 +50,7 @@ struct ExecutorFigures: Sendable, WireCodable {
         memoryUsed += other.memoryUsed
         broadcastMaterializations += other.broadcastMaterializations
         evictions += other.evictions
+        movedOutputs += other.movedOutputs
         memoryBlocks += other.memoryBlocks
         diskBlocks += other.diskBlocks
         shuffleIds += other.shuffleIds
@@ -54,7 +58,7 @@ struct ExecutorFigures: Sendable, WireCodable {
     }
 
     func encode(to writer: inout WireWriter) {
-        for value in [spills, memoryUsed, broadcastMaterializations, evictions] { writer.write(value) }
+        for value in [spills, memoryUsed, broadcastMaterializations, evictions, movedOutputs] { writer.write(value) }
         writer.write(memoryBlocks)
         writer.write(diskBlocks)
         writer.write(shuffleIds)
@@ -66,6 +70,7 @@ struct ExecutorFigures: Sendable, WireCodable {
         memoryUsed = try reader.read()
         broadcastMaterializations = try reader.read()
         evictions = try reader.read()
+        movedOutputs = try reader.read()
         memoryBlocks = try reader.read()
         diskBlocks = try reader.read()
         shuffleIds = try reader.read()

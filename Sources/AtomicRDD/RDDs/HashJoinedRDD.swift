@@ -101,7 +101,7 @@ struct HashJoin<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodable & Senda
         self.task = task
         self.keepLeft = keepLeft
         self.keepRight = keepRight
-        let memory = MemoryTracker(budget: task.environment.memory)
+        let memory = MemoryTracker(budget: task.environment.memory, evictsKeptOutputs: true)
         self.memory = memory
         task.onCompletion { memory.releaseAll() }
     }

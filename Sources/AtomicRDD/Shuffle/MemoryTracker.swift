@@ -9,6 +9,10 @@ final class MemoryTracker {
     private let budget: MemoryBudget
     /// Bytes per entry beyond the record's estimate.
     let overheadPerEntry: Int
+    /// Whether a refused request may move kept map outputs to disk (see
+    /// ``MemoryBudget/outputEvictor``): for reduce-side buffers, not for the
+    /// map side, whose outputs would only take each other's place.
+    let evictsKeptOutputs: Bool
     private(set) var held = 0
     /// The estimated bytes of one record, without the buffer's overhead (0 before the first sample).
     private(set) var bytesPerRecord = 0
@@ -16,9 +20,10 @@ final class MemoryTracker {
 
     /// A tracker of a buffer that spends `overheadPerEntry` bytes per entry
     /// beyond the record (16 by default: the join's hash table).
-    init(budget: MemoryBudget, overheadPerEntry: Int = 16) {
+    init(budget: MemoryBudget, overheadPerEntry: Int = 16, evictsKeptOutputs: Bool = false) {
         self.budget = budget
         self.overheadPerEntry = overheadPerEntry
+        self.evictsKeptOutputs = evictsKeptOutputs
     }
 
     /// The estimated bytes of one entry, overhead included.
@@ -34,7 +39,7 @@ final class MemoryTracker {
         let needed = entries * bytesPerEntry
         guard needed > held else { return true }
         let request = max(needed - held, needed / 4, 1 << 20)
-        if budget.tryAcquire(request) {
+        if budget.tryAcquire(request, mayEvictOutputs: evictsKeptOutputs) {
             held += request
             return true
         }

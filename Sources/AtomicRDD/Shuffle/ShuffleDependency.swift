@@ -49,6 +49,10 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
             return try writeMap(self, &input, task)
         }
         if task.shuffleSource != nil { output.encodeBucket = makeBucketEncoder(output) }
+        if output.memoryBytes > 0 {
+            output.moveToDisk = Self.mover(output, codec: codec, makeEncoder: makeBucketEncoder,
+                                           path: { environment.scratch.newFile("shuffle-\(self.shuffleId)-map-\(split)-moved") })
+        }
         await environment.shuffleManager.register(shuffleId: shuffleId, mapIndex: split, output: output)
         return status
     }

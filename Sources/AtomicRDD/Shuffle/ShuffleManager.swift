@@ -23,6 +23,9 @@ struct MapOutput: Sendable {
     /// One reducer's bucket, encoded, for reducers on other nodes (set by the
     /// map task, where the record types are concrete).
     var encodeBucket: (@Sendable (Int) throws -> EncodedBucket)? = nil
+    /// Writes the in-memory buckets to a new file and returns the output as it
+    /// then is, with no memory held (set by the map task when it keeps memory).
+    var moveToDisk: (@Sendable () throws -> MapOutput)? = nil
 }
 
 /// A piece of a reducer's input.
@@ -35,43 +38,35 @@ enum ShuffleBlock: Sendable {
 
 /// Owns one executor's shuffle outputs and lives on that executor's node: map
 /// tasks register what they wrote, reduce tasks fetch their buckets, and whole
-/// shuffles are removed when no live RDD needs them or at `stop()`.
+/// shuffles are removed when no live RDD needs them or at `stop()`. The outputs
+/// are held in a ``MapOutputStore``, which the memory budget may ask to move
+/// outputs kept in memory to disk from inside a task's record loop.
 actor ShuffleManager {
     /// The executor this shuffle manager belongs to.
     let executorId: String
-    private let budget: MemoryBudget
-    private var outputs: [Int: [Int: MapOutput]] = [:]
+    /// The outputs held.
+    nonisolated let store: MapOutputStore
 
     init(executorId: String, budget: MemoryBudget) {
         self.executorId = executorId
-        self.budget = budget
+        self.store = MapOutputStore(budget: budget)
     }
 
     /// Records a map task's output, replacing an earlier attempt's.
     func register(shuffleId: Int, mapIndex: Int, output: MapOutput) {
-        if let old = outputs[shuffleId]?[mapIndex] { discard(old) }
-        outputs[shuffleId, default: [:]][mapIndex] = output
+        store.register(shuffleId: shuffleId, mapIndex: mapIndex, output: output)
     }
 
     /// The blocks of reduce partition `reduce` from every map task of the shuffle.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
     func fetch(shuffleId: Int, mapCount: Int, reduce: Int) throws -> [ShuffleBlock] {
-        try fetch(shuffleId: shuffleId, maps: 0..<mapCount, reduce: reduce)
+        try store.fetch(shuffleId: shuffleId, maps: 0..<mapCount, reduce: reduce)
     }
 
     /// The blocks of reduce partition `reduce` from the given map tasks' outputs.
     func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws -> [ShuffleBlock] {
-        let maps = outputs[shuffleId] ?? [:]
-        var blocks: [ShuffleBlock] = []
-        for mapIndex in mapIndices {
-            guard let output = maps[mapIndex] else {
-                throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
-            }
-            if let memory = output.memory[reduce] { blocks.append(.memory(memory)) }
-            for segment in output.segments[reduce] where !segment.range.isEmpty { blocks.append(.disk(segment)) }
-        }
-        return blocks
+        try store.fetch(shuffleId: shuffleId, maps: mapIndices, reduce: reduce)
     }
 
     /// What encodes one map output's bucket for `reduce` (see ``ShuffleBucket``),
@@ -80,29 +75,15 @@ actor ShuffleManager {
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when the output is not here.
     func bucketEncoder(shuffleId: Int, mapIndex: Int, reduce: Int) throws -> @Sendable () throws -> EncodedBucket {
-        guard let output = outputs[shuffleId]?[mapIndex], let encode = output.encodeBucket, reduce >= 0,
-              reduce < output.segments.count else {
-            throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
-        }
-        return { try encode(reduce) }
+        try store.bucketEncoder(shuffleId: shuffleId, mapIndex: mapIndex, reduce: reduce)
     }
 
     /// Deletes a shuffle's outputs: memory is released and files removed.
-    func remove(shuffleId: Int) {
-        guard let maps = outputs.removeValue(forKey: shuffleId) else { return }
-        for output in maps.values { discard(output) }
-    }
+    func remove(shuffleId: Int) { store.remove(shuffleId: shuffleId) }
 
     /// Deletes every shuffle.
-    func removeAll() {
-        for id in Array(outputs.keys) { remove(shuffleId: id) }
-    }
+    func removeAll() { store.removeAll() }
 
     /// The ids of shuffles with outputs held.
-    func shuffleIds() -> Set<Int> { Set(outputs.keys) }
-
-    private func discard(_ output: MapOutput) {
-        budget.release(output.memoryBytes)
-        for file in output.files { try? FileManager.default.removeItem(atPath: file) }
-    }
+    func shuffleIds() -> Set<Int> { store.shuffleIds }
 }

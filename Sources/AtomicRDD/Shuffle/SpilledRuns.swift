@@ -17,7 +17,7 @@ struct SpilledRuns<Record> {
     init(codec: RecordCodec<Record>, budget: MemoryBudget, scratch: ScratchSpace, task: TaskContext, prefix: String,
          overheadPerEntry: Int) {
         self.codec = codec
-        self.memory = MemoryTracker(budget: budget, overheadPerEntry: overheadPerEntry)
+        self.memory = MemoryTracker(budget: budget, overheadPerEntry: overheadPerEntry, evictsKeptOutputs: true)
         self.scratch = scratch
         self.task = task
         self.prefix = prefix

@@ -5,7 +5,10 @@ import Synchronization
 /// Shuffle writers and aggregators acquire memory as their buffers grow and
 /// spill to disk when refused. A refused request first asks the cache to evict
 /// least-recently-used blocks (``evictor``), as Spark's unified memory lets
-/// execution take memory back from storage.
+/// execution take memory back from storage. A reduce-side buffer that is still
+/// refused may also have map outputs kept in memory moved to disk
+/// (``outputEvictor``), so that outputs waiting to be read do not push the
+/// tasks reading them into spilling.
 final class MemoryBudget: Sendable {
     /// The budget in bytes.
     let capacity: Int
@@ -13,6 +16,8 @@ final class MemoryBudget: Sendable {
     private let peak = Mutex(0)
     /// Frees at least the given bytes of cached blocks if it can; returns what it freed.
     let evictor = Mutex<(@Sendable (Int) -> Int)?>(nil)
+    /// Moves at least the given bytes of kept map outputs to disk if it can; returns what it freed.
+    let outputEvictor = Mutex<(@Sendable (Int) -> Int)?>(nil)
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
@@ -21,10 +26,16 @@ final class MemoryBudget: Sendable {
     /// The most bytes held at once.
     var peakBytes: Int { peak.withLock { $0 } }
 
-    /// Takes `bytes` if they fit, evicting cached blocks if `mayEvict`; false if refused.
-    func tryAcquire(_ bytes: Int, mayEvict: Bool = true) -> Bool {
+    /// Takes `bytes` if they fit, evicting cached blocks if `mayEvict`, then
+    /// moving kept map outputs to disk if `mayEvictOutputs`; false if refused.
+    func tryAcquire(_ bytes: Int, mayEvict: Bool = true, mayEvictOutputs: Bool = false) -> Bool {
         if take(bytes) { return true }
-        guard mayEvict, let evict = evictor.withLock({ $0 }) else { return false }
+        if mayEvict, take(bytes, afterFreeingWith: evictor) { return true }
+        return mayEvictOutputs && take(bytes, afterFreeingWith: outputEvictor)
+    }
+
+    private func take(_ bytes: Int, afterFreeingWith evictor: borrowing Mutex<(@Sendable (Int) -> Int)?>) -> Bool {
+        guard let evict = evictor.withLock({ $0 }) else { return false }
         let shortfall = used.withLock { $0 } + bytes - capacity
         _ = evict(max(shortfall, bytes))
         return take(bytes)

@@ -31,6 +31,23 @@ extension EngineSuite {
         }
 
         @Test(arguments: EngineSetup.shippable)
+        func mapOutputsKeptInMemoryMoveToDiskToMakeRoomForTheTable(setup: EngineSetup) async throws {
+            // The left side's map outputs (16 bytes a record) fill most of a
+            // 2 MiB budget on every executor; each reducer's table then asks
+            // for 1 MiB, which only moving kept outputs to disk frees.
+            let left = (0..<200_000).map { ($0 % 50_000, $0) }
+            let right = (0..<60_000).map { ($0, -$0) }
+            try await setup.run(memory: 2 << 20) { sc in
+                let l = sc.parallelize(left, numPartitions: 8), r = sc.parallelize(right, numPartitions: 2)
+                let rows = try await l.join(r, numPartitions: 2).collect()
+                #expect(rows.count == left.count)
+                #expect(rows.allSatisfy { $0.1.1 == -$0.0 && $0.1.0 % 50_000 == $0.0 })
+                #expect(Set(rows.map(\.1.0)).count == left.count, "a left record is missing or doubled")
+                #expect(await sc.movedOutputs() > 0, "no kept map output was moved to disk")
+            }
+        }
+
+        @Test(arguments: EngineSetup.shippable)
         func aKeysRowsKeepInputOrderOnBothPaths(setup: EngineSetup) async throws {
             // One partition everywhere: values arrive in input order. Key 1 has
             // 3 left values and 3000 right ones, so under the tiny budget the

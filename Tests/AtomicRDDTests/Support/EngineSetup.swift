@@ -92,6 +92,8 @@ extension Context {
     func executorScratchFiles() async -> [String] { await executorFigures().scratchFiles }
     /// Broadcast values the executors have materialized.
     func executorBroadcastMaterializations() async -> Int { await executorFigures().broadcastMaterializations }
+    /// Map outputs kept in memory that executors moved to disk to make room.
+    func movedOutputs() async -> Int { await executorFigures().movedOutputs }
     /// The shuffles whose outputs some executor holds.
     func shuffleIdsOnExecutors() async -> Set<Int> { Set(await executorFigures().shuffleIds) }
 }
