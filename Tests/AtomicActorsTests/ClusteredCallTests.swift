@@ -189,6 +189,31 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
     }
 
     @Test(arguments: placements)
+    func member_lists_are_taken_from_the_seed_only_and_within_the_limit(placement: InProcessCluster.Placement) async throws {
+        var settings = InProcessCluster.fastSettings()
+        settings.maxMembers = 4
+        try await InProcessCluster.with(nodes: 3, placement: placement, settings: settings) { cluster in
+            let (local, remote) = try calculator(cluster, on: 1, from: 2)
+            let (localOn1, remoteOn1) = try calculator(cluster, on: 1, from: 0)
+            let made = (1...6).map { NodeIdentity(endpoint: Endpoint(host: "127.0.0.1", port: UInt16(40_000 + $0))) }
+            // Node 2 is not node 1's seed: its list is dropped.
+            let fromPeer = try await cluster[2].peer(for: cluster[1].identity)
+            try await fromPeer.send(Frame(kind: .message, payload: ControlMessage.members([made[0]]).wireBytes()))
+            // The seed's list over the limit is dropped whole; within it, taken.
+            let fromSeed = try await cluster[0].peer(for: cluster[1].identity)
+            try await fromSeed.send(Frame(kind: .message, payload: ControlMessage.members(Array(made[1...])).wireBytes()))
+            try await fromSeed.send(Frame(kind: .message, payload: ControlMessage.members([made[1]]).wireBytes()))
+            // Calls behind them on the same connections: node 1 has read them when it answers.
+            #expect(try await remote.add(1, 1) == 2)
+            #expect(try await remoteOn1.add(2, 2) == 4)
+            #expect(cluster[1].status(of: made[0]) == nil, "a list from a peer that is not the seed was taken")
+            for node in made[2...] { #expect(cluster[1].status(of: node) == nil, "a list over the limit was taken") }
+            #expect(cluster[1].status(of: made[1]) == .up)
+            _ = (local, localOn1)
+        }
+    }
+
+    @Test(arguments: placements)
     func a_connection_runs_at_most_its_limit_of_calls_at_once_and_the_rest_wait(placement: InProcessCluster.Placement) async throws {
         var settings = InProcessCluster.fastSettings()
         settings.maxCallsPerConnection = 2

@@ -75,6 +75,35 @@ import Testing
         #expect(state.liveMembers == [a])
     }
 
+    @Test func past_its_limit_a_newcomer_takes_only_a_down_members_place() {
+        var state = MembershipState(local: me, unreachableAfter: .seconds(1), downAfter: .seconds(3), maxMembers: 2)
+        let c = NodeIdentity(endpoint: Endpoint(host: "h", port: 4), incarnation: 30)
+        _ = state.heard(from: a, at: .zero)
+        _ = state.heard(from: b, at: .zero)
+        #expect(state.heard(from: c, at: .zero) == [], "a third member is ignored while both are up")
+        #expect(state.status(of: c) == nil)
+        #expect(state.markDown(a) == [.down(a)])
+        #expect(state.heard(from: c, at: .seconds(1)) == [.up(c)])
+        #expect(state.trackedCount == 2)
+        #expect(state.liveMembers.sorted { $0.description < $1.description } == [b, c])
+        #expect(state.status(of: a) == .down, "the member whose place was taken stays down")
+        #expect(state.heard(from: a, at: .seconds(2)) == [])
+    }
+
+    @Test func the_earliest_tombstones_are_forgotten_first_past_the_limit() {
+        var state = MembershipState(local: me, unreachableAfter: .seconds(1), downAfter: .seconds(3), maxTombstones: 2)
+        let incarnations = (1...3).map { NodeIdentity(endpoint: Endpoint(host: "h", port: 2), incarnation: UInt64($0)) }
+        for (second, node) in incarnations.enumerated() {
+            _ = state.heard(from: node, at: .seconds(Int64(second)))
+            _ = state.markDown(node)
+        }
+        #expect(state.tombstoneCount == 2)
+        #expect(state.trackedCount == 1)
+        #expect(state.status(of: incarnations[0]) == nil, "forgotten")
+        #expect(state.status(of: incarnations[1]) == .down)
+        #expect(state.status(of: incarnations[2]) == .down)
+    }
+
     @Test func this_node_is_never_a_member_of_its_own_view() {
         var state = fresh()
         #expect(state.heard(from: me, at: .zero) == [])

@@ -6,6 +6,10 @@
 /// unreachable, and for ``downAfter`` is down. A member at a known endpoint with a
 /// different incarnation is a restarted process: the old incarnation goes down and
 /// the new one comes up; the two are never confused.
+///
+/// Bounded: at most ``maxMembers`` endpoints are tracked (a down member's place is
+/// reused before a newcomer is ignored), and at most ``maxTombstones`` down
+/// incarnations are remembered, the earliest forgotten first.
 public struct MembershipState: Sendable {
     /// Silence after which a member is unreachable.
     public let unreachableAfter: Duration
@@ -13,6 +17,10 @@ public struct MembershipState: Sendable {
     public let downAfter: Duration
     /// This node; never reported about itself.
     public let local: NodeIdentity
+    /// The most endpoints tracked.
+    public let maxMembers: Int
+    /// The most down incarnations remembered.
+    public let maxTombstones: Int
 
     private struct Member {
         var identity: NodeIdentity
@@ -21,20 +29,26 @@ public struct MembershipState: Sendable {
     }
 
     private var members: [Endpoint: Member] = [:]
-    /// Incarnations declared down, so late messages from them cannot resurrect them.
-    private var tombstones: Set<NodeIdentity> = []
+    /// Incarnations declared down, so late messages from them cannot resurrect
+    /// them, each with the order it was declared in.
+    private var tombstones: [NodeIdentity: UInt64] = [:]
+    private var buried: UInt64 = 0
 
-    /// A membership with only `local` in it.
-    public init(local: NodeIdentity, unreachableAfter: Duration, downAfter: Duration) {
+    /// A membership with only `local` in it, tracking at most `maxMembers`
+    /// endpoints and `maxTombstones` down incarnations (4,096 each by default).
+    public init(local: NodeIdentity, unreachableAfter: Duration, downAfter: Duration,
+                maxMembers: Int = 4096, maxTombstones: Int = 4096) {
         precondition(downAfter >= unreachableAfter, "a member must be unreachable before it is down")
         self.local = local
         self.unreachableAfter = unreachableAfter
         self.downAfter = downAfter
+        self.maxMembers = max(1, maxMembers)
+        self.maxTombstones = max(1, maxTombstones)
     }
 
     /// The status of `node`, nil when unknown (a tombstoned incarnation is `.down`).
     public func status(of node: NodeIdentity) -> MemberStatus? {
-        if tombstones.contains(node) { return .down }
+        if tombstones[node] != nil { return .down }
         guard let member = members[node.endpoint], member.identity == node else { return nil }
         return member.status
     }
@@ -46,13 +60,13 @@ public struct MembershipState: Sendable {
 
     /// `node` is alive at `now`: it joined, or a heartbeat or any message came from it.
     public mutating func heard(from node: NodeIdentity, at now: Duration) -> [MembershipEvent] {
-        guard node != local, !tombstones.contains(node) else { return [] }
+        guard node != local, tombstones[node] == nil else { return [] }
         var events: [MembershipEvent] = []
         if let existing = members[node.endpoint] {
             if existing.identity != node {
                 // The same address, a new process: the old one is gone for good.
                 if existing.status != .down { events.append(.down(existing.identity)) }
-                tombstones.insert(existing.identity)
+                bury(existing.identity)
                 members[node.endpoint] = Member(identity: node, status: .up, lastHeard: now)
                 events.append(.up(node))
                 return events
@@ -67,15 +81,34 @@ public struct MembershipState: Sendable {
             }
             return events
         }
+        if members.count >= maxMembers {
+            // Room is made only from members known to be down.
+            guard let gone = members.first(where: { $0.value.status == .down })?.key else { return [] }
+            members.removeValue(forKey: gone)
+        }
         members[node.endpoint] = Member(identity: node, status: .up, lastHeard: now)
         return [.up(node)]
+    }
+
+    /// The number of endpoints tracked, down members included.
+    public var trackedCount: Int { members.count }
+    /// The number of down incarnations remembered.
+    public var tombstoneCount: Int { tombstones.count }
+
+    /// Remembers `node` as down for good, forgetting the earliest tombstone when full.
+    private mutating func bury(_ node: NodeIdentity) {
+        buried += 1
+        tombstones[node] = buried
+        if tombstones.count > maxTombstones, let earliest = tombstones.min(by: { $0.value < $1.value })?.key {
+            tombstones.removeValue(forKey: earliest)
+        }
     }
 
     /// Declares `node` down at once (it left, or its process is known dead).
     public mutating func markDown(_ node: NodeIdentity) -> [MembershipEvent] {
         guard let existing = members[node.endpoint], existing.identity == node, existing.status != .down else { return [] }
         members[node.endpoint]!.status = .down
-        tombstones.insert(node)
+        bury(node)
         return [.down(node)]
     }
 
@@ -88,14 +121,14 @@ public struct MembershipState: Sendable {
             case .up where silence >= downAfter:
                 events += [.unreachable(member.identity), .down(member.identity)]
                 members[endpoint]!.status = .down
-                tombstones.insert(member.identity)
+                bury(member.identity)
             case .up where silence >= unreachableAfter:
                 events.append(.unreachable(member.identity))
                 members[endpoint]!.status = .unreachable
             case .unreachable where silence >= downAfter:
                 events.append(.down(member.identity))
                 members[endpoint]!.status = .down
-                tombstones.insert(member.identity)
+                bury(member.identity)
             default:
                 break
             }

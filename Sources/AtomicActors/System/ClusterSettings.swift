@@ -20,6 +20,9 @@ public struct ClusterSettings: Sendable {
     /// The most calls from one connection that run on this node at once; past
     /// it, the connection is not read until one of them ends. Default 1,024.
     public var maxCallsPerConnection = 1024
+    /// The most other nodes this node keeps track of, down ones included; a
+    /// member list longer than this is dropped whole. Default 4,096.
+    public var maxMembers = 4096
 
     /// The defaults.
     public init() {}

@@ -33,6 +33,7 @@ extension ClusterSystem {
     /// Joins through the seed: it answers with the members it knows.
     func join(seed: Endpoint) async throws {
         let connection = try await transport.connect(to: seed)
+        state.withLock { $0.seed = connection.remote }
         adopt(connection)
         heard(from: connection.remote)
         try await connection.send(Frame(kind: .message, payload: ControlMessage.join(identity).wireBytes()))
@@ -62,6 +63,16 @@ extension ClusterSystem {
                 for peer in others { try? await peer.send(Frame(kind: .message, payload: news)) }
             }
         case let .members(nodes):
+            // Member lists come from the seed only, and are bounded: another
+            // peer could otherwise make this node track, and dial, made-up members.
+            guard state.withLock({ $0.seed }) == connection.remote else {
+                log("dropped a member list from \(connection.remote), which is not the seed")
+                return
+            }
+            guard nodes.count <= settings.maxMembers else {
+                log("dropped a member list of \(nodes.count) nodes from the seed (at most \(settings.maxMembers))")
+                return
+            }
             for node in nodes where node != identity { heard(from: node) }
         case let .leaving(node):
             guard node == connection.remote else {

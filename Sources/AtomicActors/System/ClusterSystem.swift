@@ -76,6 +76,8 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         var nextSubscriber: UInt64 = 0
         var loops: [Task<Void, Never>] = []
         var shutDown = false
+        /// The node this one joined through: the only one whose member lists it takes.
+        var seed: NodeIdentity?
         /// The per-node services, kept alive as long as the system.
         var services: [any DistributedActor] = []
     }
@@ -87,7 +89,8 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         self.identity = transport.identity
         self.identityBytes = transport.identity.wireBytes()
         state = Mutex(State(membership: MembershipState(local: transport.identity, unreachableAfter: settings.unreachableAfter,
-                                                        downAfter: settings.downAfter)))
+                                                        downAfter: settings.downAfter, maxMembers: settings.maxMembers,
+                                                        maxTombstones: settings.maxMembers)))
     }
 
     /// Starts a node: listens on `endpoint` (port 0 for any), and joins the
