@@ -195,7 +195,7 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
         try await InProcessCluster.with(nodes: 3, placement: placement, settings: settings) { cluster in
             let (local, remote) = try calculator(cluster, on: 1, from: 2)
             let (localOn1, remoteOn1) = try calculator(cluster, on: 1, from: 0)
-            let made = (1...6).map { NodeIdentity(endpoint: Endpoint(host: "127.0.0.1", port: UInt16(40_000 + $0))) }
+            let made = (1...7).map { NodeIdentity(endpoint: Endpoint(host: "127.0.0.1", port: UInt16(40_000 + $0))) }
             // Node 2 is not node 1's seed: its list is dropped.
             let fromPeer = try await cluster[2].peer(for: cluster[1].identity)
             try await fromPeer.send(Frame(kind: .message, payload: ControlMessage.members([made[0]]).wireBytes()))

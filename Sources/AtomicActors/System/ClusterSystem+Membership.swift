@@ -69,7 +69,8 @@ extension ClusterSystem {
                 log("dropped a member list from \(connection.remote), which is not the seed")
                 return
             }
-            guard nodes.count <= settings.maxMembers else {
+            // The seed's answer to a join names the seed too.
+            guard nodes.count <= settings.maxMembers + 1 else {
                 log("dropped a member list of \(nodes.count) nodes from the seed (at most \(settings.maxMembers))")
                 return
             }

@@ -51,7 +51,9 @@ struct ShuffleSource: Sendable {
                 throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
             }
             if node == localNode {
-                blocks[mapIndex] = try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
+                let manager = task.environment.shuffleManager
+                blocks[mapIndex] = try await manager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
+                task.onCompletion { manager.store.doneReading(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce) }
             } else {
                 remote.append((mapIndex, node, mapIndex < sizes.count ? max(1, sizes[mapIndex]) : 1))
             }

@@ -10,6 +10,15 @@ final class MapOutputStore: Sendable {
         var output: MapOutput
         /// Tells this registration from a later attempt's in the same place.
         var serial: Int
+        /// For each reducer, the running tasks on this executor that were given
+        /// its in-memory bucket: while one reads it, moving it would free nothing.
+        var readers: [Int: Int] = [:]
+
+        /// The reducers whose buckets moving would free: in memory, being read by no task.
+        var movable: [Int] {
+            guard output.moveToDisk != nil else { return [] }
+            return output.memory.indices.filter { output.memory[$0] != nil && readers[$0, default: 0] == 0 }
+        }
     }
 
     private struct State {
@@ -37,24 +46,44 @@ final class MapOutputStore: Sendable {
     }
 
     /// The blocks of reduce partition `reduce` from the given map tasks' outputs.
+    /// The task given them must call ``doneReading(shuffleId:maps:reduce:)``
+    /// with the same arguments when it ends: until then, the buckets it was
+    /// given in memory are not moved to disk.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
     func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws -> [ShuffleBlock] {
         try state.withLock { state in
-            let maps = state.outputs[shuffleId] ?? [:]
             var blocks: [ShuffleBlock] = []
+            var read: [Int] = []
             for mapIndex in mapIndices {
-                guard let output = maps[mapIndex]?.output else {
+                guard let output = state.outputs[shuffleId]?[mapIndex]?.output else {
                     throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
                 }
-                if let memory = output.memory[reduce] { blocks.append(.memory(memory)) }
+                if let memory = output.memory[reduce] {
+                    blocks.append(.memory(memory))
+                    read.append(mapIndex)
+                }
                 for segment in output.segments[reduce] where !segment.range.isEmpty { blocks.append(.disk(segment)) }
             }
+            // Counted once every output was found: a failed fetch gives nothing out.
+            for mapIndex in read { state.outputs[shuffleId]?[mapIndex]?.readers[reduce, default: 0] += 1 }
             return blocks
         }
     }
 
+    /// A task given the blocks of ``fetch(shuffleId:maps:reduce:)`` ended.
+    func doneReading(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) {
+        state.withLock { state in
+            for mapIndex in mapIndices {
+                guard let count = state.outputs[shuffleId]?[mapIndex]?.readers[reduce] else { continue }
+                state.outputs[shuffleId]?[mapIndex]?.readers[reduce] = count > 1 ? count - 1 : nil
+            }
+        }
+    }
+
     /// What encodes one map output's bucket for `reduce`, run by the caller.
+    /// (A bucket served this way stays movable: its memory is held only until
+    /// its bytes are sent.)
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when the output is not here.
     func bucketEncoder(shuffleId: Int, mapIndex: Int, reduce: Int) throws -> @Sendable () throws -> EncodedBucket {
@@ -86,37 +115,46 @@ final class MapOutputStore: Sendable {
     /// Map outputs moved from memory to disk so far.
     var evictionCount: Int { state.withLock { $0.evictions } }
 
-    /// Moves map outputs kept in memory to disk, earliest registered first,
-    /// until at least `bytes` of the budget are freed or none is left; returns
-    /// the bytes freed. Reducers that fetched an output's memory before it
-    /// moved keep reading it; later fetches get its file. An output that cannot
-    /// be written stays in memory.
+    /// Moves buckets of map outputs kept in memory to disk, earliest registered
+    /// output first, until at least `bytes` of the budget are freed or nothing
+    /// movable is left; returns the bytes freed. Only buckets that no running
+    /// task on this executor reads move, so the bytes freed are no longer in
+    /// use; a bucket given out while it moves stays counted until its shuffle
+    /// is removed.
+    /// Later fetches get the moved buckets' file. An output that cannot be
+    /// written stays in memory, and is not tried again.
     func evict(atLeast bytes: Int) -> Int {
         var freed = 0
         while freed < bytes {
             // Taking the output's `moveToDisk` marks it as moving, so no other
             // eviction picks it too.
-            let victim = state.withLock { state -> (shuffleId: Int, mapIndex: Int, kept: Kept)? in
-                var chosen: (shuffleId: Int, mapIndex: Int, kept: Kept)?
+            let victim = state.withLock { state -> (shuffleId: Int, mapIndex: Int, kept: Kept, reducers: [Int])? in
+                var chosen: (shuffleId: Int, mapIndex: Int, kept: Kept, reducers: [Int])?
                 for (shuffleId, maps) in state.outputs {
-                    for (mapIndex, kept) in maps where kept.output.moveToDisk != nil {
-                        if chosen.map({ kept.serial < $0.kept.serial }) ?? true { chosen = (shuffleId, mapIndex, kept) }
+                    for (mapIndex, kept) in maps where chosen.map({ kept.serial < $0.kept.serial }) ?? true {
+                        let reducers = kept.movable
+                        if !reducers.isEmpty { chosen = (shuffleId, mapIndex, kept, reducers) }
                     }
                 }
                 if let chosen { state.outputs[chosen.shuffleId]?[chosen.mapIndex]?.output.moveToDisk = nil }
                 return chosen
             }
             guard let victim, let move = victim.kept.output.moveToDisk else { break }
-            guard let moved = try? move() else { continue }
-            let replaced = state.withLock { state -> Bool in
-                guard state.outputs[victim.shuffleId]?[victim.mapIndex]?.serial == victim.kept.serial else { return false }
+            guard var moved = try? move(victim.reducers) else { continue }
+            let released = state.withLock { state -> Int? in
+                guard let current = state.outputs[victim.shuffleId]?[victim.mapIndex],
+                      current.serial == victim.kept.serial else { return nil }
+                // Buckets given out while they moved stay counted.
+                let givenOut = victim.reducers.filter { current.readers[$0, default: 0] > 0 }
+                let bucketBytes = victim.kept.output.bucketBytes
+                moved.memoryBytes += givenOut.reduce(0) { $0 + (bucketBytes.indices.contains($1) ? bucketBytes[$1] : 0) }
                 state.outputs[victim.shuffleId]?[victim.mapIndex]?.output = moved
                 state.evictions += 1
-                return true
+                return victim.kept.output.memoryBytes - moved.memoryBytes
             }
-            if replaced {
-                budget.release(victim.kept.output.memoryBytes)
-                freed += victim.kept.output.memoryBytes
+            if let released {
+                budget.release(released)
+                freed += released
             } else {
                 // Removed or replaced while it moved: the memory went with it; the new file goes too.
                 for file in moved.files where !victim.kept.output.files.contains(file) {

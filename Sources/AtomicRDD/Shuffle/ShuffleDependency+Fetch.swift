@@ -17,7 +17,10 @@ extension ShuffleDependency {
         if let source = task.shuffleSource {
             return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task, decode: decodeBucket)
         }
-        return try await task.environment.shuffleManager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
+        let manager = task.environment.shuffleManager
+        let blocks = try await manager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
+        task.onCompletion { [shuffleId, mapCount] in manager.store.doneReading(shuffleId: shuffleId, maps: 0..<mapCount, reduce: split) }
+        return blocks
     }
 
     /// The records of one block.

@@ -50,8 +50,11 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
         }
         if task.shuffleSource != nil { output.encodeBucket = makeBucketEncoder(output) }
         if output.memoryBytes > 0 {
+            // The scratch space and the id only: the mover lives as long as the
+            // output, which must keep neither its executor nor this lineage alive.
+            let scratch = environment.scratch, prefix = "shuffle-\(shuffleId)-map-\(split)-moved"
             output.moveToDisk = Self.mover(output, codec: codec, makeEncoder: makeBucketEncoder,
-                                           path: { environment.scratch.newFile("shuffle-\(self.shuffleId)-map-\(split)-moved") })
+                                           path: { scratch.newFile(prefix) })
         }
         await environment.shuffleManager.register(shuffleId: shuffleId, mapIndex: split, output: output)
         return status

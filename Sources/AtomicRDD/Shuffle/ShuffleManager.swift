@@ -23,9 +23,13 @@ struct MapOutput: Sendable {
     /// One reducer's bucket, encoded, for reducers on other nodes (set by the
     /// map task, where the record types are concrete).
     var encodeBucket: (@Sendable (Int) throws -> EncodedBucket)? = nil
-    /// Writes the in-memory buckets to a new file and returns the output as it
-    /// then is, with no memory held (set by the map task when it keeps memory).
-    var moveToDisk: (@Sendable () throws -> MapOutput)? = nil
+    /// For each reducer: the budget bytes of its in-memory bucket (they add up
+    /// to `memoryBytes`).
+    var bucketBytes: [Int] = []
+    /// Writes the in-memory buckets of the given reducers to a new file and
+    /// returns the output as it then is, those buckets' bytes no longer held
+    /// (set by the map task when it keeps memory).
+    var moveToDisk: (@Sendable ([Int]) throws -> MapOutput)? = nil
 }
 
 /// A piece of a reducer's input.
@@ -57,14 +61,17 @@ actor ShuffleManager {
         store.register(shuffleId: shuffleId, mapIndex: mapIndex, output: output)
     }
 
-    /// The blocks of reduce partition `reduce` from every map task of the shuffle.
+    /// The blocks of reduce partition `reduce` from every map task of the shuffle;
+    /// the task given them calls `store.doneReading` when it ends (see
+    /// ``MapOutputStore/fetch(shuffleId:maps:reduce:)``).
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
     func fetch(shuffleId: Int, mapCount: Int, reduce: Int) throws -> [ShuffleBlock] {
         try store.fetch(shuffleId: shuffleId, maps: 0..<mapCount, reduce: reduce)
     }
 
-    /// The blocks of reduce partition `reduce` from the given map tasks' outputs.
+    /// The blocks of reduce partition `reduce` from the given map tasks' outputs,
+    /// given out as by ``fetch(shuffleId:mapCount:reduce:)``.
     func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws -> [ShuffleBlock] {
         try store.fetch(shuffleId: shuffleId, maps: mapIndices, reduce: reduce)
     }

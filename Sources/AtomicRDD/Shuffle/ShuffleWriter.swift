@@ -77,6 +77,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         // task leaves no memory held behind it.
         if !files.isEmpty && entries > 0 { try spill() }
         var memoryBuckets: [(any Sendable)?] = Array(repeating: nil, count: reducers)
+        var bucketBytes = Array(repeating: 0, count: reducers)
         var kept = 0
         if entries > 0 {
             for r in 0..<reducers {
@@ -84,15 +85,17 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                 dependency.keyOrdering?.sort(&bucket)
                 if !bucket.isEmpty {
                     memoryBuckets[r] = bucket
-                    bytesPerReducer[r] += bucket.count * memory.bytesPerRecord
+                    bucketBytes[r] = bucket.count * memory.bytesPerRecord
+                    bytesPerReducer[r] += bucketBytes[r]
                     kept += bucket.count
                 }
             }
         }
         // The kept buckets are arrays of records: they hold their records'
         // bytes, not what the tables that made them spent.
-        let output = MapOutput(memory: memoryBuckets, segments: segments,
+        var output = MapOutput(memory: memoryBuckets, segments: segments,
                                memoryBytes: memory.handOver(kept * memory.bytesPerRecord), files: files.handOver())
+        output.bucketBytes = bucketBytes
         let status = MapStatus(executorId: task.environment.executorId,
                                bytesPerReducer: bytesPerReducer, records: records)
         return (output, status)

@@ -30,14 +30,17 @@ final class MemoryBudget: Sendable {
     /// moving kept map outputs to disk if `mayEvictOutputs`; false if refused.
     func tryAcquire(_ bytes: Int, mayEvict: Bool = true, mayEvictOutputs: Bool = false) -> Bool {
         if take(bytes) { return true }
-        if mayEvict, take(bytes, afterFreeingWith: evictor) { return true }
-        return mayEvictOutputs && take(bytes, afterFreeingWith: outputEvictor)
+        // Cached blocks go by the whole request (eviction is cheap, and the
+        // next request finds room); map outputs by the shortfall only, as
+        // moving them writes files from inside the asking task.
+        if mayEvict, take(bytes, afterFreeingWith: evictor, { max($0, bytes) }) { return true }
+        return mayEvictOutputs && take(bytes, afterFreeingWith: outputEvictor, { max($0, 1) })
     }
 
-    private func take(_ bytes: Int, afterFreeingWith evictor: borrowing Mutex<(@Sendable (Int) -> Int)?>) -> Bool {
+    private func take(_ bytes: Int, afterFreeingWith evictor: borrowing Mutex<(@Sendable (Int) -> Int)?>,
+                      _ amount: (_ shortfall: Int) -> Int) -> Bool {
         guard let evict = evictor.withLock({ $0 }) else { return false }
-        let shortfall = used.withLock { $0 } + bytes - capacity
-        _ = evict(max(shortfall, bytes))
+        _ = evict(amount(used.withLock { $0 } + bytes - capacity))
         return take(bytes)
     }
 
