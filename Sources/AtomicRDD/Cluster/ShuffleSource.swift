@@ -51,9 +51,8 @@ struct ShuffleSource: Sendable {
                 throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
             }
             if node == localNode {
-                let manager = task.environment.shuffleManager
-                blocks[mapIndex] = try await manager.fetch(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce)
-                task.onCompletion { manager.store.doneReading(shuffleId: shuffleId, maps: [mapIndex], reduce: reduce) }
+                blocks[mapIndex] = try task.environment.shuffleManager.blocks(shuffleId: shuffleId, maps: [mapIndex],
+                                                                               reduce: reduce, readBy: task)
             } else {
                 remote.append((mapIndex, node, mapIndex < sizes.count ? max(1, sizes[mapIndex]) : 1))
             }

@@ -17,10 +17,7 @@ extension ShuffleDependency {
         if let source = task.shuffleSource {
             return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task, decode: decodeBucket)
         }
-        let manager = task.environment.shuffleManager
-        let blocks = try await manager.fetch(shuffleId: shuffleId, mapCount: mapCount, reduce: split)
-        task.onCompletion { [shuffleId, mapCount] in manager.store.doneReading(shuffleId: shuffleId, maps: 0..<mapCount, reduce: split) }
-        return blocks
+        return try task.environment.shuffleManager.blocks(shuffleId: shuffleId, maps: 0..<mapCount, reduce: split, readBy: task)
     }
 
     /// The records of one block.

@@ -61,19 +61,17 @@ actor ShuffleManager {
         store.register(shuffleId: shuffleId, mapIndex: mapIndex, output: output)
     }
 
-    /// The blocks of reduce partition `reduce` from every map task of the shuffle;
-    /// the task given them calls `store.doneReading` when it ends (see
-    /// ``MapOutputStore/fetch(shuffleId:maps:reduce:)``).
+    /// The blocks of reduce partition `reduce` from the given map tasks'
+    /// outputs, for `task`: the buckets it is given in memory count as being
+    /// read until it ends (see ``MapOutputStore/fetch(shuffleId:maps:reduce:)``).
+    /// Synchronous, as the store is: no hop onto this actor.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
-    func fetch(shuffleId: Int, mapCount: Int, reduce: Int) throws -> [ShuffleBlock] {
-        try store.fetch(shuffleId: shuffleId, maps: 0..<mapCount, reduce: reduce)
-    }
-
-    /// The blocks of reduce partition `reduce` from the given map tasks' outputs,
-    /// given out as by ``fetch(shuffleId:mapCount:reduce:)``.
-    func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws -> [ShuffleBlock] {
-        try store.fetch(shuffleId: shuffleId, maps: mapIndices, reduce: reduce)
+    nonisolated func blocks<Maps: Collection<Int>>(shuffleId: Int, maps: Maps, reduce: Int,
+                                                  readBy task: TaskContext) throws -> [ShuffleBlock] {
+        let blocks = try store.fetch(shuffleId: shuffleId, maps: maps, reduce: reduce)
+        task.onCompletion { [store] in store.doneReading(shuffleId: shuffleId, maps: maps, reduce: reduce) }
+        return blocks
     }
 
     /// What encodes one map output's bucket for `reduce` (see ``ShuffleBucket``),
