@@ -13,19 +13,26 @@
 /// remainder.of(hash) == hash % 6   // always
 /// ```
 ///
-/// - Complexity: O(1): four 64-bit multiplications.
+/// A power of two (the usual partition count) takes a mask instead.
+///
+/// - Complexity: O(1): four 64-bit multiplications, or one `and`.
 struct HashRemainder: Sendable {
     /// The divisor (at least 1).
     let divisor: UInt64
-    // m = ⌈2¹²⁸ / divisor⌉ in two halves; 0 when the divisor is 1 (every remainder is then 0).
+    // m = ⌈2¹²⁸ / divisor⌉ in two halves; 0 when the divisor is a power of two.
     private let high: UInt64
     private let low: UInt64
+    // divisor − 1 when the divisor is a power of two (1 included), else 0.
+    private let mask: UInt64
+    private let isPowerOfTwo: Bool
 
     /// The remainder by `divisor`, which must be at least 1.
     init(divisor: UInt64) {
         precondition(divisor > 0, "HashRemainder needs a divisor of at least 1")
         self.divisor = divisor
-        guard divisor > 1 else {
+        isPowerOfTwo = divisor & (divisor - 1) == 0
+        mask = isPowerOfTwo ? divisor - 1 : 0
+        guard !isPowerOfTwo else {
             (high, low) = (0, 0)
             return
         }
@@ -41,6 +48,7 @@ struct HashRemainder: Sendable {
     /// `value % divisor`.
     @inline(__always)
     func of(_ value: UInt64) -> UInt64 {
+        if isPowerOfTwo { return value & mask }
         // f = m · value mod 2¹²⁸, in halves (f1, f0).
         let (p1, f0) = low.multipliedFullWidth(by: value)
         let f1 = p1 &+ high &* value
