@@ -120,6 +120,8 @@ enum OperatorCatalog {
         let splits: [FileSplit] = try arguments.read()
         func build<F: RecordDecodeFunction>(_ decode: F) throws -> AnyRDD {
             let count = minPartitions < 0 ? nil : minPartitions
+            if let entry = input.specialized.functionRecords[OperatorSpecializations.key(F.self)],
+               let rdd = try entry(input.context, path, count, decode) { return rdd }
             let closure: @Sendable (UnsafeRawBufferPointer) throws -> F.Output = { try decode($0) }
             if let entry = input.specialized.records[OperatorSpecializations.key(F.Output.self)],
                let rdd = try entry(input.context, path, F.recordLength, count, closure) { return rdd }
@@ -250,6 +252,8 @@ enum OperatorCatalog {
     private static func map(_ input: Input) throws -> AnyRDD {
         func build<F: MapFunction>(_ function: F) throws -> AnyRDD {
             let parent = try input.parent(as: F.Input.self)
+            if let entry = input.specialized.functionMaps[OperatorSpecializations.key(F.self)],
+               let rdd = entry(parent, function) { return rdd }
             let closure: @Sendable (F.Input) throws -> F.Output = { try function($0) }
             if let entry = input.specialized.maps[OperatorSpecializations.key(F.Input.self, F.Output.self)],
                let rdd = entry(parent, closure) { return rdd }
@@ -261,6 +265,8 @@ enum OperatorCatalog {
     private static func flatMap(_ input: Input) throws -> AnyRDD {
         func build<F: FlatMapFunction>(_ function: F) throws -> AnyRDD {
             let parent = try input.parent(as: F.Input.self)
+            if let entry = input.specialized.functionFlatMaps[OperatorSpecializations.key(F.self)],
+               let rdd = entry(parent, function) { return rdd }
             let closure: @Sendable (F.Input) throws -> F.Output = { try function($0) }
             if let entry = input.specialized.flatMaps[OperatorSpecializations.key(F.Input.self, F.Output.self)],
                let rdd = entry(parent, closure) { return rdd }
@@ -272,6 +278,8 @@ enum OperatorCatalog {
     private static func filter(_ input: Input) throws -> AnyRDD {
         func build<F: FilterFunction>(_ function: F) throws -> AnyRDD {
             let parent = try input.parent(as: F.Input.self)
+            if let entry = input.specialized.functionFilters[OperatorSpecializations.key(F.self)],
+               let rdd = entry(parent, function) { return rdd }
             let closure: @Sendable (F.Input) throws -> Bool = { try function($0) }
             if let entry = input.specialized.filters[OperatorSpecializations.key(F.Input.self)],
                let rdd = entry(parent, closure) { return rdd }

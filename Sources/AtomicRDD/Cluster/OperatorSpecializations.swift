@@ -39,6 +39,13 @@ public struct OperatorSpecializations: Sendable {
     var keySamples: [Key: KeySampleEntry] = [:]
     var joins: [Key: JoinEntry] = [:]
     var results: [Key: ResultEntry] = [:]
+    // Keyed by the registered function's type (and the key type, for reductions):
+    // see OperatorSpecializations+Functions.swift.
+    var functionMaps: [Key: FunctionEntry] = [:]
+    var functionFlatMaps: [Key: FunctionEntry] = [:]
+    var functionFilters: [Key: FunctionEntry] = [:]
+    var functionRecords: [Key: FunctionRecordsEntry] = [:]
+    var functionReductions: [Key: FunctionPairEntry] = [:]
 
     static func key(_ types: Any.Type...) -> Key { types.map(ObjectIdentifier.init) }
 
@@ -46,7 +53,8 @@ public struct OperatorSpecializations: Sendable {
     public init() {}
 
     /// Integers, strings and ``Word``s in the shapes common jobs use: word
-    /// counts, `(Int, Int)` pairs, `(Int, String)` pairs.
+    /// counts, `(Int, Int)` pairs, `(Int, String)` pairs; and the
+    /// ``StandardFunctions``, each compiled for its own type.
     public static let standard: OperatorSpecializations = {
         var s = OperatorSpecializations()
         s.map(Int.self, Int.self)
@@ -76,6 +84,7 @@ public struct OperatorSpecializations: Sendable {
         s.results((Int, String).self)
         s.results([Int].self)
         s.results((Int, [Int]).self)
+        s.addStandardFunctions()
         return s
     }()
 
