@@ -169,8 +169,8 @@ extension RDD {
                 if merged == nil {
                     var map = ExternalMap<K, C>(merge: aggregator.mergeCombiners, codec: codec,
                                                 budget: memory, scratch: scratch, task: task)
-                    try input.forEach { (key, value) in
-                        try map.insert(key, value: value, createCombiner: aggregator.createCombiner,
+                    try input.forEach { record in
+                        try map.insert(record.0, value: record.1, createCombiner: aggregator.createCombiner,
                                        mergeValue: aggregator.mergeValue)
                     }
                     merged = try map.drain()
@@ -204,7 +204,7 @@ extension RDD {
     ) -> RDD<(K, U)> where Element == (K, V) {
         MapPartitionsRDD(parent: self, operatorName: "mapValues", runsUserClosure: true,
                          preservesPartitioning: true) { _, _, input in
-            input.mapped { (key, value) in (key, try transform(value)) }
+            input.mapped { record in (record.0, try transform(record.1)) }
         }
     }
 

@@ -157,7 +157,8 @@ struct SampledRangePartitioner<K: ShuffleKey & Comparable>: KeyPartitioner, Prep
         var sample: [K] = []
         sample.reserveCapacity(perPartition)
         var count = 0
-        try records.forEach { (key, _) in
+        try records.forEach { record in
+            let key = record.0
             if count < perPartition {
                 sample.append(key)
             } else {

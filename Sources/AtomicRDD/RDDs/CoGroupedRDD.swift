@@ -127,11 +127,11 @@ struct CoGroupBuffers<V: WireCodable, W: WireCodable>: WireCodable {
             merge: { $0.merge($1) }, codec: .pair(K.self, CoGroupBuffers.self),
             budget: task.environment.memory, scratch: task.environment.scratch, task: task)
         try seed(&map)
-        try left.forEach { (key, value) in
-            try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(left:), mergeValue: { $0.left.append($1) })
+        try left.forEach { record in
+            try map.insert(record.0, value: record.1, createCombiner: CoGroupBuffers.init(left:), mergeValue: { $0.left.append($1) })
         }
-        try right.forEach { (key, value) in
-            try map.insert(key, value: value, createCombiner: CoGroupBuffers.init(right:), mergeValue: { $0.right.append($1) })
+        try right.forEach { record in
+            try map.insert(record.0, value: record.1, createCombiner: CoGroupBuffers.init(right:), mergeValue: { $0.right.append($1) })
         }
         return try map.drain()
     }

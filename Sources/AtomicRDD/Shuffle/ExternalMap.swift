@@ -41,8 +41,8 @@ struct ExternalMap<K: ShuffleKey, C: Sendable> {
     mutating func insertAll(_ input: inout Records<(K, C)>) throws {
         // Read once: passing the stored closure to each insert would retain and release it per record.
         let merge = merge
-        try input.forEach { (key, combiner) in
-            try insert(key, value: combiner, createCombiner: { $0 }, mergeValue: merge)
+        try input.forEach { record in
+            try insert(record.0, value: record.1, createCombiner: { $0 }, mergeValue: merge)
         }
     }
 

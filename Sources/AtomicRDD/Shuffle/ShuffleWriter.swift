@@ -63,9 +63,9 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
             // Read once, not per record: each read of a closure stored in the
             // dependency costs a retain and a release.
             let partition = dependency.partition, passValue = dependency.passValue
-            try input.forEach { (key, value) in
-                let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(key.stableHash)) } ?? partition(key)
-                let record = (key, passValue(value))
+            try input.forEach { pair in
+                let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(pair.0.stableHash)) } ?? partition(pair.0)
+                let record = (pair.0, passValue(pair.1))
                 buckets[r].append(record)
                 bucketed += 1
                 records += 1
@@ -108,10 +108,12 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                                   create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Int {
         let partition = dependency.partition
         var records = 0
-        try input.forEach { (key, value) in
-            let hash = key.stableHash
-            let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(key)
-            try combiner!.add(key, hash: hash, reducer: r, value, create: create, merge: merge)
+        // One tuple parameter, not `(key, value) in`: a closure of two parameters
+        // passed where one of a tuple is taken goes through a thunk per record.
+        try input.forEach { record in
+            let hash = record.0.stableHash
+            let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(record.0)
+            try combiner!.add(record.0, hash: hash, reducer: r, record.1, create: create, merge: merge)
             records += 1
             if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
         }
