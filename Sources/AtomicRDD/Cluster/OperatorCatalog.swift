@@ -161,7 +161,8 @@ enum OperatorCatalog {
     }
 
     private static func keys(_ input: Input) throws -> AnyRDD {
-        try withCodableKeyAndValue(input) { key, value in
+        if let entry = input.specialized.keyProjections[try input.typeKey(2)], let rdd = entry(try input.anyParent(0)) { return rdd }
+        return try withCodableKeyAndValue(input) { key, value in
             func withKey<K: WireCodable & Sendable>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD { try input.parent(as: (K, V).self).keys() }
                 return try withValue(value)
@@ -171,7 +172,8 @@ enum OperatorCatalog {
     }
 
     private static func values(_ input: Input) throws -> AnyRDD {
-        try withCodableKeyAndValue(input) { key, value in
+        if let entry = input.specialized.valueProjections[try input.typeKey(2)], let rdd = entry(try input.anyParent(0)) { return rdd }
+        return try withCodableKeyAndValue(input) { key, value in
             func withKey<K: WireCodable & Sendable>(_: K.Type) throws -> AnyRDD {
                 func withValue<V: WireCodable & Sendable>(_: V.Type) throws -> AnyRDD { try input.parent(as: (K, V).self).values() }
                 return try withValue(value)

@@ -25,6 +25,7 @@ public struct OperatorSpecializations: Sendable {
     typealias KeySampleEntry = @Sendable (AnyRDD, Int) -> AnyRDD?
     typealias JoinEntry = @Sendable (AnyRDD, AnyRDD, Int?) -> AnyRDD?
     typealias PartitionByEntry = @Sendable (AnyRDD, HashPartitioner) -> AnyRDD?
+    typealias ProjectionEntry = @Sendable (AnyRDD) -> AnyRDD?
     typealias ResultEntry = @Sendable (String, FunctionDescriptor?, AnyRDD, Int, TaskContext) async throws -> [UInt8]?
 
     var maps: [Key: MapEntry] = [:]
@@ -35,6 +36,8 @@ public struct OperatorSpecializations: Sendable {
     var reductions: [Key: PairEntry] = [:]
     var groupings: [Key: PairEntry] = [:]
     var partitionings: [Key: PartitionByEntry] = [:]
+    var keyProjections: [Key: ProjectionEntry] = [:]
+    var valueProjections: [Key: ProjectionEntry] = [:]
     var sorts: [Key: SortEntry] = [:]
     var keySamples: [Key: KeySampleEntry] = [:]
     var joins: [Key: JoinEntry] = [:]
@@ -131,9 +134,12 @@ public struct OperatorSpecializations: Sendable {
         }
     }
 
-    /// `reduceByKey`, `groupByKey` and `partitionBy` (into hash partitions) of `(K, V)` pairs.
+    /// `reduceByKey`, `groupByKey`, `partitionBy` (into hash partitions), `keys`
+    /// and `values` of `(K, V)` pairs.
     public mutating func pairs<K: ShuffleKey, V: WireCodable & Sendable>(_: K.Type, _: V.Type) {
         let key = Self.key(K.self, V.self)
+        keyProjections[key] = { parent in (parent as? RDD<(K, V)>)?.keys() }
+        valueProjections[key] = { parent in (parent as? RDD<(K, V)>)?.values() }
         partitionings[key] = { parent, partitioner in
             (parent as? RDD<(K, V)>)?.partitionBy(partitioner)
         }

@@ -81,6 +81,18 @@ import Testing
         await sc.stop()
     }
 
+    @Test func keysAndValuesOfStandardPairsAreCompiledForTheirTypes() async throws {
+        let sc = try await Context(config: .local(cores: 1))
+        let standard = OperatorSpecializations.standard
+        let pairs = sc.parallelize([(1, 10), (2, 20), (1, 30)], numPartitions: 2)
+        let keys = try #require(standard.keyProjections[Self.key(Int.self, Int.self)]?(pairs) as? RDD<Int>)
+        let values = try #require(standard.valueProjections[Self.key(Int.self, Int.self)]?(pairs) as? RDD<Int>)
+        #expect(try await keys.collect() == [1, 2, 1])
+        #expect(try await values.collect() == [10, 20, 30])
+        #expect(standard.valueProjections[Self.key(Int.self, Int.self)]?(sc.parallelize([1], numPartitions: 1)) == nil)
+        await sc.stop()
+    }
+
     @Test func rebuiltLineageTakesTheFunctionsFormFirst() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
