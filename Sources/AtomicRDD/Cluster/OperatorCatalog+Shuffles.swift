@@ -24,10 +24,10 @@ extension OperatorCatalog {
     static func reduceByKey(_ input: Input) throws -> AnyRDD {
         let count = try numPartitions(input)
         let function = try input.function(as: (any ReduceFunction).self)
-        if let entry = input.specialized.functionReductions[[ObjectIdentifier(try input.type(0)), ObjectIdentifier(type(of: function))]],
+        let types = [try input.type(0), try input.type(1)]
+        if let entry = input.specialized.functionReductions[OperatorSpecializations.key(types[0], type(of: function))],
            let rdd = entry(try input.anyParent(0), count, function) { return rdd }
         let combine = function.erasedClosure
-        let types = [try input.type(0), try input.type(1)]
         if let entry = input.specialized.reductions[types.map(ObjectIdentifier.init)],
            let rdd = entry(try input.anyParent(0), count, combine) { return rdd }
         return try withKeyAndValue(input) { key, value in
