@@ -16,19 +16,26 @@ public struct Records<Element> {
     // than saved and reloaded around every pull. It shares the pull's state, so
     // records pulled first are not handed out again.
     @usableFromInline let drain: ((_ body: (Element) throws -> Void) throws -> Void)?
+    // How many records the source holds when it knows (an array, a merge of
+    // arrays), else 0: what `collect()` reserves room for.
+    @usableFromInline let expectedCount: Int
 
     /// Wraps a function that returns the next record, or nil at the end.
     @inlinable
     public init(_ pull: @escaping () throws -> Element?) {
         self.pull = pull
         drain = nil
+        expectedCount = 0
     }
 
     /// Records with a pull for one record at a time and a loop of their own
     /// for the rest (see ``forEach(_:)``); both read the same position.
-    init(pull: @escaping () throws -> Element?, drain: @escaping (_ body: (Element) throws -> Void) throws -> Void) {
+    /// `expectedCount` is how many records there are, when known.
+    init(pull: @escaping () throws -> Element?, drain: @escaping (_ body: (Element) throws -> Void) throws -> Void,
+         expectedCount: Int = 0) {
         self.pull = pull
         self.drain = drain
+        self.expectedCount = expectedCount
     }
 
     /// These records with `transform` applied to each, in order; a loop of their
@@ -42,7 +49,7 @@ public struct Records<Element> {
             return try transform(element)
         }
         guard let drain else { return Records<T>(pull) }
-        return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } })
+        return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } }, expectedCount: expectedCount)
     }
 
     /// The records for which `isIncluded` is true, in order; a loop of their
@@ -75,6 +82,7 @@ public struct Records<Element> {
                 try body(array[index - 1])
             }
         }
+        expectedCount = array.count
     }
 
     /// Records of any sequence, in order.
@@ -82,6 +90,7 @@ public struct Records<Element> {
         var iterator = sequence.makeIterator()
         self.pull = { iterator.next() }
         drain = nil
+        expectedCount = 0
     }
 
     /// No records.
@@ -94,6 +103,7 @@ public struct Records<Element> {
     /// Reads every remaining record into an array.
     public mutating func collect() throws -> [Element] {
         var result: [Element] = []
+        result.reserveCapacity(expectedCount)
         try forEach { result.append($0) }
         return result
     }

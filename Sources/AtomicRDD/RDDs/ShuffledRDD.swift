@@ -42,9 +42,21 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
         if let ordering = dependency.keyOrdering {
             // Every block was sorted on the map side: merging them needs no
             // memory beyond one batch per spilled block. (Opening a spill file
-            // reads nothing yet.)
+            // reads nothing yet.) Blocks all in memory are merged in place.
+            if let mergeRuns = ordering.mergeRuns, let runs = memoryRuns(blocks) { return mergeRuns(runs) }
             return ordering.merge(try blocks.map { try dependency.records(of: $0) })
         }
         return dependency.concatenated(blocks)
+    }
+
+    /// The records of `blocks` when every one is in memory; nil when one is on disk.
+    private static func memoryRuns(_ blocks: [ShuffleBlock]) -> [[(K, C)]]? {
+        var runs: [[(K, C)]] = []
+        runs.reserveCapacity(blocks.count)
+        for block in blocks {
+            guard case .memory(let values) = block else { return nil }
+            runs.append(values as! [(K, C)])
+        }
+        return runs
     }
 }

@@ -11,6 +11,9 @@ struct KeyOrdering<K: Sendable, C: Sendable>: Sendable {
     /// Merges streams, each in key order, into one in key order; reads nothing
     /// before the first pull.
     let merge: @Sendable ([Records<(K, C)>]) -> Records<(K, C)>
+    /// Merges sorted runs held in memory, read in place, when this ordering
+    /// has a way of its own to (``SortedRuns``); otherwise they go through `merge`.
+    var mergeRuns: (@Sendable ([[(K, C)]]) -> Records<(K, C)>)? = nil
 
     /// `<` (or `>`) on comparable keys: comparison sort and a heap merge.
     ///
@@ -31,6 +34,7 @@ struct KeyOrdering<K: Sendable, C: Sendable>: Sendable {
     static func radix(ascending: Bool) -> KeyOrdering where K: RadixSortableKey {
         let flip: UInt64 = ascending ? 0 : ~0
         return KeyOrdering(sort: { RadixSort.sort(&$0, flip: flip) },
-                           merge: { RadixSort.merged($0, flip: flip) })
+                           merge: { RadixSort.merged($0, flip: flip) },
+                           mergeRuns: { SortedRuns.merged($0, flip: flip) })
     }
 }
