@@ -48,15 +48,11 @@ enum RadixSort {
                 }
             }
         }
-        let scratch = UnsafeMutablePointer<(K, C)>.allocate(capacity: n)
-        defer { scratch.deallocate() }
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: radix)
         defer { offsets.deallocate() }
-        records.withUnsafeMutableBufferPointer { buffer in
-            // Records move between the array's storage and the scratch space, each
-            // pass moving all n of them, and end in the array's storage: every
-            // slot of the array is initialized again before this closure returns.
-            let storage = buffer.baseAddress!
+        // Moves all n records between `storage` and `scratch`, a pass at a
+        // time; returns where they end (`storage` after an even number of passes).
+        func scatter(_ storage: UnsafeMutablePointer<(K, C)>, _ scratch: UnsafeMutablePointer<(K, C)>) -> UnsafeMutablePointer<(K, C)> {
             var source = storage, target = scratch
             for pass in 0..<passes {
                 var sum = 0
@@ -72,7 +68,26 @@ enum RadixSort {
                 }
                 swap(&source, &target)
             }
-            if source != storage { storage.moveInitialize(from: source, count: n) }
+            return source
+        }
+        if passes % 2 == 1 && _isPOD((K, C).self) {
+            // An odd number of passes ends in the scratch space. For plain data
+            // that space becomes the array instead of the records moving back:
+            // the old storage's moved-from bits need no destroying.
+            let sorted = [(K, C)](unsafeUninitializedCapacity: n) { scratch, initialized in
+                records.withUnsafeMutableBufferPointer { buffer in _ = scatter(buffer.baseAddress!, scratch.baseAddress!) }
+                initialized = n
+            }
+            records = sorted
+            return
+        }
+        let scratch = UnsafeMutablePointer<(K, C)>.allocate(capacity: n)
+        defer { scratch.deallocate() }
+        records.withUnsafeMutableBufferPointer { buffer in
+            // Every slot of the array is initialized again before this closure returns.
+            let storage = buffer.baseAddress!
+            let end = scatter(storage, scratch)
+            if end != storage { storage.moveInitialize(from: end, count: n) }
         }
     }
 
