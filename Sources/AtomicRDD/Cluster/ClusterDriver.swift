@@ -172,11 +172,12 @@ extension Context {
 public struct FetchFigures: Sendable, WireCodable {
     /// Bytes of the buckets fetched from other workers.
     public var bytes = 0
-    /// Seconds from each reducer's first request to its last bucket decoded, summed over reducers.
+    /// Seconds during which a worker had a fetch in progress (from a reducer's
+    /// first request to its last bucket decoded; overlapping fetches counted
+    /// once), summed over workers.
     public var seconds = 0.0
-    /// Seconds from each reducer's first request to its last bucket's bytes
-    /// received, summed over reducers: the transfer without the decoding that
-    /// follows the last arrival.
+    /// The same periods up to the last bucket's bytes received in each, summed
+    /// over workers: the transfer without the decoding that follows the last arrival.
     public var receivedSeconds = 0.0
     /// The number of buckets fetched.
     public var fetches = 0

@@ -61,6 +61,9 @@ struct ShuffleSource: Sendable {
         let start = ContinuousClock.now
         var fetchedBytes = 0
         var lastArrival = start
+        statistics?.begin()
+        // Counted however the fetches end: a failed fetch's time was spent too.
+        defer { statistics?.end(bytes: fetchedBytes, fetches: remote.count, lastArrival: lastArrival) }
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             var window = FetchWindow(estimates: remote.map(\.estimate), limit: maxBytesInFlight)
             while true {
@@ -76,8 +79,6 @@ struct ShuffleSource: Sendable {
                 window.finished(index)
             }
         }
-        statistics?.add(bytes: fetchedBytes, duration: ContinuousClock.now - start, transfer: lastArrival - start,
-                        fetches: remote.count)
         return blocks.flatMap { $0 }
     }
 
@@ -123,36 +124,69 @@ struct FetchWindow {
     mutating func finished(_ index: Int) { inFlight -= estimates[index] }
 }
 
-/// Bytes fetched from other nodes and the time the fetches took, on one worker.
+/// Bytes fetched from other nodes and the time spent fetching, on one worker.
+///
+/// Fetches may overlap (a join fetches both of its sides at once, and a worker
+/// with several cores runs several reduce tasks): the time counted is the
+/// worker's time with at least one fetch in progress, not the sum of the
+/// fetches' durations, so the throughput it gives is bytes over time spent
+/// fetching.
 final class FetchStatistics: Sendable {
-    private let bytes = Atomic<Int>(0)
-    private let nanoseconds = Atomic<Int>(0)
-    private let transferNanoseconds = Atomic<Int>(0)
-    private let fetches = Atomic<Int>(0)
-
-    /// Counts the remote fetches of one reducer: their bytes, the time from the
-    /// first request to the last bucket decoded, the time from the first
-    /// request to the last bucket's bytes received (the decoding of earlier
-    /// buckets overlaps it), and their number.
-    func add(bytes count: Int, duration: Duration, transfer: Duration, fetches: Int) {
-        bytes.add(count, ordering: .relaxed)
-        nanoseconds.add(Self.nanoseconds(duration), ordering: .relaxed)
-        transferNanoseconds.add(Self.nanoseconds(transfer), ordering: .relaxed)
-        self.fetches.add(fetches, ordering: .relaxed)
+    private struct Totals {
+        var bytes = 0
+        var fetches = 0
+        var busy = Duration.zero
+        var receiving = Duration.zero
+        // The current busy period: fetches in progress, when it began, and the
+        // last bucket's arrival in it.
+        var active = 0
+        var since = ContinuousClock.now
+        var lastArrival = ContinuousClock.now
     }
 
-    /// The fetches so far.
+    private let totals = Mutex(Totals())
+
+    /// A reducer's remote fetches begin.
+    func begin() {
+        let now = ContinuousClock.now
+        totals.withLock { t in
+            if t.active == 0 { (t.since, t.lastArrival) = (now, now) }
+            t.active += 1
+        }
+    }
+
+    /// A reducer's remote fetches ended, its last bucket decoded: their bytes,
+    /// their number, and when the last bucket's bytes arrived (the decoding of
+    /// earlier buckets overlaps the transfer).
+    func end(bytes count: Int, fetches: Int, lastArrival: ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        totals.withLock { t in
+            t.bytes += count
+            t.fetches += fetches
+            t.lastArrival = max(t.lastArrival, lastArrival)
+            t.active -= 1
+            if t.active == 0 {
+                t.busy += now - t.since
+                t.receiving += t.lastArrival - t.since
+            }
+        }
+    }
+
+    /// The fetches so far: time with a fetch in progress, and from the start
+    /// of each such period to the last bytes received in it.
     var figures: FetchFigures {
-        var figures = FetchFigures()
-        figures.bytes = bytes.load(ordering: .relaxed)
-        figures.seconds = Double(nanoseconds.load(ordering: .relaxed)) / 1e9
-        figures.receivedSeconds = Double(transferNanoseconds.load(ordering: .relaxed)) / 1e9
-        figures.fetches = fetches.load(ordering: .relaxed)
-        return figures
+        totals.withLock { t in
+            var figures = FetchFigures()
+            figures.bytes = t.bytes
+            figures.seconds = Self.seconds(t.busy)
+            figures.receivedSeconds = Self.seconds(t.receiving)
+            figures.fetches = t.fetches
+            return figures
+        }
     }
 
-    private static func nanoseconds(_ duration: Duration) -> Int {
+    private static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -22,7 +22,8 @@ final class CoGroupedRDD<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodabl
         self.left = leftSide
         self.right = rightSide
         self.group = { split, task in
-            Self.grouped(try await leftSide.records(split, task), try await rightSide.records(split, task), task)
+            let (left, right) = try await CoGroupSide.both(leftSide, rightSide, split, task)
+            return Self.grouped(left, right, task)
         }
         super.init(context: left.context, partitionCount: placement.partitionCount,
                    dependencies: [leftSide.dependency, rightSide.dependency], operatorName: operatorName,
@@ -93,6 +94,19 @@ enum CoGroupSide<K: ShuffleKey, V: WireCodable & Sendable> {
         case .narrow(let rdd): try await rdd.iterator(split, task)
         case .shuffled(let dependency): try await dependency.fetch(split, task)
         }
+    }
+
+    /// The records of both sides of partition `split`, a shuffled side's blocks
+    /// fetched while the other side's are: on a cluster, one side's requests
+    /// need not wait for the other side's buckets to arrive.
+    static func both<W>(_ left: CoGroupSide<K, V>, _ right: CoGroupSide<K, W>, _ split: Int, _ task: TaskContext)
+        async throws -> (Records<(K, V)>, Records<(K, W)>) {
+        guard case .shuffled(let leftShuffle) = left, case .shuffled(let rightShuffle) = right else {
+            return (try await left.records(split, task), try await right.records(split, task))
+        }
+        async let rightBlocks = rightShuffle.fetchBlocks(split, task)
+        let leftBlocks = try await leftShuffle.fetchBlocks(split, task)
+        return (leftShuffle.concatenated(leftBlocks), rightShuffle.concatenated(try await rightBlocks))
     }
 }
 

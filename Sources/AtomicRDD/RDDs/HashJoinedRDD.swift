@@ -34,8 +34,7 @@ final class HashJoinedRDD<K: ShuffleKey, V: WireCodable & Sendable, W: WireCodab
         self.left = leftSide
         self.right = rightSide
         self.join = { split, task in
-            let build = try await rightSide.records(split, task)
-            let probe = try await leftSide.records(split, task)
+            let (probe, build) = try await CoGroupSide.both(leftSide, rightSide, split, task)
             var join = HashJoin(probe: probe, build: build, task: task, keepLeft: keepLeft, keepRight: keepRight)
             return Records {
                 guard let (key, v, w) = try join.next() else { return nil }

@@ -30,6 +30,27 @@ import AtomicTransport
         #expect(hostile.admit() == 2..<3)
     }
 
+    @Test func overlappingFetchesCountTheirTimeOnce() {
+        let statistics = FetchStatistics()
+        let before = ContinuousClock.now
+        statistics.begin()
+        statistics.begin()
+        // The second reducer's last bytes arrive 5 s into the period, the
+        // first's 3 s in: received time is the period's, 5 s, not 8.
+        statistics.end(bytes: 100, fetches: 2, lastArrival: before + .seconds(3))
+        #expect(statistics.figures.seconds == 0, "a period is counted when its last fetch ends")
+        statistics.end(bytes: 50, fetches: 1, lastArrival: before + .seconds(5))
+        let after = ContinuousClock.now
+        let figures = statistics.figures
+        #expect(figures.bytes == 150 && figures.fetches == 3)
+        #expect(figures.seconds > 0 && figures.seconds <= (after - before) / .seconds(1))
+        #expect(figures.receivedSeconds > 4.9 && figures.receivedSeconds <= 5, "received: \(figures.receivedSeconds)")
+        // A later period adds to the first.
+        statistics.begin()
+        statistics.end(bytes: 1, fetches: 1, lastArrival: ContinuousClock.now)
+        #expect(statistics.figures.seconds >= figures.seconds && statistics.figures.bytes == 151)
+    }
+
     @Test func aHostileFileSplitIsAWireError() throws {
         for (start, length) in [(-1, 4), (4, -1), (Int.max, 1)] {
             let bytes = WireWriter.bytes { $0.write("f"); $0.write(start); $0.write(length) }
