@@ -26,6 +26,9 @@ public final class TaskContext: @unchecked Sendable {
     // through `await`), so no lock is needed.
     var accumulatorUpdates: [Int: any AccumulatorUpdate] = [:]
     var metrics = TaskMetrics()
+    // Registered from concurrent child tasks too (a join fetches its two sides
+    // at once, and each fetch registers its reads), so behind a lock.
+    private let completionLock = NSLock()
     private var completionHandlers: [() -> Void] = []
 
     init(stageId: Int, partition: Int, attempt: Int, taskAttemptId: Int,
@@ -55,11 +58,17 @@ public final class TaskContext: @unchecked Sendable {
 
     /// Runs `handler` when the task ends, whether it succeeded or not (to free
     /// memory or delete files it holds).
-    func onCompletion(_ handler: @escaping () -> Void) { completionHandlers.append(handler) }
+    func onCompletion(_ handler: @escaping () -> Void) {
+        completionLock.lock()
+        defer { completionLock.unlock() }
+        completionHandlers.append(handler)
+    }
 
     func runCompletionHandlers() {
+        completionLock.lock()
         let handlers = completionHandlers
         completionHandlers = []
+        completionLock.unlock()
         for handler in handlers.reversed() { handler() }
     }
 

@@ -90,6 +90,26 @@ import AtomicTransport
                                    cancellation: CancellationFlag()))
     }
 
+    @Test func fetchesOfOneTaskMayRegisterTheirReadsConcurrently() async throws {
+        // A join fetches its two sides at once; each fetch registers a completion
+        // handler for the blocks it reads, from its own child task.
+        final class Count: Sendable { let value = Atomic(0) }
+        try await withTask { task in
+            let ran = Count()
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        for _ in 0..<20_000 { task.onCompletion { ran.value.add(1, ordering: .relaxed) } }
+                    }
+                }
+            }
+            task.runCompletionHandlers()
+            #expect(ran.value.load(ordering: .relaxed) == 160_000)
+            task.runCompletionHandlers()
+            #expect(ran.value.load(ordering: .relaxed) == 160_000, "a handler ran twice")
+        }
+    }
+
     @Test func bucketsArriveInMapOrderWithTheLimitInFlight() async throws {
         let counts = Mutex((now: 0, most: 0))
         // The first request of each pair waits for the second: two must be in flight at once.
