@@ -45,38 +45,42 @@ final class MapOutputStore: Sendable {
         if let old { discard(old) }
     }
 
-    /// The blocks of reduce partition `reduce` from the given map tasks' outputs.
-    /// The task given them must call ``doneReading(shuffleId:maps:reduce:)``
-    /// with the same arguments when it ends: until then, the buckets it was
-    /// given in memory are not moved to disk.
+    /// The blocks of reduce partition `reduce` from the given map tasks'
+    /// outputs, and which outputs' buckets were given out in memory: the task
+    /// given them must hand `reads` to ``doneReading(_:)`` when it ends; until
+    /// then, those buckets are not moved to disk.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
-    func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws -> [ShuffleBlock] {
+    func fetch(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) throws
+        -> (blocks: [ShuffleBlock], reads: OutputReads) {
         try state.withLock { state in
             var blocks: [ShuffleBlock] = []
-            var read: [Int] = []
+            var read: [(mapIndex: Int, serial: Int)] = []
             for mapIndex in mapIndices {
-                guard let output = state.outputs[shuffleId]?[mapIndex]?.output else {
+                guard let kept = state.outputs[shuffleId]?[mapIndex] else {
                     throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
                 }
-                if let memory = output.memory[reduce] {
+                if let memory = kept.output.memory[reduce] {
                     blocks.append(.memory(memory))
-                    read.append(mapIndex)
+                    read.append((mapIndex, kept.serial))
                 }
-                for segment in output.segments[reduce] where !segment.range.isEmpty { blocks.append(.disk(segment)) }
+                for segment in kept.output.segments[reduce] where !segment.range.isEmpty { blocks.append(.disk(segment)) }
             }
             // Counted once every output was found: a failed fetch gives nothing out.
-            for mapIndex in read { state.outputs[shuffleId]?[mapIndex]?.readers[reduce, default: 0] += 1 }
-            return blocks
+            for (mapIndex, _) in read { state.outputs[shuffleId]?[mapIndex]?.readers[reduce, default: 0] += 1 }
+            return (blocks, OutputReads(shuffleId: shuffleId, reduce: reduce, outputs: read))
         }
     }
 
-    /// A task given the blocks of ``fetch(shuffleId:maps:reduce:)`` ended.
-    func doneReading(shuffleId: Int, maps mapIndices: some Sequence<Int>, reduce: Int) {
+    /// A task given the blocks of ``fetch(shuffleId:maps:reduce:)`` ended. An
+    /// output registered again since (a later attempt's) keeps its own count:
+    /// the old registration's readers are not taken from it.
+    func doneReading(_ reads: OutputReads) {
         state.withLock { state in
-            for mapIndex in mapIndices {
-                guard let count = state.outputs[shuffleId]?[mapIndex]?.readers[reduce] else { continue }
-                state.outputs[shuffleId]?[mapIndex]?.readers[reduce] = count > 1 ? count - 1 : nil
+            for (mapIndex, serial) in reads.outputs {
+                guard let kept = state.outputs[reads.shuffleId]?[mapIndex], kept.serial == serial,
+                      let count = kept.readers[reads.reduce] else { continue }
+                state.outputs[reads.shuffleId]?[mapIndex]?.readers[reads.reduce] = count > 1 ? count - 1 : nil
             }
         }
     }
@@ -169,4 +173,13 @@ final class MapOutputStore: Sendable {
         budget.release(output.memoryBytes)
         for file in output.files { try? FileManager.default.removeItem(atPath: file) }
     }
+}
+
+/// The map outputs whose in-memory buckets ``MapOutputStore/fetch(shuffleId:maps:reduce:)``
+/// gave a task, each with the serial of its registration, to hand back to
+/// ``MapOutputStore/doneReading(_:)`` when the task ends.
+struct OutputReads: Sendable {
+    let shuffleId: Int
+    let reduce: Int
+    let outputs: [(mapIndex: Int, serial: Int)]
 }

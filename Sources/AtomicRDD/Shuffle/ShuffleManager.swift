@@ -69,8 +69,8 @@ actor ShuffleManager {
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
     nonisolated func blocks<Maps: Collection<Int>>(shuffleId: Int, maps: Maps, reduce: Int,
                                                   readBy task: TaskContext) throws -> [ShuffleBlock] {
-        let blocks = try store.fetch(shuffleId: shuffleId, maps: maps, reduce: reduce)
-        task.onCompletion { [store] in store.doneReading(shuffleId: shuffleId, maps: maps, reduce: reduce) }
+        let (blocks, reads) = try store.fetch(shuffleId: shuffleId, maps: maps, reduce: reduce)
+        if !reads.outputs.isEmpty { task.onCompletion { [store] in store.doneReading(reads) } }
         return blocks
     }
 

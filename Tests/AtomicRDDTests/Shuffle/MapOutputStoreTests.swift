@@ -58,7 +58,7 @@ import Testing
         #expect(Self.files("b", in: folder) == 0)
 
         // A task is given reducer 0's buckets: the moved one from its file.
-        let blocks0 = try store.fetch(shuffleId: 0, maps: 0..<2, reduce: 0)
+        let (blocks0, reads0) = try store.fetch(shuffleId: 0, maps: 0..<2, reduce: 0)
         #expect(blocks0.map(Self.isOnDisk) == [true, false])
         #expect(try Self.values(blocks0) == [[10, 20], [30]])
 
@@ -68,21 +68,23 @@ import Testing
         #expect(budget.tryAcquire(300, mayEvictOutputs: true))
         #expect(store.evictionCount == 2 && budget.usedBytes == 1_000)
         #expect(Self.files("b", in: folder) == 1)
-        #expect(try store.fetch(shuffleId: 0, maps: 1..<2, reduce: 0).map(Self.isOnDisk) == [false], "a given-out bucket moved")
-        let blocks1 = try store.fetch(shuffleId: 0, maps: 0..<2, reduce: 1)
+        let (again, readsAgain) = try store.fetch(shuffleId: 0, maps: 1..<2, reduce: 0)
+        #expect(again.map(Self.isOnDisk) == [false], "a given-out bucket moved")
+        let blocks1 = try store.fetch(shuffleId: 0, maps: 0..<2, reduce: 1).blocks
         #expect(blocks1.map(Self.isOnDisk) == [true])
         #expect(try Self.values(blocks1) == [[40, 50]])
         // Nothing movable is left while the tasks given reducer 0's bucket run: refused.
         #expect(!budget.tryAcquire(1, mayEvictOutputs: true))
         #expect(store.evictionCount == 2 && budget.usedBytes == 1_000)
         // Once they end, it moves too.
-        for _ in 0..<2 { store.doneReading(shuffleId: 0, maps: 0..<2, reduce: 0) }
+        store.doneReading(reads0)
+        store.doneReading(readsAgain)
         #expect(budget.tryAcquire(100, mayEvictOutputs: true))
         #expect(store.evictionCount == 3 && budget.usedBytes == 1_000)
         #expect(Self.files("b", in: folder) == 2)
-        #expect(try Self.values(store.fetch(shuffleId: 0, maps: 0..<2, reduce: 0)) == [[10, 20], [30]])
-        #expect(try Self.values(store.fetch(shuffleId: 0, maps: 0..<2, reduce: 1)) == [[40, 50]])
-        #expect(try store.fetch(shuffleId: 0, maps: 1..<2, reduce: 0).map(Self.isOnDisk) == [true])
+        #expect(try Self.values(store.fetch(shuffleId: 0, maps: 0..<2, reduce: 0).blocks) == [[10, 20], [30]])
+        #expect(try Self.values(store.fetch(shuffleId: 0, maps: 0..<2, reduce: 1).blocks) == [[40, 50]])
+        #expect(try store.fetch(shuffleId: 0, maps: 1..<2, reduce: 0).blocks.map(Self.isOnDisk) == [true])
 
         // Removing the shuffle deletes the moves' files.
         store.remove(shuffleId: 0)
@@ -101,9 +103,32 @@ import Testing
         store.register(shuffleId: 3, mapIndex: 0, output: output)
         #expect(!budget.tryAcquire(500, mayEvictOutputs: true))
         #expect(store.evictionCount == 0 && budget.usedBytes == 900)
-        #expect(try Self.values(store.fetch(shuffleId: 3, maps: 0..<1, reduce: 0)) == [[10]])
+        #expect(try Self.values(store.fetch(shuffleId: 3, maps: 0..<1, reduce: 0).blocks) == [[10]])
         store.removeAll()
         #expect(budget.usedBytes == 0)
+    }
+
+    @Test func a_reader_of_an_earlier_attempt_leaves_the_later_attempts_count_alone() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let budget = MemoryBudget(capacity: 1_000)
+        let store = MapOutputStore(budget: budget)
+        store.register(shuffleId: 7, mapIndex: 0, output: Self.keptOutput([[(1, 10)]], bytes: [300], budget: budget, folder: folder, name: "a"))
+        let (_, oldReads) = try store.fetch(shuffleId: 7, maps: 0..<1, reduce: 0)
+        // The map task runs again; a task reads the new attempt's bucket.
+        store.register(shuffleId: 7, mapIndex: 0, output: Self.keptOutput([[(1, 11)]], bytes: [300], budget: budget, folder: folder, name: "b"))
+        let (blocks, newReads) = try store.fetch(shuffleId: 7, maps: 0..<1, reduce: 0)
+        #expect(try Self.values(blocks) == [[11]])
+        // The old attempt's reader ends: the new bucket is still being read, so it stays.
+        store.doneReading(oldReads)
+        #expect(!budget.tryAcquire(800, mayEvictOutputs: true), "a bucket being read moved")
+        #expect(store.evictionCount == 0)
+        store.doneReading(newReads)
+        #expect(budget.tryAcquire(800, mayEvictOutputs: true))
+        #expect(store.evictionCount == 1 && Self.files("b", in: folder) == 1)
+        #expect(try Self.values(store.fetch(shuffleId: 7, maps: 0..<1, reduce: 0).blocks) == [[11]])
+        store.removeAll()
+        budget.release(800)
     }
 
     @Test func an_output_removed_while_it_moves_loses_its_new_file_and_is_released_once() throws {
