@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AtomicActors
 
@@ -99,9 +100,36 @@ import Testing
         }
         #expect(state.tombstoneCount == 2)
         #expect(state.trackedCount == 1)
-        #expect(state.status(of: incarnations[0]) == nil, "forgotten")
+        // The first tombstone is forgotten; that incarnation is still down, older than the one tracked.
+        #expect(state.status(of: incarnations[0]) == .down)
         #expect(state.status(of: incarnations[1]) == .down)
         #expect(state.status(of: incarnations[2]) == .down)
+    }
+
+    @Test func a_replaced_incarnation_stays_out_after_its_tombstone_is_forgotten() {
+        var state = MembershipState(local: me, unreachableAfter: .seconds(1), downAfter: .seconds(3), maxTombstones: 1)
+        _ = state.heard(from: a, at: .zero)
+        var restarted = a
+        restarted.incarnation = a.incarnation + 1
+        #expect(state.heard(from: restarted, at: .seconds(1)) == [.down(a), .up(restarted)])
+        // Another death takes the only tombstone: `a`'s is forgotten.
+        _ = state.heard(from: b, at: .seconds(1))
+        _ = state.markDown(b)
+        #expect(state.tombstoneCount == 1)
+        // A late message from the replaced process neither brings it back nor
+        // takes the restarted one down.
+        #expect(state.heard(from: a, at: .seconds(2)) == [])
+        #expect(state.status(of: a) == .down)
+        #expect(state.status(of: restarted) == .up)
+        #expect(state.liveMembers == [restarted])
+    }
+
+    @Test func new_incarnations_grow_with_the_clock() {
+        let first = NodeIdentity.newIncarnation(), second = NodeIdentity.newIncarnation()
+        #expect(second >> 20 >= first >> 20, "the later start has the earlier millisecond")
+        #expect(first & (1 << 20 - 1) != 0 && second & (1 << 20 - 1) != 0)
+        let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
+        #expect((first >> 20) <= milliseconds && milliseconds - (first >> 20) < 60_000)
     }
 
     @Test func this_node_is_never_a_member_of_its_own_view() {

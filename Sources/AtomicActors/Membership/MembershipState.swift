@@ -4,8 +4,12 @@
 ///
 /// Failure detection is timeout-based: a member silent for ``unreachableAfter`` is
 /// unreachable, and for ``downAfter`` is down. A member at a known endpoint with a
-/// different incarnation is a restarted process: the old incarnation goes down and
-/// the new one comes up; the two are never confused.
+/// greater incarnation is a restarted process: the old incarnation goes down and
+/// the new one comes up; the two are never confused. A message from a smaller
+/// incarnation than the one tracked at its endpoint comes from a process that
+/// was replaced: it is ignored, and that incarnation is down, even once its
+/// tombstone is forgotten (incarnations grow with the start time, see
+/// ``NodeIdentity/newIncarnation()``).
 ///
 /// Bounded: at most ``maxMembers`` endpoints are tracked (a down member's place is
 /// reused before a newcomer is ignored), and at most ``maxTombstones`` down
@@ -49,7 +53,8 @@ public struct MembershipState: Sendable {
     /// The status of `node`, nil when unknown (a tombstoned incarnation is `.down`).
     public func status(of node: NodeIdentity) -> MemberStatus? {
         if tombstones[node] != nil { return .down }
-        guard let member = members[node.endpoint], member.identity == node else { return nil }
+        guard let member = members[node.endpoint] else { return nil }
+        guard member.identity == node else { return member.identity.incarnation > node.incarnation ? .down : nil }
         return member.status
     }
 
@@ -64,6 +69,8 @@ public struct MembershipState: Sendable {
         var events: [MembershipEvent] = []
         if let existing = members[node.endpoint] {
             if existing.identity != node {
+                // The same address, an earlier process than the one tracked: a late message.
+                guard node.incarnation > existing.identity.incarnation else { return [] }
                 // The same address, a new process: the old one is gone for good.
                 if existing.status != .down { events.append(.down(existing.identity)) }
                 bury(existing.identity)
