@@ -214,6 +214,38 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
     }
 
     @Test(arguments: placements)
+    func a_seed_at_its_limit_refuses_a_joiner_with_a_typed_error(placement: InProcessCluster.Placement) async throws {
+        var settings = InProcessCluster.fastSettings()
+        settings.maxMembers = 1
+        try await InProcessCluster.with(nodes: 2, placement: placement, settings: settings) { cluster in
+            let transport: any Transport, endpoint: Endpoint
+            switch placement {
+            case .loopbackTCP:
+                transport = try TCPTransport()
+                endpoint = Endpoint(host: "127.0.0.1", port: 0)
+            case .inMemory:
+                transport = try #require(cluster.network).makeTransport(host: "late")
+                endpoint = Endpoint(host: "late", port: 0)
+            }
+            do {
+                let late = try await ClusterSystem.start(transport: transport, listenOn: endpoint,
+                                                         seed: cluster[0].identity.endpoint, settings: settings)
+                await late.shutdown()
+                Issue.record("a joiner past the seed's limit was admitted")
+            } catch let JoinError.refused(seed, reason) {
+                #expect(seed == cluster[0].identity)
+                #expect(reason.contains("1 other node"), "\(reason)")
+            }
+            await transport.shutdown()
+            // The seed tracks only the member it had, and calls still work.
+            #expect(cluster[0].members == [cluster[1].identity])
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
+            #expect(try await remote.add(20, 22) == 42)
+            _ = local
+        }
+    }
+
+    @Test(arguments: placements)
     func a_connection_runs_at_most_its_limit_of_calls_at_once_and_the_rest_wait(placement: InProcessCluster.Placement) async throws {
         var settings = InProcessCluster.fastSettings()
         settings.maxCallsPerConnection = 2

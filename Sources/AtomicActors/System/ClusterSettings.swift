@@ -36,12 +36,15 @@ enum ControlMessage: WireCodable, Equatable {
     case members([NodeIdentity])
     /// A node is leaving cleanly and should be marked down at once.
     case leaving(NodeIdentity)
+    /// The seed's answer to a join it cannot admit, with the reason.
+    case refused(String)
 
     func encode(to writer: inout WireWriter) {
         switch self {
         case let .join(node): writer.write(UInt8(0)); writer.write(node)
         case let .members(nodes): writer.write(UInt8(1)); writer.write(nodes)
         case let .leaving(node): writer.write(UInt8(2)); writer.write(node)
+        case let .refused(reason): writer.write(UInt8(3)); writer.write(reason)
         }
     }
 
@@ -51,6 +54,7 @@ enum ControlMessage: WireCodable, Equatable {
         case 0: self = .join(try reader.read())
         case 1: self = .members(try reader.read())
         case 2: self = .leaving(try reader.read())
+        case 3: self = .refused(try reader.read())
         case let tag: throw .unknownTag(offset: at, tag: UInt64(tag), type: "ControlMessage")
         }
     }

@@ -30,13 +30,31 @@ extension ClusterSystem {
         state.withLock { $0.membership.status(of: node) == .down }
     }
 
-    /// Joins through the seed: it answers with the members it knows.
+    /// Joins through the seed: it answers with the members it knows, or
+    /// refuses this node; returns once it has answered.
+    ///
+    /// - Throws: ``JoinError`` when the seed refuses or does not answer within
+    ///   the call timeout; transport errors reaching it.
     func join(seed: Endpoint) async throws {
         let connection = try await transport.connect(to: seed)
-        state.withLock { $0.seed = connection.remote }
+        let answer = JoinAnswer()
+        state.withLock { s in
+            s.seed = connection.remote
+            s.joinAnswer = answer
+        }
         adopt(connection)
         heard(from: connection.remote)
         try await connection.send(Frame(kind: .message, payload: ControlMessage.join(identity).wireBytes()))
+        try await answer.value(timeout: settings.callTimeout, timeSource: settings.timeSource, seed: seed)
+    }
+
+    /// The seed answered this node's join.
+    private func joinAnswered(_ result: Result<Void, any Error>) {
+        let answer = state.withLock { s -> JoinAnswer? in
+            defer { s.joinAnswer = nil }
+            return s.joinAnswer
+        }
+        answer?.resolve(result)
     }
 
     func heard(from node: NodeIdentity, at now: Duration? = nil) {
@@ -53,8 +71,19 @@ extension ClusterSystem {
                 return
             }
             heard(from: node)
-            let (members, others) = state.withLock { s in
-                (s.membership.liveMembers, s.peers.values.filter { $0.remote != node })
+            let (status, members, others) = state.withLock { s in
+                (s.membership.status(of: node), s.membership.liveMembers, s.peers.values.filter { $0.remote != node })
+            }
+            guard status == .up || status == .unreachable else {
+                // Not tracked: at the limit with no down member to replace, or
+                // an incarnation declared down. The node is told, not announced.
+                let reason = status == .down
+                    ? "\(node) was declared down; a restarted process joins with a new incarnation"
+                    : "the seed tracks \(settings.maxMembers) other nodes, none of them down"
+                log("refused the join of \(node): \(reason)")
+                let refusal = ControlMessage.refused(reason).wireBytes()
+                Task { try? await connection.send(Frame(kind: .message, payload: refusal)) }
+                return
             }
             let snapshot = ControlMessage.members(members.filter { $0 != node } + [identity]).wireBytes()
             let news = ControlMessage.members([node]).wireBytes()
@@ -72,9 +101,18 @@ extension ClusterSystem {
             // The seed's answer to a join names the seed too.
             guard nodes.count <= settings.maxMembers + 1 else {
                 log("dropped a member list of \(nodes.count) nodes from the seed (at most \(settings.maxMembers))")
+                joinAnswered(.success(()))
                 return
             }
             for node in nodes where node != identity { heard(from: node) }
+            joinAnswered(.success(()))
+        case let .refused(reason):
+            guard let seed = state.withLock({ $0.seed }), seed == connection.remote else {
+                log("dropped a refusal from \(connection.remote), which is not the seed")
+                return
+            }
+            log("the seed refused this node: \(reason)")
+            joinAnswered(.failure(JoinError.refused(seed: seed, reason: reason)))
         case let .leaving(node):
             guard node == connection.remote else {
                 log("dropped a leave for \(node) from \(connection.remote)")

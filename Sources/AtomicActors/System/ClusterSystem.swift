@@ -78,6 +78,8 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         var shutDown = false
         /// The node this one joined through: the only one whose member lists it takes.
         var seed: NodeIdentity?
+        /// The seed's answer to this node's join, until it came.
+        var joinAnswer: JoinAnswer?
         /// The per-node services, kept alive as long as the system.
         var services: [any DistributedActor] = []
     }
@@ -94,9 +96,11 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     }
 
     /// Starts a node: listens on `endpoint` (port 0 for any), and joins the
-    /// cluster through `seed` (the driver) when given.
+    /// cluster through `seed` (the driver) when given, returning once the seed
+    /// has answered with its members.
     ///
-    /// - Throws: ``TransportError`` if it cannot listen or reach the seed.
+    /// - Throws: ``TransportError`` if it cannot listen or reach the seed;
+    ///   ``JoinError`` if the seed refuses the node or does not answer.
     public static func start(transport: any Transport, listenOn endpoint: Endpoint, seed: Endpoint? = nil,
                              settings: ClusterSettings = ClusterSettings()) async throws -> ClusterSystem {
         let listener = try await transport.listen(on: endpoint)
