@@ -77,3 +77,26 @@ extension MergeHeap {
         }
     }
 }
+
+/// The sift of a binary min-heap kept in a buffer, for heaps whose entries
+/// are not ``MergeHeap``'s (the merges of sorted runs by radix image).
+enum HeapOrder {
+    /// Restores the heap order below `index` by `precedes`: the entry there
+    /// moves down into a hole, each preceding child moving up once (no swaps).
+    @inline(__always)
+    static func siftDown<Entry>(_ heap: UnsafeMutableBufferPointer<Entry>, from index: Int,
+                                by precedes: (Entry, Entry) -> Bool) {
+        let count = heap.count
+        let moving = heap[index]
+        var parent = index
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else { break }
+            let child = left + 1 < count && precedes(heap[left + 1], heap[left]) ? left + 1 : left
+            guard precedes(heap[child], moving) else { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = moving
+    }
+}

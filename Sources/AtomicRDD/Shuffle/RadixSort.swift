@@ -123,22 +123,8 @@ enum RadixSort {
         }
     }
 
-    /// Restores the heap order below `index`: the entry there moves down into
-    /// a hole, each smaller child moving up once (no swaps).
+    /// Restores the heap order below `index`, by image.
     private static func siftDown<Record>(_ heap: inout [(image: UInt64, source: Int, record: Record)], from index: Int) {
-        heap.withUnsafeMutableBufferPointer { heap in
-            let count = heap.count
-            let moving = heap[index]
-            var parent = index
-            while true {
-                let left = 2 * parent + 1
-                guard left < count else { break }
-                let child = left + 1 < count && heap[left + 1].image < heap[left].image ? left + 1 : left
-                guard heap[child].image < moving.image else { break }
-                heap[parent] = heap[child]
-                parent = child
-            }
-            heap[parent] = moving
-        }
+        heap.withUnsafeMutableBufferPointer { HeapOrder.siftDown($0, from: index) { $0.image < $1.image } }
     }
 }

@@ -110,23 +110,10 @@ final class SortedRuns<K: RadixSortableKey, C> {
         for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(from: index) }
     }
 
-    private static func precedes(_ a: (image: UInt64, run: Int), _ b: (image: UInt64, run: Int)) -> Bool {
-        a.image < b.image || (a.image == b.image && a.run < b.run)
-    }
-
-    /// Restores the heap order below `index`, moving the entry there down into a hole.
+    /// Restores the heap order below `index`: by image, then run number.
     private func siftDown(from index: Int) {
-        let count = heap.count
-        let moving = heap[index]
-        var parent = index
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            let child = left + 1 < count && Self.precedes(heap[left + 1], heap[left]) ? left + 1 : left
-            guard Self.precedes(heap[child], moving) else { break }
-            heap[parent] = heap[child]
-            parent = child
+        heap.withUnsafeMutableBufferPointer { heap in
+            HeapOrder.siftDown(heap, from: index) { a, b in a.image < b.image || (a.image == b.image && a.run < b.run) }
         }
-        heap[parent] = moving
     }
 }
