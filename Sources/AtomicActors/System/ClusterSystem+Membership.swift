@@ -48,8 +48,8 @@ extension ClusterSystem {
         try await answer.value(timeout: settings.callTimeout, timeSource: settings.timeSource, seed: seed)
     }
 
-    /// The seed answered this node's join.
-    private func joinAnswered(_ result: Result<Void, any Error>) {
+    /// The seed answered this node's join (or its connection ended first).
+    func joinAnswered(_ result: Result<Void, any Error>) {
         let answer = state.withLock { s -> JoinAnswer? in
             defer { s.joinAnswer = nil }
             return s.joinAnswer

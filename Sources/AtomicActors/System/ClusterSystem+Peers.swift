@@ -111,7 +111,10 @@ extension ClusterSystem {
             ending = "\(error)"
         }
         log("connection to \(remote) ended: \(ending)")
-        failCalls(to: remote, with: isDown(remote) ? .nodeDown(remote) : .nodeUnreachable(remote, reason: "connection lost: \(ending)"))
+        let error: RemoteCallError = isDown(remote) ? .nodeDown(remote) : .nodeUnreachable(remote, reason: "connection lost: \(ending)")
+        failCalls(to: remote, with: error)
+        // A join the seed had not answered yet fails now rather than at its timeout.
+        if state.withLock({ $0.seed }) == remote { joinAnswered(.failure(error)) }
     }
 
     /// Handles one frame that is not one-way; a request must hold one of `permits`, which its call gives back.

@@ -100,7 +100,8 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     /// has answered with its members.
     ///
     /// - Throws: ``TransportError`` if it cannot listen or reach the seed;
-    ///   ``JoinError`` if the seed refuses the node or does not answer.
+    ///   ``JoinError`` if the seed refuses the node or does not answer;
+    ///   ``RemoteCallError`` if the seed's connection ends before it answers.
     public static func start(transport: any Transport, listenOn endpoint: Endpoint, seed: Endpoint? = nil,
                              settings: ClusterSettings = ClusterSettings()) async throws -> ClusterSystem {
         let listener = try await transport.listen(on: endpoint)
