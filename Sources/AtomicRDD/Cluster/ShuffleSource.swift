@@ -39,8 +39,10 @@ struct ShuffleSource: Sendable {
     }
 
     /// The blocks of `reduce` in map order: local outputs from this node's
-    /// shuffle manager, remote ones fetched and decoded with `decode`.
-    func blocks(shuffleId: Int, mapCount: Int, reduce: Int, task: TaskContext,
+    /// shuffle manager, remote ones fetched and decoded with `decode`. A task
+    /// fetching for `sharers` shuffles at once (a join's two sides) keeps each
+    /// within its share of ``maxBytesInFlight``.
+    func blocks(shuffleId: Int, mapCount: Int, reduce: Int, task: TaskContext, sharers: Int = 1,
                 decode: @Sendable ([UInt8], Range<Int>) throws -> any Sendable) async throws -> [ShuffleBlock] {
         let nodes = locations[shuffleId] ?? []
         let sizes = bucketBytes[shuffleId] ?? []
@@ -65,7 +67,7 @@ struct ShuffleSource: Sendable {
         // Counted however the fetches end: a failed fetch's time was spent too.
         defer { statistics?.end(bytes: fetchedBytes, fetches: remote.count, lastArrival: lastArrival) }
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            var window = FetchWindow(estimates: remote.map(\.estimate), limit: maxBytesInFlight)
+            var window = FetchWindow(estimates: remote.map(\.estimate), limit: maxBytesInFlight / max(1, sharers))
             while true {
                 for index in window.admit() {
                     let (mapIndex, node, _) = remote[index]

@@ -10,12 +10,14 @@ extension ShuffleDependency {
 
     /// The blocks of reduce partition `split` from every map task: the pieces
     /// of its buckets in memory or in spill files. Each is in key order when the
-    /// shuffle has a ``keyOrdering``.
+    /// shuffle has a ``keyOrdering``. `sharers` shuffles fetched at once by the
+    /// task share its bound on bytes in flight.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
-    func fetchBlocks(_ split: Int, _ task: TaskContext) async throws -> [ShuffleBlock] {
+    func fetchBlocks(_ split: Int, _ task: TaskContext, sharers: Int = 1) async throws -> [ShuffleBlock] {
         if let source = task.shuffleSource {
-            return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task, decode: decodeBucket)
+            return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task,
+                                           sharers: sharers, decode: decodeBucket)
         }
         return try task.environment.shuffleManager.blocks(shuffleId: shuffleId, maps: 0..<mapCount, reduce: split, readBy: task)
     }

@@ -138,6 +138,24 @@ import AtomicTransport
         #expect(counts.withLock { $0.most } == 2)
     }
 
+    @Test func fetchesSharingTheBoundKeepWithinTheirShare() async throws {
+        let counts = Mutex((now: 0, most: 0))
+        let source = source { _, _, mapIndex, _ in
+            counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            await Task.yield()
+            counts.withLock { $0.now -= 1 }
+            return Self.bucket(mapIndex)
+        }
+        try await withTask { task in
+            // Half of 25 MiB holds one 10 MiB bucket at a time, not two.
+            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task, sharers: 2) {
+                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
+            }
+            #expect(blocks.count == 6)
+        }
+        #expect(counts.withLock { $0.most } == 1)
+    }
+
     @Test func aFailedFetchIsRetriedThenReportedAsAFetchFailure() async throws {
         let calls = Mutex([Int: Int]())
         var source = source { _, _, mapIndex, _ in
