@@ -98,14 +98,14 @@ extension ClusterSystem {
                 log("dropped a member list from \(connection.remote), which is not the seed")
                 return
             }
+            // The seed's list answers this node's join, whatever it holds.
+            defer { joinAnswered(.success(())) }
             // The seed's answer to a join names the seed too.
             guard nodes.count <= settings.maxMembers + 1 else {
                 log("dropped a member list of \(nodes.count) nodes from the seed (at most \(settings.maxMembers))")
-                joinAnswered(.success(()))
                 return
             }
             for node in nodes where node != identity { heard(from: node) }
-            joinAnswered(.success(()))
         case let .refused(reason):
             guard let seed = state.withLock({ $0.seed }), seed == connection.remote else {
                 log("dropped a refusal from \(connection.remote), which is not the seed")

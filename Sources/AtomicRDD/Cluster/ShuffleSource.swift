@@ -60,9 +60,8 @@ struct ShuffleSource: Sendable {
             }
         }
         guard !remote.isEmpty else { return blocks.flatMap { $0 } }
-        let start = ContinuousClock.now
         var fetchedBytes = 0
-        var lastArrival = start
+        var lastArrival = ContinuousClock.now
         statistics?.begin()
         // Counted however the fetches end: a failed fetch's time was spent too.
         defer { statistics?.end(bytes: fetchedBytes, fetches: remote.count, lastArrival: lastArrival) }
