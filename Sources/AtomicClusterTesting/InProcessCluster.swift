@@ -199,7 +199,7 @@ public final class InProcessCluster: Sendable {
         var leaks: [String] = []
         for (index, system) in all.enumerated() {
             let d = system.diagnostics
-            if d.connections != 0 || d.pendingCalls != 0 || d.readers != 0 {
+            if d.connections != 0 || d.pendingCalls != 0 || d.readers != 0 || d.idleCallTasks != 0 {
                 leaks.append("node\(index): \(d)")
             }
         }

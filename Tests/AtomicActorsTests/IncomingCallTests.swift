@@ -49,4 +49,40 @@ import AtomicClusterTesting
             _ = local
         }
     }
+
+    @Test(arguments: ClusteredCallTests.placements)
+    func the_task_that_ran_a_call_runs_the_next_one(placement: InProcessCluster.Placement) async throws {
+        try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
+            let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
+            let remote = try Calculator.resolve(id: local.id, using: cluster[1])
+            // Calls one at a time: the first one's task waits for the next call
+            // when it is done, and runs every later call; none is started anew.
+            for round in Int64(0)..<20 {
+                #expect(try await remote.add(round, 1) == round + 1)
+                #expect(await eventually { cluster[0].diagnostics.idleCallTasks > 0 })
+                #expect(cluster[0].diagnostics.idleCallTasks == 1)
+            }
+            // Calls at once need tasks of their own: more wait afterwards, within the limit.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in Int64(0)..<32 {
+                    group.addTask { _ = try await remote.slow(milliseconds: 20 + round % 2) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(await eventually { cluster[0].diagnostics.idleCallTasks >= 2 })
+            #expect(cluster[0].diagnostics.idleCallTasks <= cluster[0].servers.maxIdle)
+            _ = local
+            // The cluster's leak check then finds no task waiting after shutdown.
+        }
+    }
+
+    /// Whether `condition` holds within 10 seconds, checked between yields.
+    private func eventually(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            if ContinuousClock.now > deadline { return false }
+            await Task.yield()
+        }
+        return true
+    }
 }

@@ -129,10 +129,9 @@ extension ClusterSystem {
             // The call's header is read and its actor found here, with what
             // this reader remembers; the call itself runs in a task of its own.
             let handler = WireResultHandler(connection: connection, correlationID: frame.correlationID)
-            let call = incomingCall(frame.payload, recent: &recent)
-            Task {
-                await serve(call, handler: handler)
-                permits.release()
+            let work = IncomingWork(call: incomingCall(frame.payload, recent: &recent), handler: handler, permits: permits)
+            if !servers.handOff(work) {
+                Task { await serveCalls(from: work) }
             }
         case .message:
             guard let message = try? ControlMessage(wireBytes: frame.payload) else {
@@ -166,6 +165,17 @@ extension ClusterSystem {
         return .found(envelope, actor)
     }
 
+    /// Runs `first`, then whatever calls ``servers`` hand this task, until it
+    /// is told to end.
+    private func serveCalls(from first: IncomingWork) async {
+        var next: IncomingWork? = first
+        while let work = next {
+            await serve(work.call, handler: work.handler)
+            work.permits.release()
+            next = await servers.next()
+        }
+    }
+
     /// Runs an incoming call on the local actor it names and replies.
     nonisolated(nonsending) private func serve(_ call: IncomingCall, handler: WireResultHandler) async {
         let envelope: CallEnvelope, actor: any DistributedActor
@@ -186,7 +196,7 @@ extension ClusterSystem {
 }
 
 /// An incoming call as its connection's reader found it.
-enum IncomingCall {
+enum IncomingCall: Sendable {
     /// The call and the local actor it names.
     case found(CallEnvelope, any DistributedActor)
     /// The call cannot run; the reply says why.

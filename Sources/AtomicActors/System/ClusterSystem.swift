@@ -59,6 +59,8 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
     let state: Mutex<State>
     /// The calls in flight, apart from the rest of the state (see ``CallTable``).
     let calls = Mutex(CallTable())
+    /// The tasks that run incoming calls, kept between calls.
+    let servers = CallServers<IncomingWork>(maxIdle: 256)
 
     struct State {
         var actors: [String: WeakActor] = [:]
@@ -182,13 +184,16 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
         public var pendingCalls: Int
         /// Connection reader tasks running.
         public var readers: Int
+        /// Tasks kept waiting to run incoming calls.
+        public var idleCallTasks: Int
     }
 
     /// What the system holds right now.
     public var diagnostics: Diagnostics {
         state.withLock { s in
             Diagnostics(actors: s.actors.values.filter { $0.actor != nil }.count, connections: s.peers.count,
-                        pendingCalls: calls.withLock { $0.pending.count }, readers: s.readers.count)
+                        pendingCalls: calls.withLock { $0.pending.count }, readers: s.readers.count,
+                        idleCallTasks: servers.idleCount)
         }
     }
 
@@ -224,6 +229,7 @@ public final class ClusterSystem: DistributedActorSystem, Sendable {
             defer { c.pending.removeAll() }
             return c.pending
         }
+        servers.close()
         for loop in loops { loop.cancel() }
         for task in connecting { task.cancel() }
         for (_, call) in pending { call.fail(RemoteCallError.systemShutDown) }

@@ -47,6 +47,8 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
     static let coalesceLimit = 256 << 10
     /// A sender that finds this many bytes queued writes them itself, at once.
     static let inlineFlushThreshold = 64 << 10
+    /// The most times a flusher of small frames yields to let other senders queue theirs.
+    static let maxGatherYields = 4
     /// Payloads missing at least this many bytes are read straight into place.
     static let directReadThreshold = 64 << 10
     /// Most bytes read from one socket per wake-up, for fairness between connections.
@@ -103,10 +105,30 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
         // their frames and all leave in the same system call; alone, it resumes
         // at once.
         if becomeFlusher {
-            if !bulk { await Task.yield() }
+            if !bulk { await gatherSenders() }
             flush()
         }
         try await waitForRoom()
+    }
+
+    /// Yields while other tasks keep queueing frames, so that they leave in one
+    /// system call: at most ``maxGatherYields`` times, and no more once a yield
+    /// brought nothing new or the queue holds bulk's worth of bytes.
+    nonisolated(nonsending) private func gatherSenders() async {
+        var queued = state.withLock { $0.queuedBytes }
+        for _ in 0..<TCPLink.maxGatherYields {
+            await Task.yield()
+            let now = state.withLock { $0.queuedBytes }
+            guard Self.keepsGathering(queuedBefore: queued, queuedAfter: now) else { return }
+            queued = now
+        }
+    }
+
+    /// Whether a flusher yields again after a yield that took the queued bytes
+    /// from `queuedBefore` to `queuedAfter`: while senders keep coming, and
+    /// until there is bulk's worth to write.
+    static func keepsGathering(queuedBefore: Int, queuedAfter: Int) -> Bool {
+        queuedAfter != queuedBefore && queuedAfter < inlineFlushThreshold
     }
 
     func send(_ frame: Frame, tail: FrameTail) async throws {

@@ -47,6 +47,39 @@ import Synchronization
         }
     }
 
+    @Test func a_flusher_of_small_frames_yields_again_only_while_senders_keep_coming() {
+        // A yield that brought frames: another one, until bulk's worth is queued.
+        #expect(TCPLink.keepsGathering(queuedBefore: 48, queuedAfter: 96))
+        #expect(!TCPLink.keepsGathering(queuedBefore: 48, queuedAfter: TCPLink.inlineFlushThreshold))
+        // A yield that brought nothing: the frames leave now.
+        #expect(!TCPLink.keepsGathering(queuedBefore: 48, queuedAfter: 48))
+    }
+
+    @Test func small_frames_of_concurrent_senders_all_arrive() async throws {
+        try await withTCPPair { _, listener, client in
+            let echo = startEchoing(listener)
+            let connection = try await client.connect(to: listener.endpoint)
+            // 64 senders of one frame each, at once: whichever becomes the
+            // flusher yields while the others queue theirs; every frame arrives once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<64 {
+                    group.addTask { try await connection.send(Frame(kind: .request, correlationID: UInt64(index), payload: [UInt8(index)])) }
+                }
+                try await group.waitForAll()
+            }
+            var seen = Set<UInt64>()
+            for try await frame in connection.inbound {
+                #expect(frame.payload == [UInt8(frame.correlationID)])
+                seen.insert(frame.correlationID)
+                if seen.count == 64 { break }
+            }
+            #expect(seen == Set(0..<64))
+            await connection.close()
+            listener.close()
+            echo.cancel()
+        }
+    }
+
     @Test func a_hundred_concurrent_connections_each_get_their_own_replies() async throws {
         try await withTCPPair { _, listener, client in
             let echo = startEchoing(listener)
