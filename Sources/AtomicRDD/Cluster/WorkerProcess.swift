@@ -33,17 +33,13 @@ final class WorkerProcess: @unchecked Sendable {
         // ATOMIC_WORKER_STDERR=inherit shows workers' logs and crashes on the driver's standard error.
         let inherit = ProcessInfo.processInfo.environment["ATOMIC_WORKER_STDERR"] == "inherit"
         process.standardError = inherit ? FileHandle.standardError : stderr
-        let tail = Mutex<[UInt8]>([])
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            // The first lines say why a worker crashed; a backtrace follows.
-            tail.withLock { bytes in bytes += data.prefix(max(0, 2048 - bytes.count)) }
-        }
+        // Standard error is read by a thread of its own with blocking reads: a
+        // pipe's `readabilityHandler` is a dispatch source, whose teardown when
+        // the worker exits races libdispatch's event loop and can crash it.
+        let tail = StandardErrorTail(inherited: inherit)
+        if !inherit { tail.startReading(stderr.fileHandleForReading) }
         process.terminationHandler = { process in
-            stderr.fileHandleForReading.readabilityHandler = nil
-            let rest = stderr.fileHandleForReading.readDataToEndOfFile()
-            let text = tail.withLock { String(decoding: ($0 + rest).prefix(2048), as: UTF8.self) }
-            exited(process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+            exited(process.terminationStatus, tail.text(waitingAtMost: .seconds(2)))
         }
         do { try process.run() } catch {
             throw EngineError.workerFailed(worker: path, reason: "cannot start: \(error)")
@@ -65,5 +61,42 @@ final class WorkerProcess: @unchecked Sendable {
                 done.resume()
             }
         }
+    }
+}
+
+/// The start of a worker's standard error, read until the pipe ends by a
+/// thread of its own: the first lines say why a worker crashed.
+private final class StandardErrorTail: Sendable {
+    private static let limit = 2048
+    private let kept = Mutex<[UInt8]>([])
+    private let ended = DispatchSemaphore(value: 0)
+    private let inherited: Bool
+
+    init(inherited: Bool) {
+        self.inherited = inherited
+    }
+
+    /// Reads `handle` to its end on a new thread, keeping the first bytes and
+    /// dropping the rest (the worker never blocks on a full pipe).
+    func startReading(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            while let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty {
+                kept.withLock { bytes in bytes += data.prefix(max(0, Self.limit - bytes.count)) }
+            }
+            ended.signal()
+        }
+        thread.name = "worker stderr"
+        thread.start()
+    }
+
+    /// What was read, once the pipe ended or `timeout` passed (a process the
+    /// worker started may hold the pipe open after the worker exited).
+    func text(waitingAtMost timeout: Duration) -> String {
+        if !inherited {
+            let (seconds, attoseconds) = timeout.components
+            _ = ended.wait(timeout: .now() + .milliseconds(Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)))
+        }
+        let bytes = kept.withLock { $0 }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

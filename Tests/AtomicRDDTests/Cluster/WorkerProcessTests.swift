@@ -1,0 +1,24 @@
+import AtomicTransport
+import Testing
+@testable import AtomicRDD
+
+/// A worker process that exits is reported with its status and what it wrote
+/// on standard error, read by a thread of its own.
+@Suite struct WorkerProcessTests {
+    @Test func an_exited_process_is_reported_with_its_status_and_standard_error() async throws {
+        // /bin/sh takes the worker's flags for options it does not know, says
+        // so on standard error and exits with status 2.
+        let (stream, continuation) = AsyncStream.makeStream(of: (Int32, String).self)
+        let worker = try WorkerProcess.launch(executable: "/bin/sh", driver: Endpoint(host: "127.0.0.1", port: 1), cores: 1,
+                                              memory: 1 << 20, secretFile: nil) { status, text in
+            continuation.yield((status, text))
+            continuation.finish()
+        }
+        var reports: [(Int32, String)] = []
+        for await report in stream { reports.append(report) }
+        #expect(reports.count == 1)
+        #expect(reports.first?.0 == 2)
+        #expect(reports.first?.1.contains("Illegal option") == true, "\(reports)")
+        await worker.stop()
+    }
+}
