@@ -4,17 +4,10 @@ import Testing
 /// The tasks kept to run incoming calls: a handed-off call reaches a waiting
 /// task, no more than the limit wait, and closing ends them all.
 @Suite struct CallServersTests {
-    /// Waits (yielding) until `servers` has `count` tasks waiting; records an
-    /// issue if that takes over 10 seconds.
+    /// Waits until `servers` has `count` tasks waiting; an issue if it never does.
     private func untilIdle(_ servers: CallServers<Int>, count: Int) async {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while servers.idleCount != count {
-            if ContinuousClock.now > deadline {
-                Issue.record("\(servers.idleCount) tasks waiting, not \(count)")
-                return
-            }
-            await Task.yield()
-        }
+        let reached = await eventually { servers.idleCount == count }
+        #expect(reached, "\(servers.idleCount) tasks waiting, not \(count)")
     }
 
     @Test func a_call_with_no_task_waiting_is_not_taken() {

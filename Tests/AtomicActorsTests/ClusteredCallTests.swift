@@ -67,6 +67,18 @@ func untilCallInFlight(on system: ClusterSystem, unless finished: Flag) async {
     while system.diagnostics.pendingCalls == 0 && !finished.isSet { await Task.yield() }
 }
 
+/// Whether `condition` holds within 10 seconds, checked between yields: for
+/// state another task reaches soon, without a sleep, and without a hang when it
+/// never does.
+func eventually(_ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !condition() {
+        if ContinuousClock.now > deadline { return false }
+        await Task.yield()
+    }
+    return true
+}
+
 /// Calls across nodes, on both placements with the same assertions.
 @Suite struct ClusteredCallTests {
     static let placements: [InProcessCluster.Placement] = [.inMemory, .loopbackTCP]

@@ -75,14 +75,4 @@ import AtomicClusterTesting
             // The cluster's leak check then finds no task waiting after shutdown.
         }
     }
-
-    /// Whether `condition` holds within 10 seconds, checked between yields.
-    private func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() {
-            if ContinuousClock.now > deadline { return false }
-            await Task.yield()
-        }
-        return true
-    }
 }
