@@ -79,16 +79,16 @@ func eventually(_ condition: () -> Bool) async -> Bool {
     return true
 }
 
+/// Hosts a calculator on node `host` of `cluster` and resolves it from node `caller`.
+func calculator(_ cluster: InProcessCluster, on host: Int, from caller: Int) throws -> (local: Calculator, remote: Calculator) {
+    let local = cluster[host].withPath("/user/calculator") { Calculator(actorSystem: cluster[host]) }
+    let remote = try Calculator.resolve(id: local.id, using: cluster[caller])
+    return (local, remote)
+}
+
 /// Calls across nodes, on both placements with the same assertions.
 @Suite struct ClusteredCallTests {
     static let placements: [InProcessCluster.Placement] = [.inMemory, .loopbackTCP]
-
-    /// Hosts a calculator on node `host` and resolves it from node `caller`.
-    func calculator(_ cluster: InProcessCluster, on host: Int, from caller: Int) throws -> (local: Calculator, remote: Calculator) {
-        let local = cluster[host].withPath("/user/calculator") { Calculator(actorSystem: cluster[host]) }
-        let remote = try Calculator.resolve(id: local.id, using: cluster[caller])
-        return (local, remote)
-    }
 
     @Test(arguments: placements)
     func calls_across_three_nodes_return_results(placement: InProcessCluster.Placement) async throws {

@@ -8,8 +8,7 @@ import AtomicClusterTesting
     @Test(arguments: ClusteredCallTests.placements)
     func non_generic_targets_are_resolved_once_and_answer_like_the_standard_path(placement: InProcessCluster.Placement) async throws {
         try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
-            let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
-            let remote = try Calculator.resolve(id: local.id, using: cluster[1])
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
             for round in Int64(0)..<3 {
                 #expect(try await remote.add(round, 40) == round + 40)            // a value
                 try await remote.record(round)                                    // no value
@@ -33,8 +32,7 @@ import AtomicClusterTesting
     @Test(arguments: ClusteredCallTests.placements)
     func a_call_that_suspends_does_not_hold_up_the_calls_behind_it(placement: InProcessCluster.Placement) async throws {
         try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
-            let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
-            let remote = try Calculator.resolve(id: local.id, using: cluster[1])
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
             let finished = Flag()
             let slow = Task {
                 defer { finished.set() }
@@ -53,8 +51,7 @@ import AtomicClusterTesting
     @Test(arguments: ClusteredCallTests.placements)
     func the_task_that_ran_a_call_runs_the_next_one(placement: InProcessCluster.Placement) async throws {
         try await InProcessCluster.with(nodes: 2, placement: placement) { cluster in
-            let local = cluster[0].withPath("/user/calculator") { Calculator(actorSystem: cluster[0]) }
-            let remote = try Calculator.resolve(id: local.id, using: cluster[1])
+            let (local, remote) = try calculator(cluster, on: 0, from: 1)
             // Calls one at a time: the first one's task waits for the next call
             // when it is done, and runs every later call; none is started anew.
             for round in Int64(0)..<20 {
