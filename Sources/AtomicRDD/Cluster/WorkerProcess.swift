@@ -36,10 +36,9 @@ final class WorkerProcess: @unchecked Sendable {
         // Standard error is read by a thread of its own with blocking reads: a
         // pipe's `readabilityHandler` is a dispatch source, whose teardown when
         // the worker exits races libdispatch's event loop and can crash it.
-        let tail = StandardErrorTail(inherited: inherit)
-        if !inherit { tail.startReading(stderr.fileHandleForReading) }
+        let tail = inherit ? nil : StandardErrorTail(reading: stderr.fileHandleForReading)
         process.terminationHandler = { process in
-            exited(process.terminationStatus, tail.text(waitingAtMost: .seconds(2)))
+            exited(process.terminationStatus, tail?.text(waitingAtMost: .seconds(2)) ?? "")
         }
         do { try process.run() } catch {
             throw EngineError.workerFailed(worker: path, reason: "cannot start: \(error)")
@@ -70,15 +69,10 @@ private final class StandardErrorTail: Sendable {
     private static let limit = 2048
     private let kept = Mutex<[UInt8]>([])
     private let ended = DispatchSemaphore(value: 0)
-    private let inherited: Bool
 
-    init(inherited: Bool) {
-        self.inherited = inherited
-    }
-
-    /// Reads `handle` to its end on a new thread, keeping the first bytes and
-    /// dropping the rest (the worker never blocks on a full pipe).
-    func startReading(_ handle: FileHandle) {
+    /// Starts reading `handle` to its end on a new thread, keeping the first
+    /// bytes and dropping the rest (the worker never blocks on a full pipe).
+    init(reading handle: FileHandle) {
         let thread = Thread { [self] in
             while let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty {
                 kept.withLock { bytes in bytes += data.prefix(max(0, Self.limit - bytes.count)) }
@@ -91,11 +85,8 @@ private final class StandardErrorTail: Sendable {
 
     /// What was read, once the pipe ended or `timeout` passed (a process the
     /// worker started may hold the pipe open after the worker exited).
-    func text(waitingAtMost timeout: Duration) -> String {
-        if !inherited {
-            let (seconds, attoseconds) = timeout.components
-            _ = ended.wait(timeout: .now() + .milliseconds(Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)))
-        }
+    func text(waitingAtMost timeout: DispatchTimeInterval) -> String {
+        _ = ended.wait(timeout: .now() + timeout)
         let bytes = kept.withLock { $0 }
         return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
