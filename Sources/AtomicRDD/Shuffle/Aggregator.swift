@@ -46,3 +46,45 @@ extension Aggregator where Value == Combiner {
         Aggregator(createCombiner: { $0 }, combineValue: f, combineCombiners: f)
     }
 }
+
+/// The two functions a map-side combine calls per record, as a type the
+/// combine loop is specialized for: a record then costs one call of the user's
+/// function, where a closure around it (``Aggregator/mergeValue`` calling
+/// ``Aggregator/combineValue``) costs two.
+protocol CombiningFunctions<Value, Combiner> {
+    associatedtype Value
+    associatedtype Combiner
+    /// Makes a combiner from a key's first value.
+    func create(_ value: Value) throws -> Combiner
+    /// Adds a value to a combiner.
+    func merge(_ combiner: inout Combiner, _ value: Value) throws
+}
+
+/// An aggregator's ``Aggregator/createCombiner`` and ``Aggregator/mergeValue``, read once.
+struct MergingFunctions<Value, Combiner>: CombiningFunctions {
+    private let makeCombiner: (Value) throws -> Combiner
+    private let mergeValue: (inout Combiner, Value) throws -> Void
+
+    init(_ aggregator: Aggregator<Value, Combiner>) {
+        makeCombiner = aggregator.createCombiner
+        mergeValue = aggregator.mergeValue
+    }
+
+    @inline(__always) func create(_ value: Value) throws -> Combiner { try makeCombiner(value) }
+    @inline(__always) func merge(_ combiner: inout Combiner, _ value: Value) throws { try mergeValue(&combiner, value) }
+}
+
+/// An aggregator's ``Aggregator/createCombiner`` and the user's own
+/// ``Aggregator/combineValue``, called directly for each merge.
+struct ReturningFunctions<Value, Combiner>: CombiningFunctions {
+    private let makeCombiner: (Value) throws -> Combiner
+    private let combineValue: (Combiner, Value) throws -> Combiner
+
+    init(create: @escaping (Value) throws -> Combiner, combine: @escaping (Combiner, Value) throws -> Combiner) {
+        makeCombiner = create
+        combineValue = combine
+    }
+
+    @inline(__always) func create(_ value: Value) throws -> Combiner { try makeCombiner(value) }
+    @inline(__always) func merge(_ combiner: inout Combiner, _ value: Value) throws { combiner = try combineValue(combiner, value) }
+}
