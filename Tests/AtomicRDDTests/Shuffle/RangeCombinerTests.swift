@@ -54,33 +54,6 @@ extension EngineSuite {
         #expect(budget.usedBytes == 0, "staging memory not returned")
     }
 
-    /// With the user's returning function (`reduceByKey`'s), every record after
-    /// its key's first is one call of that function, staged or not, and the
-    /// sums are those of a dictionary.
-    @Test(arguments: [100, 1 << 15])
-    func returningFunctionsCallTheUsersFunctionOncePerMerge(stagingThreshold: Int) throws {
-        let budget = MemoryBudget(capacity: 64 << 20)
-        let sum = Aggregator<Int, Int>.reducing(+)
-        var combiner = RangeCombiner<Int, Int, Int>(reducers: 3, aggregator: sum, budget: budget,
-                                                   stagingThreshold: stagingThreshold, maxRanges: 64, stagingBytes: 1 << 20)
-        let calls = Atomic(0), creates = Atomic(0)
-        let functions = ReturningFunctions<Int, Int>(create: { creates.add(1, ordering: .relaxed); return $0 },
-                                                     combine: { calls.add(1, ordering: .relaxed); return $0 + $1 })
-        for (key, value) in Self.pairs {
-            let hash = key.stableHash
-            try combiner.add(key, hash: hash, reducer: Int(hash % 3), value, functions)
-        }
-        try combiner.flushAll(functions)
-        #expect(combiner.isStaging == (stagingThreshold == 100))
-        var sums: [Int: Int] = [:]
-        for r in 0..<3 { for (key, total) in combiner.takeBucket(r) { sums[key] = total } }
-        let expected = Dictionary(Self.pairs, uniquingKeysWith: +)
-        #expect(sums == expected)
-        #expect(creates.load(ordering: .relaxed) == expected.count)
-        #expect(calls.load(ordering: .relaxed) == Self.pairs.count - expected.count)
-        combiner.stopStaging()
-    }
-
     @Test func refusedStagingCombinesDirectly() throws {
         // Buffers of fewer than 16 records are not worth staging.
         let budget = MemoryBudget(capacity: 64 << 20)
