@@ -110,7 +110,7 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     /// - Throws: what the aggregator's functions throw.
     @inline(__always)
     mutating func add(_ key: K, hash: UInt64, reducer: Int, _ value: V) throws {
-        try add(key, hash: hash, reducer: reducer, value, MergingFunctions(aggregator))
+        try add(key, hash: hash, reducer: reducer, value, create: aggregator.createCombiner, merge: aggregator.mergeValue)
     }
 
     /// ``add(_:hash:reducer:_:)`` with the aggregator's functions given by the
@@ -121,16 +121,16 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     /// - Throws: what `create` and `merge` throw.
     @inline(__always)
     mutating func add(_ key: K, hash: UInt64, reducer: Int, _ value: V,
-                      _ functions: some CombiningFunctions<V, C>) throws {
+                      create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         if stageCapacity == 0 {
             tables[reducer].prefetch(hash)
             guard let oldest = pending.push((key, value, hash, reducer)) else { return }
-            try combine(oldest, functions)
+            try combine(oldest, create: create, merge: merge)
             return
         }
         let range = reducer &* rangesPerReducer &+ HashOrder.range(hash, bits: rangeBits)
         if staged.unsafelyUnwrapped.append((key, value, hash), to: range) == stageCapacity {
-            try flush(range, functions)
+            try flush(range, create: create, merge: merge)
         }
     }
 
@@ -144,7 +144,8 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     ///
     /// - Throws: what the aggregator's functions throw.
     mutating func flushAll() throws {
-        try flushAll(MergingFunctions(aggregator))
+        let create = aggregator.createCombiner, merge = aggregator.mergeValue
+        try flushAll(create: create, merge: merge)
     }
 
     /// ``flushAll()`` with the aggregator's functions given by the caller, as
@@ -152,10 +153,10 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     ///
     /// - Throws: what `create` and `merge` throw.
     @inline(__always)
-    mutating func flushAll(_ functions: some CombiningFunctions<V, C>) throws {
-        while let oldest = pending.popOldest() { try combine(oldest, functions) }
+    mutating func flushAll(create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
+        while let oldest = pending.popOldest() { try combine(oldest, create: create, merge: merge) }
         guard let staged else { return }
-        for range in 0..<staged.buffers where staged.count(of: range) > 0 { try flush(range, functions) }
+        for range in 0..<staged.buffers where staged.count(of: range) > 0 { try flush(range, create: create, merge: merge) }
     }
 
     /// Gives the staging buffers and their memory back; records are combined
@@ -187,19 +188,19 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
 
     /// Combines a record that waited in `pending` into its reducer's table.
     @inline(__always)
-    private mutating func combine(_ record: Pending, _ functions: some CombiningFunctions<V, C>) throws {
+    private mutating func combine(_ record: Pending, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         records &+= 1
         let reducer = record.reducer
-        if try insert(record, functions) {
+        if try insert(record, create: create, merge: merge) {
             lastTable = reducer
-            if count > nextCheck && !stagingRefused { try considerStaging(functions) }
+            if count > nextCheck && !stagingRefused { try considerStaging(create: create, merge: merge) }
         }
     }
 
     /// Merges `record` into its reducer's table and counts its key if new; returns whether it was.
     @inline(__always)
-    private mutating func insert(_ record: Pending, _ functions: some CombiningFunctions<V, C>) throws -> Bool {
-        guard try tables[record.reducer].upsert(record.key, hash: record.hash, record.value, create: { try functions.create($0) }, merge: { try functions.merge(&$0, $1) }) else {
+    private mutating func insert(_ record: Pending, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Bool {
+        guard try tables[record.reducer].upsert(record.key, hash: record.hash, record.value, create: create, merge: merge) else {
             return false
         }
         count += 1
@@ -207,13 +208,13 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
     }
 
     @inline(__always)
-    private mutating func flush(_ range: Int, _ functions: some CombiningFunctions<V, C>) throws {
+    private mutating func flush(_ range: Int, create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         let staged = staged.unsafelyUnwrapped
         // Through the array's buffer, so that no record pays for a uniqueness check of `tables`.
         let added = try tables.withUnsafeMutableBufferPointer { tables in
             var added = 0
             try staged.drain(range) { record in
-                if try tables[range].upsert(record.key, hash: record.hash, record.value, create: { try functions.create($0) }, merge: { try functions.merge(&$0, $1) }) {
+                if try tables[range].upsert(record.key, hash: record.hash, record.value, create: create, merge: merge) {
                     added += 1
                 }
             }
@@ -243,12 +244,12 @@ struct RangeCombiner<K: ShuffleKey, V, C> {
 
     /// Starts staging if the records combined since the last check repeat
     /// their keys rarely; otherwise checks again when the tables have twice the keys.
-    private mutating func considerStaging(_ functions: some CombiningFunctions<V, C>) throws {
+    private mutating func considerStaging(create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws {
         let newKeys = count - keysAtCheck, newRecords = records - recordsAtCheck
         if newRecords < newKeys * Self.repeatsForDirectCombining {
             // The records still waiting go into the tables before the tables are
             // split, so that each key's values are merged in arrival order.
-            while let oldest = pending.popOldest() { _ = try insert(oldest, functions) }
+            while let oldest = pending.popOldest() { _ = try insert(oldest, create: create, merge: merge) }
             startStaging()
         } else {
             (keysAtCheck, recordsAtCheck, nextCheck) = (count, records, count * 2)

@@ -51,11 +51,12 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         }
         if let aggregator = dependency.aggregator {
             // The functions read once; the user's own merge called directly when there is one.
+            let create = aggregator.createCombiner
             if let combine = aggregator.combineValue {
-                records = try combineRecords(&input, placement: hashPartitions,
-                                             ReturningFunctions(create: aggregator.createCombiner, combine: combine))
+                records = try combineRecords(&input, placement: hashPartitions, create: create) { c, v in c = try combine(c, v) }
             } else {
-                records = try combineRecords(&input, placement: hashPartitions, MergingFunctions(aggregator))
+                let merge = aggregator.mergeValue
+                records = try combineRecords(&input, placement: hashPartitions, create: create, merge: merge)
             }
             combiner!.stopStaging()
         } else {
@@ -100,11 +101,11 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         return (output, status)
     }
 
-    /// Combines every record of `input` into the combiner with `functions`;
-    /// returns the number of records.
+    /// Combines every record of `input` into the combiner with `create` and
+    /// `merge`; returns the number of records.
     @inline(__always)
     private mutating func combineRecords(_ input: inout Records<(K, V)>, placement hashPartitions: HashRemainder?,
-                                         _ functions: some CombiningFunctions<V, C>) throws -> Int {
+                                  create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Int {
         let partition = dependency.partition
         var records = 0
         // One tuple parameter, not `(key, value) in`: a closure of two parameters
@@ -112,11 +113,11 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         try input.forEach { record in
             let hash = record.0.stableHash
             let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(record.0)
-            try combiner!.add(record.0, hash: hash, reducer: r, record.1, functions)
+            try combiner!.add(record.0, hash: hash, reducer: r, record.1, create: create, merge: merge)
             records += 1
             if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
         }
-        try combiner!.flushAll(functions)
+        try combiner!.flushAll(create: create, merge: merge)
         return records
     }
 
