@@ -16,6 +16,10 @@ public struct Records<Element> {
     // than saved and reloaded around every pull. It shares the pull's state, so
     // records pulled first are not handed out again.
     @usableFromInline let drain: ((_ body: (Element) throws -> Void) throws -> Void)?
+    // The source's loop over the remaining records in chunks of at most
+    // `chunkCapacity`, when it has one (see ``forEachChunk(_:)``); it shares the
+    // pull's state too.
+    @usableFromInline let chunks: ((_ body: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws -> Void)?
     // How many records the source holds when it knows (an array, a merge of
     // arrays), else 0: what `collect()` reserves room for.
     @usableFromInline let expectedCount: Int
@@ -25,16 +29,25 @@ public struct Records<Element> {
     public init(_ pull: @escaping () throws -> Element?) {
         self.pull = pull
         drain = nil
+        chunks = nil
         expectedCount = 0
     }
+
+    /// The most records a chunk holds (see ``forEachChunk(_:)``): a few
+    /// kilobytes of small records, which stay in the L1 cache between the
+    /// loop that writes them and the one that reads them.
+    static var chunkCapacity: Int { 256 }
 
     /// Records with a pull for one record at a time and a loop of their own
     /// for the rest (see ``forEach(_:)``); both read the same position.
     /// `expectedCount` is how many records there are, when known.
+    /// `chunks`, when given, hands the same records out in chunks (see
+    /// ``forEachChunk(_:)``).
     init(pull: @escaping () throws -> Element?, drain: @escaping (_ body: (Element) throws -> Void) throws -> Void,
-         expectedCount: Int = 0) {
+         chunks: ((_ body: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws -> Void)? = nil, expectedCount: Int = 0) {
         self.pull = pull
         self.drain = drain
+        self.chunks = chunks
         self.expectedCount = expectedCount
     }
 
@@ -49,7 +62,62 @@ public struct Records<Element> {
             return try transform(element)
         }
         guard let drain else { return Records<T>(pull) }
-        return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } }, expectedCount: expectedCount)
+        guard let chunks else {
+            return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } }, expectedCount: expectedCount)
+        }
+        return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } },
+                          chunks: { body in try Self.map(chunks, transform, into: body) }, expectedCount: expectedCount)
+    }
+
+    /// Each chunk of `chunks` transformed into a chunk of its own, handed to `body`.
+    private static func map<T>(_ chunks: @escaping (_ body: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws -> Void,
+                               _ transform: (Element) throws -> T,
+                               into body: (UnsafeMutableBufferPointer<T>) throws -> Void) throws {
+        let output = UnsafeMutablePointer<T>.allocate(capacity: chunkCapacity)
+        defer { output.deallocate() }
+        try chunks { input in
+            let count = input.count
+            precondition(count <= chunkCapacity, "Internal inconsistency: a chunk of \(count) records")
+            guard let records = input.baseAddress else { return }
+            // Taken one by one; if `transform` throws, the records not taken yet
+            // and those transformed are released here.
+            var taken = 0, made = 0, handedOver = false
+            defer {
+                if !handedOver {
+                    (records + taken).deinitialize(count: count - taken)
+                    output.deinitialize(count: made)
+                }
+            }
+            while taken < count {
+                let record = (records + taken).move()
+                taken &+= 1
+                (output + made).initialize(to: try transform(record))
+                made &+= 1
+            }
+            handedOver = true
+            try body(UnsafeMutableBufferPointer(start: output, count: count))
+        }
+    }
+
+    /// True when the source hands its records out in chunks (``forEachChunk(_:)``).
+    var hasChunks: Bool { chunks != nil }
+
+    /// Calls `body` with the remaining records in chunks of at most
+    /// ``chunkCapacity``, in order, when the source has such a loop (see
+    /// ``hasChunks``); otherwise one record at a time, in chunks of one.
+    ///
+    /// `body` takes a chunk's records: it moves every one of them out (or
+    /// deinitializes them), also those it has not reached when it throws. A
+    /// loop over a chunk calls no function per record to get it, where
+    /// ``forEach(_:)`` calls one per record and per operator on the way.
+    mutating func forEachChunk(_ body: (UnsafeMutableBufferPointer<Element>) throws -> Void) throws {
+        if let chunks { return try chunks(body) }
+        let one = UnsafeMutablePointer<Element>.allocate(capacity: 1)
+        defer { one.deallocate() }
+        try forEach { record in
+            one.initialize(to: record)
+            try body(UnsafeMutableBufferPointer(start: one, count: 1))
+        }
     }
 
     /// The records for which `isIncluded` is true, in order; a loop of their
@@ -82,6 +150,7 @@ public struct Records<Element> {
                 try body(array[index - 1])
             }
         }
+        chunks = nil
         expectedCount = array.count
     }
 
@@ -90,6 +159,7 @@ public struct Records<Element> {
         var iterator = sequence.makeIterator()
         self.pull = { iterator.next() }
         drain = nil
+        chunks = nil
         expectedCount = 0
     }
 

@@ -108,17 +108,37 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
                                   create: (V) throws -> C, merge: (inout C, V) throws -> Void) throws -> Int {
         let partition = dependency.partition
         var records = 0
-        // One tuple parameter, not `(key, value) in`: a closure of two parameters
-        // passed where one of a tuple is taken goes through a thunk per record.
-        try input.forEach { record in
-            let hash = record.0.stableHash
-            let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(record.0)
-            try combiner!.add(record.0, hash: hash, reducer: r, record.1, create: create, merge: merge)
-            records += 1
-            if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
+        if input.hasChunks {
+            // A loop over each chunk: no function call per record to get it.
+            try input.forEachChunk { chunk in
+                guard let base = chunk.baseAddress else { return }
+                // Each record taken from the chunk; those not reached when one throws are released.
+                var index = 0
+                defer { if index < chunk.count { (base + index).deinitialize(count: chunk.count - index) } }
+                while index < chunk.count {
+                    let record = (base + index).move()
+                    index &+= 1
+                    try combine(record, hashPartitions, partition, create, merge, &records)
+                }
+            }
+        } else {
+            // One tuple parameter, not `(key, value) in`: a closure of two parameters
+            // passed where one of a tuple is taken goes through a thunk per record.
+            try input.forEach { record in try combine(record, hashPartitions, partition, create, merge, &records) }
         }
         try combiner!.flushAll(create: create, merge: merge)
         return records
+    }
+
+    /// Combines one record, counting it in `records`.
+    @inline(__always)
+    private mutating func combine(_ record: (K, V), _ hashPartitions: HashRemainder?, _ partition: (K) throws -> Int,
+                                  _ create: (V) throws -> C, _ merge: (inout C, V) throws -> Void, _ records: inout Int) throws {
+        let hash = record.0.stableHash
+        let r = try hashPartitions.map { Int(truncatingIfNeeded: $0.of(hash)) } ?? partition(record.0)
+        try combiner!.add(record.0, hash: hash, reducer: r, record.1, create: create, merge: merge)
+        records += 1
+        if records & 1023 == 0, let sample = combiner!.sample { try checkMemory(sample: sample) }
     }
 
     /// Moves reducer `r`'s records out (its combined keys, or its bucket as is).

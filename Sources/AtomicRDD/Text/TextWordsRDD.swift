@@ -52,6 +52,31 @@ final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
                 guard let next = try cursor.nextBlock() else { return }
                 (here, at) = (next, 0)
             }
+        }, chunks: { body in
+            var (here, at, counted) = (block, index, words)
+            defer { (block, index, words) = (here, at, counted) }
+            let capacity = Records<Word>.chunkCapacity
+            let chunk = UnsafeMutablePointer<Word>.allocate(capacity: capacity)
+            defer { chunk.deallocate() }
+            while true {
+                var filled = 0
+                while filled < capacity, let word = Word.next(in: here, from: &at) {
+                    (chunk + filled).initialize(to: word)
+                    filled &+= 1
+                }
+                if filled > 0 {
+                    counted &+= filled
+                    if cancellation.isSet {
+                        chunk.deinitialize(count: filled)
+                        throw CancellationError()
+                    }
+                    // `body` takes the words, also when it throws.
+                    try body(UnsafeMutableBufferPointer(start: chunk, count: filled))
+                }
+                if filled == capacity { continue }
+                guard let next = try cursor.nextBlock() else { return }
+                (here, at) = (next, 0)
+            }
         })
     }
 
@@ -81,6 +106,38 @@ final class TextWordsRDD: RDD<Word>, @unchecked Sendable {
                     while let word = Word.next(in: bytes, from: &at) { try body(word) }
                 }
             }
+        }, chunks: { body in
+            // As the drain, with the words of consecutive lines gathered into chunks.
+            let capacity = Records<Word>.chunkCapacity
+            let chunk = UnsafeMutablePointer<Word>.allocate(capacity: capacity)
+            var filled = 0
+            defer {
+                chunk.deinitialize(count: filled)
+                chunk.deallocate()
+            }
+            // `body` takes the words, also when it throws.
+            func handOut() throws {
+                defer { filled = 0 }
+                try body(UnsafeMutableBufferPointer(start: chunk, count: filled))
+            }
+            while index < line.count {
+                (chunk + filled).initialize(to: line[index])
+                index += 1
+                filled &+= 1
+                if filled == capacity { try handOut() }
+            }
+            try lines.forEach { next in
+                var text = next
+                try text.withUTF8 { bytes in
+                    var at = 0
+                    while let word = Word.next(in: bytes, from: &at) {
+                        (chunk + filled).initialize(to: word)
+                        filled &+= 1
+                        if filled == capacity { try handOut() }
+                    }
+                }
+            }
+            if filled > 0 { try handOut() }
         })
     }
 }

@@ -53,6 +53,41 @@ extension EngineSuite {
             }
         }
 
+        /// Lines whose words fill several chunks, one line alone more than one.
+        static let chunkLines: [String] = (0..<400).map { i in
+            i == 7 ? (0..<700).map { "long\($0 % 50)" }.joined(separator: " ")
+                   : (0..<(i % 11)).map { "w\((i * 13 + $0) % 37)\($0 == 3 ? "-a-word-longer-than-sixteen" : "")" }.joined(separator: "  ")
+        }
+
+        @Test(arguments: [0, 1, 5, 800, 5_000])
+        func words_of_strings_in_chunks_follow_the_words_pulled_first(first: Int) throws {
+            var records = TextWordsRDD.words(of: Records(Self.chunkLines))
+            #expect(records.hasChunks)
+            var words: [String] = []
+            for _ in 0..<first {
+                guard let word = try records.next() else { break }
+                words.append(word.description)
+            }
+            var largest = 0
+            try records.forEachChunk { chunk in
+                largest = max(largest, chunk.count)
+                for index in chunk.indices { words.append(chunk.moveElement(from: index).description) }
+            }
+            #expect(words == Self.expectedWords(Self.chunkLines.joined(separator: "\n")))
+            #expect(largest <= Records<Word>.chunkCapacity)
+        }
+
+        @Test(arguments: EngineSetup.shippable)
+        func word_count_of_strings_with_words_matches_plain_swift(setup: EngineSetup) async throws {
+            try await setup.run { sc async throws in
+                let expected = Dictionary(Self.expectedWords(Self.chunkLines.joined(separator: "\n")).map { ($0, 1) },
+                                          uniquingKeysWith: +)
+                let counts = try await sc.parallelize(Self.chunkLines, numPartitions: 3).words().map(StandardFunctions.WithOne())
+                    .reduceByKey(StandardFunctions.SumInts()).collect()
+                #expect(Dictionary(uniqueKeysWithValues: counts.map { ($0.0.description, $0.1) }) == expected)
+            }
+        }
+
         @Test(arguments: EngineSetup.shippable)
         func word_count_with_words_matches_plain_swift(setup: EngineSetup) async throws {
             let folder = try TemporaryFolder()
