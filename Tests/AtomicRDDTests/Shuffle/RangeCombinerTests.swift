@@ -132,7 +132,9 @@ extension EngineSuite {
         // Every record still waits behind its prefetch until `flushAll`.
         let few = Array(Self.pairs.prefix(RangeCombiner<Int, Int, [Int]>.prefetchDistance - 1))
         let budget = MemoryBudget(capacity: 1 << 20)
-        var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 2, aggregator: Self.grouping, budget: budget)
+        var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 2, aggregator: Self.grouping, budget: budget,
+                                                     prefetchFromKeys: 0)
+        #expect(combiner.isPrefetching)
         for (key, value) in few {
             let hash = key.stableHash
             try combiner.add(key, hash: hash, reducer: Int(hash % 2), value)
@@ -142,6 +144,30 @@ extension EngineSuite {
         #expect(combiner.count == Set(few.map(\.0)).count)
         let buckets = (0..<2).map { r in Dictionary(uniqueKeysWithValues: combiner.takeBucket(r)) }
         #expect(buckets == Self.expected(few, reducers: 2))
+    }
+
+    @Test func prefetchingStartsPastItsKeyCountAndStopsWhenKeysRepeat() throws {
+        // Record i draws its key from the first i/10 + 1 of 300 keys: the first
+        // check (at 100 keys) finds about 10 records a key and turns
+        // prefetching off, with records still waiting behind their prefetches;
+        // every key's values keep their arrival order.
+        let repeated = (0..<6_000).map { i in (Int(UInt64(i).stableHash % UInt64(min(300, i / 10 + 1))), i) }
+        let budget = MemoryBudget(capacity: 64 << 20)
+        var combiner = RangeCombiner<Int, Int, [Int]>(reducers: 3, aggregator: Self.grouping, budget: budget,
+                                                     stagingThreshold: 100, prefetchFromKeys: 50)
+        #expect(!combiner.isPrefetching, "fewer keys than prefetchFromKeys")
+        var prefetched = false
+        for (key, value) in repeated {
+            let hash = key.stableHash
+            try combiner.add(key, hash: hash, reducer: Int(hash % 3), value)
+            prefetched = prefetched || combiner.isPrefetching
+        }
+        #expect(prefetched, "50 keys reached: prefetching should have started")
+        #expect(!combiner.isPrefetching, "keys repeating 20 times: prefetching should have stopped")
+        #expect(!combiner.isStaging)
+        try combiner.flushAll()
+        let buckets = (0..<3).map { r in Dictionary(uniqueKeysWithValues: combiner.takeBucket(r)) }
+        #expect(buckets == Self.expected(repeated, reducers: 3))
     }
 
     @Test func recordsStillWaitingAreReleasedWithTheCombiner() throws {
@@ -156,7 +182,8 @@ extension EngineSuite {
                                                         mergeCombiners: { $0.append(contentsOf: $1) })
         let before = Tracked.live.withLock { $0 }
         do {
-            var combiner = RangeCombiner<Int, Tracked, [Tracked]>(reducers: 3, aggregator: collecting, budget: budget)
+            var combiner = RangeCombiner<Int, Tracked, [Tracked]>(reducers: 3, aggregator: collecting, budget: budget,
+                                                                 prefetchFromKeys: 0)
             for key in 0..<(RangeCombiner<Int, Tracked, [Tracked]>.prefetchDistance + 5) {
                 try combiner.add(key, hash: key.stableHash, reducer: key % 3, Tracked())
             }
