@@ -99,6 +99,21 @@ public struct Records<Element> {
         }
     }
 
+    /// Moves each record of `chunk` out to `body`, in order; when `body` throws,
+    /// the records it has not reached are released: how a consumer of
+    /// ``forEachChunk(_:)`` takes a chunk.
+    @inline(__always)
+    static func take(_ chunk: UnsafeMutableBufferPointer<Element>, _ body: (Element) throws -> Void) rethrows {
+        guard let base = chunk.baseAddress else { return }
+        var index = 0
+        defer { if index < chunk.count { (base + index).deinitialize(count: chunk.count - index) } }
+        while index < chunk.count {
+            let record = (base + index).move()
+            index &+= 1
+            try body(record)
+        }
+    }
+
     /// True when the source hands its records out in chunks (``forEachChunk(_:)``).
     var hasChunks: Bool { chunks != nil }
 

@@ -111,15 +111,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         if input.hasChunks {
             // A loop over each chunk: no function call per record to get it.
             try input.forEachChunk { chunk in
-                guard let base = chunk.baseAddress else { return }
-                // Each record taken from the chunk; those not reached when one throws are released.
-                var index = 0
-                defer { if index < chunk.count { (base + index).deinitialize(count: chunk.count - index) } }
-                while index < chunk.count {
-                    let record = (base + index).move()
-                    index &+= 1
-                    try combine(record, hashPartitions, partition, create, merge, &records)
-                }
+                try Records.take(chunk) { record in try combine(record, hashPartitions, partition, create, merge, &records) }
             }
         } else {
             // One tuple parameter, not `(key, value) in`: a closure of two parameters

@@ -110,13 +110,8 @@ extension EngineSuite {
                 var seen = 0
                 #expect(throws: Stop.self) {
                     try records.forEachChunk { chunk in
-                        guard let base = chunk.baseAddress else { return }
-                        var index = 0
-                        // As the shuffle writer does: what is not reached is released here.
-                        defer { if index < chunk.count { (base + index).deinitialize(count: chunk.count - index) } }
-                        while index < chunk.count {
-                            let record = (base + index).move()
-                            index += 1
+                        // As the shuffle writer takes its chunks: what is not reached is released.
+                        try Records.take(chunk) { record in
                             seen += 1
                             if record.value == 150 { throw Stop() }
                         }
