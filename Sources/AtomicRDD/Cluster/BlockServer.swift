@@ -27,9 +27,12 @@ final class BlockServer: Sendable {
     let endpoint: Endpoint
     /// Buckets served so far.
     var bucketsServed: Int { served.load(ordering: .relaxed) }
+    /// Connections accepted so far.
+    var connectionsAccepted: Int { accepted.load(ordering: .relaxed) }
 
     private let listener: any Listener
     private let served = Atomic(0)
+    private let accepted = Atomic(0)
     private let maxFrameSize: Int
     private let serve: @Sendable (BlockRequest) async throws -> EncodedBucket
 
@@ -48,6 +51,7 @@ final class BlockServer: Sendable {
         // Runs until the listener closes (with the transport, or `close()`).
         Task { [self] in
             for await connection in connections {
+                accepted.add(1, ordering: .relaxed)
                 Task { await answer(connection) }
             }
         }

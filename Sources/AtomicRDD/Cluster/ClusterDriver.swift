@@ -122,6 +122,9 @@ final class ClusterDriver: Sendable {
     /// The executors of the worker nodes in this process (an in-process cluster's), in the order they registered.
     var inProcessEnvironments: [ExecutorEnvironment] { inProcessWorkers.withLock { $0.map(\.context.environment) } }
 
+    /// The runtimes of the workers started in this process.
+    var inProcessRuntimes: [WorkerRuntime] { inProcessWorkers.withLock { $0.map(\.runtime) } }
+
     /// The process ids of the workers this driver started (for tests that kill one).
     var workerProcessIds: [Int32] { children.withLock { $0.map(\.pid) } }
 

@@ -59,7 +59,8 @@ final class WorkerNode: Sendable {
             await context.stop()
             throw error
         }
-        let runtime = WorkerRuntime(context: context, system: system, blockServer: blockServer, handoff: handoff)
+        let runtime = WorkerRuntime(context: context, system: system, driverNode: driverNode, blockServer: blockServer,
+                                    handoff: handoff)
         let worker = system.withPath(WellKnownPath.atomicWorker) { WorkerService(actorSystem: system, runtime: runtime) }
         let node = WorkerNode(system: system, context: context, runtime: runtime, service: worker, driverNode: driverNode)
         do {

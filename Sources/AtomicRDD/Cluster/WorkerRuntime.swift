@@ -18,12 +18,16 @@ final class WorkerRuntime: Sendable {
     let blocks: BlockClient
     /// On an in-process cluster: where the driver leaves tasks by reference.
     let handoff: InProcessHandoff?
+    /// The driver this worker registered with (the one member that serves no blocks).
+    let driverNode: NodeIdentity
     /// The cancellation flag of each recent job (oldest first), shared by its tasks here.
     private let cancellations = Mutex<[(jobId: Int, flag: CancellationFlag)]>([])
     private static let cancellationsKept = 64
 
-    init(context: Context, system: ClusterSystem, blockServer: BlockServer, handoff: InProcessHandoff? = nil) {
+    init(context: Context, system: ClusterSystem, driverNode: NodeIdentity, blockServer: BlockServer,
+         handoff: InProcessHandoff? = nil) {
         self.context = context
+        self.driverNode = driverNode
         self.system = system
         self.blockServer = blockServer
         self.blocks = BlockClient(system: system)
@@ -32,6 +36,7 @@ final class WorkerRuntime: Sendable {
 
     /// Runs a shipped task and reports how it ended.
     func run(_ descriptor: TaskDescriptor) async -> TaskReply {
+        prepareBlockConnections()
         if descriptor.handoffToken >= 0 { return await runHandedOff(descriptor) }
         let (report, task) = await execute(descriptor)
         switch report {
@@ -45,6 +50,15 @@ final class WorkerRuntime: Sendable {
             }
             return TaskReply(report: report, accumulators: updates)
         }
+    }
+
+    /// Starts connecting to the block server of every other worker this node
+    /// knows of and has no connection to, so that reduce tasks find the
+    /// connections open (checked at each task: a worker may learn of the
+    /// others after its first task).
+    func prepareBlockConnections() {
+        let (own, driver) = (system.identity, driverNode)
+        blocks.prepare(system.members.lazy.filter { $0 != own && $0 != driver })
     }
 
     /// Runs a task the driver of an in-process cluster left by reference, as
