@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CAtomicSystem.h"
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -23,6 +24,8 @@ int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data,
 
 int catomic_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 int catomic_accept_nonblocking(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
+int catomic_malloc_arena_max(int count) { return mallopt(M_ARENA_MAX, count); }
 
 const unsigned int catomic_EPOLLIN = EPOLLIN;
 const unsigned int catomic_EPOLLOUT = EPOLLOUT;

@@ -1,4 +1,5 @@
 import AtomicActors
+import AtomicTransport
 import Foundation
 
 /// Worker mode: any application's own binary, started with `--worker`, becomes a
@@ -24,6 +25,8 @@ public enum Worker {
     public static func main(_ arguments: some Collection<String>, registry: FunctionRegistry,
                             specializations: OperatorSpecializations = .standard) async -> Int32? {
         guard let first = arguments.first, first == "--worker" || first == "worker" else { return nil }
+        // Before any task allocates: fetched buckets then reuse the pages freed by earlier ones.
+        ProcessAllocator.useOneArena()
         let options: Options
         do { options = try Options(parsing: Array(arguments.dropFirst())) } catch {
             FileHandle.standardError.write(Data("atomic worker: \(error)\n".utf8))

@@ -1,5 +1,5 @@
 // The few Linux calls that Swift's Glibc module does not export (epoll, eventfd,
-// accept4), and the one compiler builtin Swift has no spelling for (a prefetch).
+// accept4, mallopt), and the one compiler builtin Swift has no spelling for (a prefetch).
 // Declared with plain C types only, so this header defines no system struct that
 // could clash with the Glibc module's; shim.c implements the calls.
 #ifndef C_ATOMIC_SYSTEM_H
@@ -12,6 +12,8 @@ int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data,
 int catomic_eventfd(void);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
 int catomic_accept_nonblocking(int fd);
+/// mallopt(M_ARENA_MAX, count): 1 when the allocator took it.
+int catomic_malloc_arena_max(int count);
 
 extern const unsigned int catomic_EPOLLIN;
 extern const unsigned int catomic_EPOLLOUT;

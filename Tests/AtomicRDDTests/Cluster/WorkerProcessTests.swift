@@ -1,4 +1,5 @@
 import AtomicTransport
+import Foundation
 import Testing
 @testable import AtomicRDD
 
@@ -20,5 +21,25 @@ import Testing
         #expect(reports.first?.0 == 2)
         #expect(reports.first?.1.contains("option") == true, "\(reports)")  // dash: "Illegal option", bash: "invalid option"
         await worker.stop()
+    }
+
+    @Test func aWorkerStartsWithOneMallocArena() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // Stands in for the worker: says what it was started with, and exits.
+        let script = try folder.write("worker.sh", "#!/bin/sh\necho \"arenas=${\(ProcessAllocator.arenaVariable)-unset}\" >&2\nexit 7\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let (stream, continuation) = AsyncStream.makeStream(of: (Int32, String).self)
+        let worker = try WorkerProcess.launch(executable: script, driver: Endpoint(host: "127.0.0.1", port: 1), cores: 1,
+                                              memory: 1 << 20, secretFile: nil) { status, text in
+            continuation.yield((status, text))
+            continuation.finish()
+        }
+        var reports: [(Int32, String)] = []
+        for await report in stream { reports.append(report) }
+        await worker.stop()
+        #expect(reports.first?.0 == 7)
+        let expected = ProcessInfo.processInfo.environment[ProcessAllocator.arenaVariable] ?? "1"
+        #expect(reports.first?.1.trimmingCharacters(in: .whitespacesAndNewlines) == "arenas=\(expected)", "\(reports)")
     }
 }
