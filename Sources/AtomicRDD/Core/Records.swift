@@ -62,11 +62,11 @@ public struct Records<Element> {
             return try transform(element)
         }
         guard let drain else { return Records<T>(pull) }
-        guard let chunks else {
-            return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } }, expectedCount: expectedCount)
+        let mappedChunks: ((_ body: (UnsafeMutableBufferPointer<T>) throws -> Void) throws -> Void)? = chunks.map { chunks in
+            { body in try Self.map(chunks, transform, into: body) }
         }
         return Records<T>(pull: pull, drain: { body in try drain { try body(try transform($0)) } },
-                          chunks: { body in try Self.map(chunks, transform, into: body) }, expectedCount: expectedCount)
+                          chunks: mappedChunks, expectedCount: expectedCount)
     }
 
     /// Each chunk of `chunks` transformed into a chunk of its own, handed to `body`.
