@@ -25,7 +25,10 @@ int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data,
 int catomic_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 int catomic_accept_nonblocking(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 
-int catomic_malloc_arena_max(int count) { return mallopt(M_ARENA_MAX, count); }
+int catomic_mallopt(int parameter, int value) { return mallopt(parameter, value); }
+const int catomic_M_ARENA_MAX = M_ARENA_MAX;
+const int catomic_M_MMAP_THRESHOLD = M_MMAP_THRESHOLD;
+const int catomic_M_TRIM_THRESHOLD = M_TRIM_THRESHOLD;
 
 const unsigned int catomic_EPOLLIN = EPOLLIN;
 const unsigned int catomic_EPOLLOUT = EPOLLOUT;

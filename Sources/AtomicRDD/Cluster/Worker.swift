@@ -26,7 +26,7 @@ public enum Worker {
                             specializations: OperatorSpecializations = .standard) async -> Int32? {
         guard let first = arguments.first, first == "--worker" || first == "worker" else { return nil }
         // Before any task allocates: fetched buckets then reuse the pages freed by earlier ones.
-        ProcessAllocator.useOneArena()
+        ProcessAllocator.applyWorkerSettings()
         let options: Options
         do { options = try Options(parsing: Array(arguments.dropFirst())) } catch {
             FileHandle.standardError.write(Data("atomic worker: \(error)\n".utf8))

@@ -28,11 +28,9 @@ final class WorkerProcess: @unchecked Sendable {
                          "--exit-with-parent"]
         if let secretFile { arguments += ["--secret-file", secretFile] }
         process.arguments = arguments
-        // One malloc arena from the first allocation on (see `ProcessAllocator`),
-        // unless the environment says otherwise.
-        var environment = ProcessInfo.processInfo.environment
-        if environment[ProcessAllocator.arenaVariable] == nil { environment[ProcessAllocator.arenaVariable] = "1" }
-        process.environment = environment
+        // The allocator settings of a worker from the first allocation on (see
+        // `ProcessAllocator`), unless the environment says otherwise.
+        process.environment = ProcessAllocator.workerEnvironment(ProcessInfo.processInfo.environment)
         let stdin = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice

@@ -12,8 +12,11 @@ int catomic_epoll_wait(int epfd, unsigned int *events, unsigned long long *data,
 int catomic_eventfd(void);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
 int catomic_accept_nonblocking(int fd);
-/// mallopt(M_ARENA_MAX, count): 1 when the allocator took it.
-int catomic_malloc_arena_max(int count);
+/// mallopt: 1 when the allocator took the setting.
+int catomic_mallopt(int parameter, int value);
+extern const int catomic_M_ARENA_MAX;
+extern const int catomic_M_MMAP_THRESHOLD;
+extern const int catomic_M_TRIM_THRESHOLD;
 
 extern const unsigned int catomic_EPOLLIN;
 extern const unsigned int catomic_EPOLLOUT;

@@ -23,11 +23,13 @@ import Testing
         await worker.stop()
     }
 
-    @Test func aWorkerStartsWithOneMallocArena() async throws {
+    @Test func aWorkerStartsWithTheWorkerAllocatorSettings() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         // Stands in for the worker: says what it was started with, and exits.
-        let script = try folder.write("worker.sh", "#!/bin/sh\necho \"arenas=${\(ProcessAllocator.arenaVariable)-unset}\" >&2\nexit 7\n")
+        let variables = ProcessAllocator.workerSettings.map(\.variable)
+        let echo = variables.map { "\($0)=${\($0)-unset}" }.joined(separator: " ")
+        let script = try folder.write("worker.sh", "#!/bin/sh\necho \"\(echo)\" >&2\nexit 7\n")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         let (stream, continuation) = AsyncStream.makeStream(of: (Int32, String).self)
         let worker = try WorkerProcess.launch(executable: script, driver: Endpoint(host: "127.0.0.1", port: 1), cores: 1,
@@ -39,7 +41,18 @@ import Testing
         for await report in stream { reports.append(report) }
         await worker.stop()
         #expect(reports.first?.0 == 7)
-        let expected = ProcessInfo.processInfo.environment[ProcessAllocator.arenaVariable] ?? "1"
-        #expect(reports.first?.1.trimmingCharacters(in: .whitespacesAndNewlines) == "arenas=\(expected)", "\(reports)")
+        // Each setting, unless this process's environment sets it (which then wins).
+        let environment = ProcessInfo.processInfo.environment
+        let expected = ProcessAllocator.workerSettings.map { "\($0.variable)=\(environment[$0.variable] ?? String($0.value))" }
+        #expect(reports.first?.1.trimmingCharacters(in: .whitespacesAndNewlines) == expected.joined(separator: " "), "\(reports)")
+        #expect(expected.contains("MALLOC_ARENA_MAX=\(environment["MALLOC_ARENA_MAX"] ?? "1")"))
+    }
+
+    @Test func anEnvironmentThatSetsAnAllocatorVariableKeepsIt() {
+        let environment = ProcessAllocator.workerEnvironment(["MALLOC_ARENA_MAX": "4", "PATH": "/bin"])
+        #expect(environment["MALLOC_ARENA_MAX"] == "4")
+        #expect(environment["PATH"] == "/bin")
+        #expect(environment["MALLOC_MMAP_THRESHOLD_"] == String(32 << 20))
+        #expect(environment["MALLOC_TRIM_THRESHOLD_"] == String(256 << 20))
     }
 }
