@@ -176,11 +176,12 @@ public struct FetchFigures: Sendable, WireCodable {
     /// Bytes of the buckets fetched from other workers.
     public var bytes = 0
     /// Seconds during which a worker had a fetch in progress (from a reducer's
-    /// first request to its last bucket decoded; overlapping fetches counted
-    /// once), summed over workers.
+    /// first request until it holds every bucket, split into its pieces;
+    /// overlapping fetches counted once), summed over workers. The records are
+    /// decoded after, as the reducer reads them, as Spark's are.
     public var seconds = 0.0
     /// The same periods up to the last bucket's bytes received in each, summed
-    /// over workers: the transfer without the decoding that follows the last arrival.
+    /// over workers: the transfer alone.
     public var receivedSeconds = 0.0
     /// The number of buckets fetched.
     public var fetches = 0

@@ -5,7 +5,7 @@ import Synchronization
 /// each map task's output, and how to fetch a bucket from another node.
 ///
 /// Remote buckets are fetched several at a time, within a bound on the bytes in
-/// flight (requested and not yet decoded), estimated from the size the map
+/// flight (requested and not yet received), estimated from the size the map
 /// task reported for its largest bucket; one fetch is always allowed, however
 /// large. A failed fetch is retried with backoff, then reported as a fetch
 /// failure, which makes the driver rerun the lost map tasks.
@@ -22,7 +22,7 @@ struct ShuffleSource: Sendable {
     var attempts = 3
     /// The first wait before a retry; each later one doubles it.
     var retryDelay: Duration = .milliseconds(20)
-    /// The most estimated bytes of remote buckets requested and not yet decoded
+    /// The most estimated bytes of remote buckets requested and not yet received
     /// (Spark's `spark.reducer.maxSizeInFlight`).
     var maxBytesInFlight = ShuffleSource.defaultMaxBytesInFlight
     /// Where remote fetches are counted.
@@ -39,11 +39,12 @@ struct ShuffleSource: Sendable {
     }
 
     /// The blocks of `reduce` in map order: local outputs from this node's
-    /// shuffle manager, remote ones fetched and decoded with `decode`. A task
-    /// fetching for `sharers` shuffles at once (a join's two sides) keeps each
-    /// within its share of ``maxBytesInFlight``.
-    func blocks(shuffleId: Int, mapCount: Int, reduce: Int, task: TaskContext, sharers: Int = 1,
-                decode: @Sendable ([UInt8], Range<Int>) throws -> any Sendable) async throws -> [ShuffleBlock] {
+    /// shuffle manager, remote ones fetched (each piece of a bucket a block of
+    /// the received bytes, decoded as the reducer reads it), within `budget`:
+    /// a task fetching several shuffles at once (a join's two sides) gives
+    /// them one; by default the fetch has a budget of ``maxBytesInFlight`` to itself.
+    func blocks(shuffleId: Int, mapCount: Int, reduce: Int, task: TaskContext,
+                budget: FetchBudget? = nil) async throws -> [ShuffleBlock] {
         let nodes = locations[shuffleId] ?? []
         let sizes = bucketBytes[shuffleId] ?? []
         var blocks = [[ShuffleBlock]](repeating: [], count: mapCount)
@@ -65,19 +66,31 @@ struct ShuffleSource: Sendable {
         statistics?.begin()
         // Counted however the fetches end: a failed fetch's time was spent too.
         defer { statistics?.end(bytes: fetchedBytes, fetches: remote.count, lastArrival: lastArrival) }
+        let budget = budget ?? FetchBudget(limit: maxBytesInFlight)
+        // Estimates of this fetch's requests not yet received: given back however the fetch ends.
+        var held = 0
+        defer { if held > 0 { budget.give(held) } }
         try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            var window = FetchWindow(estimates: remote.map(\.estimate), limit: maxBytesInFlight / max(1, sharers))
+            var next = 0
             while true {
-                for index in window.admit() {
-                    let (mapIndex, node, _) = remote[index]
+                // In order, while they fit; with none in flight, waits for room.
+                while next < remote.count {
+                    let estimate = budget.counted(remote[next].estimate)
+                    if held == 0 { await budget.take(estimate) } else if !budget.tryTake(estimate) { break }
+                    held += estimate
+                    let (mapIndex, node, _) = remote[next]
+                    let index = next
                     group.addTask { (index, try await fetchWithRetries(node, shuffleId, mapIndex, reduce)) }
+                    next += 1
                 }
                 guard let (index, bytes) = try await group.next() else { break }
                 lastArrival = ContinuousClock.now
                 fetchedBytes += bytes.count
-                // Each piece is decoded from its range of the received bytes, with no copy of its own.
-                blocks[remote[index].mapIndex] = try ShuffleBucket.pieces(of: bytes).map { .memory(try decode(bytes, $0)) }
-                window.finished(index)
+                // Each piece is read from its range of the received bytes, with no copy of its own.
+                let estimate = budget.counted(remote[index].estimate)
+                budget.give(estimate)
+                held -= estimate
+                blocks[remote[index].mapIndex] = try ShuffleBucket.pieces(of: bytes).map { .encoded(bytes, $0) }
             }
         }
         return blocks.flatMap { $0 }
@@ -94,35 +107,6 @@ struct ShuffleSource: Sendable {
         }
         throw EngineError.fetchFailed(shuffleId: shuffleId, mapIndex: mapIndex, reduceIndex: reduce)
     }
-}
-
-/// Which of a reducer's remote buckets it may request next: in order, while
-/// their estimated bytes in flight stay within `limit`; one at least, so a
-/// bucket larger than the limit is fetched alone.
-struct FetchWindow {
-    let estimates: [Int]
-    let limit: Int
-    private(set) var next = 0
-    private(set) var inFlight = 0
-
-    init(estimates: [Int], limit: Int) {
-        // Estimates come from the network: kept within the limit, so sums cannot overflow.
-        self.estimates = estimates.map { min(max(1, $0), max(1, limit)) }
-        self.limit = max(1, limit)
-    }
-
-    /// The buckets to request now (counted in flight from here on).
-    mutating func admit() -> Range<Int> {
-        let first = next
-        while next < estimates.count, inFlight == 0 || estimates[next] <= limit - inFlight {
-            inFlight += estimates[next]
-            next += 1
-        }
-        return first..<next
-    }
-
-    /// Bucket `index` arrived and was decoded.
-    mutating func finished(_ index: Int) { inFlight -= estimates[index] }
 }
 
 /// Bytes fetched from other nodes and the time spent fetching, on one worker.
@@ -156,9 +140,10 @@ final class FetchStatistics: Sendable {
         }
     }
 
-    /// A reducer's remote fetches ended, its last bucket decoded: their bytes,
-    /// their number, and when the last bucket's bytes arrived (the decoding of
-    /// earlier buckets overlaps the transfer).
+    /// A reducer's remote fetches ended, its last bucket received: their bytes,
+    /// their number, and when the last bucket's bytes arrived (splitting a
+    /// bucket into its pieces checks their lengths; the records are decoded
+    /// later, as the reducer reads them).
     func end(bytes count: Int, fetches: Int, lastArrival: ContinuousClock.Instant) {
         let now = ContinuousClock.now
         totals.withLock { t in

@@ -98,15 +98,16 @@ enum CoGroupSide<K: ShuffleKey, V: WireCodable & Sendable> {
 
     /// The records of both sides of partition `split`, a shuffled side's blocks
     /// fetched while the other side's are: on a cluster, one side's requests
-    /// need not wait for the other side's buckets to arrive. Each side keeps
-    /// within half the bound on bytes in flight.
+    /// need not wait for the other side's buckets to arrive. Both sides share
+    /// the task's bound on bytes in flight.
     static func both<W>(_ left: CoGroupSide<K, V>, _ right: CoGroupSide<K, W>, _ split: Int, _ task: TaskContext)
         async throws -> (Records<(K, V)>, Records<(K, W)>) {
         guard case .shuffled(let leftShuffle) = left, case .shuffled(let rightShuffle) = right else {
             return (try await left.records(split, task), try await right.records(split, task))
         }
-        async let rightBlocks = rightShuffle.fetchBlocks(split, task, sharers: 2)
-        let leftBlocks = try await leftShuffle.fetchBlocks(split, task, sharers: 2)
+        let budget = task.shuffleSource.map { FetchBudget(limit: $0.maxBytesInFlight) }
+        async let rightBlocks = rightShuffle.fetchBlocks(split, task, budget: budget)
+        let leftBlocks = try await leftShuffle.fetchBlocks(split, task, budget: budget)
         return (leftShuffle.concatenated(leftBlocks), rightShuffle.concatenated(try await rightBlocks))
     }
 }

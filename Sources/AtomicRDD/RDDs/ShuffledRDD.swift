@@ -43,19 +43,26 @@ final class ShuffledRDD<K: ShuffleKey, V: Sendable, C: Sendable>: RDD<(K, C)>, @
             // Every block was sorted on the map side: merging them needs no
             // memory beyond one batch per spilled block. (Opening a spill file
             // reads nothing yet.) Blocks all in memory are merged in place.
-            if let mergeRuns = ordering.mergeRuns, let runs = memoryRuns(blocks) { return mergeRuns(runs) }
+            if let mergeRuns = ordering.mergeRuns, let runs = try memoryRuns(blocks, dependency.codec) { return mergeRuns(runs) }
             return ordering.merge(try blocks.map { try dependency.records(of: $0) })
         }
         return dependency.concatenated(blocks)
     }
 
-    /// The records of `blocks` when every one is in memory; nil when one is on disk.
-    private static func memoryRuns(_ blocks: [ShuffleBlock]) -> [[(K, C)]]? {
+    /// The records of `blocks` when every one is in memory (fetched ones
+    /// decoded with `codec`); nil when one is on disk.
+    ///
+    /// - Throws: ``WireError`` when a fetched block is malformed.
+    private static func memoryRuns(_ blocks: [ShuffleBlock], _ codec: RecordCodec<(K, C)>) throws -> [[(K, C)]]? {
+        guard !blocks.contains(where: { if case .disk = $0 { true } else { false } }) else { return nil }
         var runs: [[(K, C)]] = []
         runs.reserveCapacity(blocks.count)
         for block in blocks {
-            guard case .memory(let values) = block else { return nil }
-            runs.append(values as! [(K, C)])
+            switch block {
+            case .memory(let values): runs.append(values as! [(K, C)])
+            case .encoded(let bytes, let range): runs.append(try codec.decodeAll(bytes, range: range))
+            case .disk: return nil
+            }
         }
         return runs
     }

@@ -9,15 +9,16 @@ extension ShuffleDependency {
     }
 
     /// The blocks of reduce partition `split` from every map task: the pieces
-    /// of its buckets in memory or in spill files. Each is in key order when the
-    /// shuffle has a ``keyOrdering``. `sharers` shuffles fetched at once by the
-    /// task share its bound on bytes in flight.
+    /// of its buckets in memory, in spill files, or (on a cluster) in the bytes
+    /// fetched from other nodes. Each is in key order when the
+    /// shuffle has a ``keyOrdering``. Shuffles fetched at once by the task
+    /// share one `budget` of bytes in flight.
     ///
     /// - Throws: ``EngineError/fetchFailed(shuffleId:mapIndex:reduceIndex:)`` when a map output is missing.
-    func fetchBlocks(_ split: Int, _ task: TaskContext, sharers: Int = 1) async throws -> [ShuffleBlock] {
+    func fetchBlocks(_ split: Int, _ task: TaskContext, budget: FetchBudget? = nil) async throws -> [ShuffleBlock] {
         if let source = task.shuffleSource {
             return try await source.blocks(shuffleId: shuffleId, mapCount: mapCount, reduce: split, task: task,
-                                           sharers: sharers, decode: decodeBucket)
+                                           budget: budget)
         }
         return try task.environment.shuffleManager.blocks(shuffleId: shuffleId, maps: 0..<mapCount, reduce: split, readBy: task)
     }
@@ -29,6 +30,7 @@ extension ShuffleDependency {
         switch block {
         case .memory(let values): Records(values as! [(K, C)])
         case .disk(let segment): try RunFileReader.records(segment, codec: codec)
+        case .encoded(let bytes, let range): try codec.records(in: bytes, range: range)
         }
     }
 

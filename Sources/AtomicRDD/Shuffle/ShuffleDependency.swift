@@ -17,11 +17,9 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
     /// (a class override) could only run the generic version, which pays for
     /// metadata lookups on every record.
     private let writeMap: @Sendable (ShuffleDependency, inout Records<(K, V)>, TaskContext) throws -> (MapOutput, MapStatus)
-    /// On a cluster: encodes a map output's buckets for other workers, and
-    /// decodes the buckets fetched from them; made here for the same reason.
+    /// On a cluster: encodes a map output's buckets for other workers; made
+    /// here for the same reason.
     private let makeBucketEncoder: @Sendable (MapOutput) -> @Sendable (Int) throws -> EncodedBucket
-    /// Decodes one piece of a fetched bucket (a range of its bytes, see ``ShuffleBucket``) into `[(K, C)]`.
-    let decodeBucket: @Sendable ([UInt8], Range<Int>) throws -> any Sendable
 
     init(rdd: RDD<(K, V)>, partitioner: any Partitioner, partition: @escaping @Sendable (K) throws -> Int,
          aggregator: Aggregator<V, C>?, passValue: @escaping @Sendable (V) -> C, codec: RecordCodec<(K, C)>,
@@ -37,7 +35,6 @@ final class ShuffleDependency<K: ShuffleKey, V: Sendable, C: Sendable>: ShuffleD
             return try writer.write(&input)
         }
         self.makeBucketEncoder = { output in Self.bucketEncoder(output, codec: codec) }
-        self.decodeBucket = { bytes, range in try codec.decodeAll(bytes, range: range) }
         super.init(parent: rdd, shuffleId: rdd.context.nextShuffleId(), partitioner: partitioner)
     }
 

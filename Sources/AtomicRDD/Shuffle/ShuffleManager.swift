@@ -38,6 +38,9 @@ enum ShuffleBlock: Sendable {
     case memory(any Sendable)
     /// Records in a spill file.
     case disk(RunSegment)
+    /// Records in their wire form (``RecordCodec/encodeAll(_:)``) in a range of
+    /// bytes fetched from another node, decoded as they are read.
+    case encoded([UInt8], Range<Int>)
 }
 
 /// Owns one executor's shuffle outputs and lives on that executor's node: map

@@ -5,29 +5,40 @@ import Testing
 import AtomicTransport
 
 @Suite struct ShuffleSourceTests {
-    @Test func theWindowKeepsEstimatedBytesInFlightWithinItsLimit() {
-        var window = FetchWindow(estimates: [10, 10, 10, 30, 5], limit: 25)
-        #expect(window.admit() == 0..<2)
-        #expect(window.admit().isEmpty)
-        window.finished(0)
-        #expect(window.admit() == 2..<3)
-        window.finished(1)
-        window.finished(2)
-        // Alone, a bucket larger than the limit still goes.
-        #expect(window.admit() == 3..<4)
-        #expect(window.admit().isEmpty)
-        window.finished(3)
-        #expect(window.admit() == 4..<5)
-        window.finished(4)
-        #expect(window.inFlight == 0)
+    @Test func theBudgetKeepsEstimatedBytesInFlightWithinItsLimit() async {
+        let budget = FetchBudget(limit: 25)
+        #expect(budget.tryTake(10) && budget.tryTake(10))
+        #expect(!budget.tryTake(10))
+        budget.give(10)
+        #expect(budget.tryTake(10))
+        budget.give(10)
+        budget.give(10)
+        // Alone, a bucket larger than the limit still goes (counted as the limit).
+        #expect(budget.tryTake(30) && budget.inFlight == 25)
+        #expect(!budget.tryTake(5))
+        budget.give(30)
+        #expect(budget.inFlight == 0)
 
         // Estimates from the network cannot overflow the sum.
-        var hostile = FetchWindow(estimates: [Int.max, Int.max, -5], limit: 25)
-        #expect(hostile.admit() == 0..<1)
-        hostile.finished(0)
-        #expect(hostile.admit() == 1..<2)
-        hostile.finished(1)
-        #expect(hostile.admit() == 2..<3)
+        #expect(budget.tryTake(Int.max) && !budget.tryTake(Int.max))
+        budget.give(Int.max)
+        #expect(budget.tryTake(-5) && budget.inFlight == 1)
+        budget.give(-5)
+        #expect(budget.inFlight == 0)
+    }
+
+    @Test func aWaitingTakerIsLetInWhenRoomIsGivenBackAndGoesFirst() async {
+        let budget = FetchBudget(limit: 25)
+        #expect(budget.tryTake(20))
+        let waiter = Task { await budget.take(10) }
+        // Wait until it is queued: from then on, a later taker may not pass it.
+        while budget.tryTake(1) { budget.give(1); await Task.yield() }
+        #expect(!budget.tryTake(1), "a later taker passed the one waiting")
+        budget.give(20)
+        await waiter.value
+        #expect(budget.inFlight == 10)
+        budget.give(10)
+        #expect(budget.inFlight == 0)
     }
 
     @Test func overlappingFetchesCountTheirTimeOnce() {
@@ -125,12 +136,13 @@ import AtomicTransport
             return Self.bucket(mapIndex)
         }
         try await withTask { task in
-            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
-                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
-            }
-            let records = blocks.map { block -> [(Int, Int)] in
-                guard case .memory(let value) = block else { return [] }
-                return value as! [(Int, Int)]
+            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task)
+            // Each block is its bucket's bytes, read as records when the reducer reads them.
+            let codec = RecordCodec<(Int, Int)>.pair(Int.self, Int.self)
+            let records = try blocks.map { block -> [(Int, Int)] in
+                guard case .encoded(let bytes, let range) = block else { return [] }
+                var records = try codec.records(in: bytes, range: range)
+                return try records.collect()
             }
             #expect(records.map { $0.map(\.0) } == (0..<6).map { [$0] })
         }
@@ -138,7 +150,7 @@ import AtomicTransport
         #expect(counts.withLock { $0.most } == 2)
     }
 
-    @Test func fetchesSharingTheBoundKeepWithinTheirShare() async throws {
+    @Test func fetchesSharingABudgetKeepWithinItTogether() async throws {
         let counts = Mutex((now: 0, most: 0))
         let source = source { _, _, mapIndex, _ in
             counts.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
@@ -147,13 +159,43 @@ import AtomicTransport
             return Self.bucket(mapIndex)
         }
         try await withTask { task in
-            // Half of 25 MiB holds one 10 MiB bucket at a time, not two.
-            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task, sharers: 2) {
-                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
-            }
+            // Two shuffles' fetches at once in 25 MiB: two 10 MiB buckets in flight at most, not two each.
+            let budget = FetchBudget(limit: source.maxBytesInFlight)
+            async let other = source.blocks(shuffleId: 7, mapCount: 6, reduce: 1, task: task, budget: budget)
+            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task, budget: budget)
             #expect(blocks.count == 6)
+            #expect(try await other.count == 6)
+            #expect(budget.inFlight == 0)
         }
-        #expect(counts.withLock { $0.most } == 1)
+        #expect(counts.withLock { $0.most } <= 2)
+    }
+
+    @Test func aSmallSideIsRequestedWhileTheOtherSideHoldsMostOfTheBudget() async throws {
+        // Shuffle 7: buckets of 10 MiB; shuffle 8: one of 4 MiB. In 25 MiB both
+        // of 7's first buckets and 8's fit at once: each request waits for the
+        // other two to be made.
+        let arrivals = Arrivals()
+        var source = source { _, shuffleId, mapIndex, _ in
+            let key = shuffleId == 8 ? 100 : mapIndex
+            arrivals.arrive(key)
+            if key == 0 || key == 1 || key == 100 {
+                for other in [0, 1, 100] where other != key {
+                    let came = await arrivals.wait(for: other)
+                    #expect(came, "request \(other) was not made while \(key) was in flight")
+                }
+            }
+            return Self.bucket(mapIndex)
+        }
+        source.locations[8] = source.locations[7].map { Array($0.prefix(1)) }
+        source.bucketBytes[8] = [4 << 20]
+        let both = source
+        try await withTask { task in
+            let budget = FetchBudget(limit: source.maxBytesInFlight)
+            async let small = both.blocks(shuffleId: 8, mapCount: 1, reduce: 0, task: task, budget: budget)
+            let large = try await both.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task, budget: budget)
+            #expect(large.count == 6)
+            #expect(try await small.count == 1)
+        }
     }
 
     @Test func aFailedFetchIsRetriedThenReportedAsAFetchFailure() async throws {
@@ -165,9 +207,7 @@ import AtomicTransport
             return Self.bucket(mapIndex)
         }
         try await withTask { task in
-            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
-                try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
-            }
+            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task)
             #expect(blocks.count == 6)
             #expect(calls.withLock { $0[3] } == 3)
         }
@@ -175,9 +215,7 @@ import AtomicTransport
         source.attempts = 2
         try await withTask { task in
             let error = await #expect(throws: EngineError.self) {
-                _ = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task) {
-                    try RecordCodec<(Int, Int)>.pair(Int.self, Int.self).decodeAll($0, range: $1)
-                }
+                _ = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task)
             }
             guard case .fetchFailed(7, 3, 0)? = error else {
                 Issue.record("expected a fetch failure of map output 3, got \(String(describing: error))")

@@ -19,12 +19,13 @@ import Testing
         return output
     }
 
-    /// The values of each block, read from memory or from its file.
+    /// The values of each block, read from memory, from its file or from its bytes.
     static func values(_ blocks: [ShuffleBlock]) throws -> [[Int]] {
         try blocks.map { block in
             switch block {
             case .memory(let values): return (values as! [(Int, Int)]).map(\.1)
             case .disk(let segment): return try codec.decodeAll(RunFileReader.encodedRecords(segment)).map(\.1)
+            case .encoded(let bytes, let range): return try codec.decodeAll(bytes, range: range).map(\.1)
             }
         }
     }
