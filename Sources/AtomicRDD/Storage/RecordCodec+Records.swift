@@ -15,10 +15,7 @@ extension RecordCodec {
     func records(in bytes: [UInt8], range: Range<Int>) throws(WireError) -> Records<Element> {
         var reader = WireReader(bytes, range: range)
         if isMemoryImage {
-            let stride = MemoryLayout<Element>.stride
-            let count = try reader.readCount(minimumItemSize: stride)
-            let body = try reader.readRawRange(count: count * stride)
-            try reader.finish()
+            let (count, body) = try Self.memoryImage(&reader)
             return Self.memoryImageRecords(bytes, start: body.lowerBound, count: count)
         }
         var left = try reader.readCount(minimumItemSize: 0)

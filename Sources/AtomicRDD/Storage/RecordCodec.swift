@@ -79,10 +79,7 @@ public struct RecordCodec<Element>: Sendable {
     func decodeAll(_ bytes: [UInt8], range: Range<Int>) throws(WireError) -> [Element] {
         var reader = WireReader(bytes, range: range)
         if isMemoryImage {
-            let stride = MemoryLayout<Element>.stride
-            let count = try reader.readCount(minimumItemSize: stride)
-            let body = try reader.readRawRange(count: count * stride)
-            try reader.finish()
+            let (count, body) = try Self.memoryImage(&reader)
             return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
                 bytes.withUnsafeBytes { source in
                     UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[body]))
@@ -96,6 +93,17 @@ public struct RecordCodec<Element>: Sendable {
         for _ in 0..<count { records.append(try decode(&reader)) }
         try reader.finish()
         return records
+    }
+
+    /// The count and the byte range of the records that follow in `reader`,
+    /// for a memory image: a count, then exactly that many records' memory,
+    /// to the reader's end.
+    static func memoryImage(_ reader: inout WireReader) throws(WireError) -> (count: Int, body: Range<Int>) {
+        let stride = MemoryLayout<Element>.stride
+        let count = try reader.readCount(minimumItemSize: stride)
+        let body = try reader.readRawRange(count: count * stride)
+        try reader.finish()
+        return (count, body)
     }
 
     /// An estimate of the memory one record takes: its inline size plus what

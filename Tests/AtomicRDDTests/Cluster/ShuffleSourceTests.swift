@@ -158,15 +158,9 @@ import AtomicTransport
             counts.withLock { $0.now -= 1 }
             return Self.bucket(mapIndex)
         }
-        try await withTask { task in
-            // Two shuffles' fetches at once in 25 MiB: two 10 MiB buckets in flight at most, not two each.
-            let budget = FetchBudget(limit: source.maxBytesInFlight)
-            async let other = source.blocks(shuffleId: 7, mapCount: 6, reduce: 1, task: task, budget: budget)
-            let blocks = try await source.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task, budget: budget)
-            #expect(blocks.count == 6)
-            #expect(try await other.count == 6)
-            #expect(budget.inFlight == 0)
-        }
+        // Two shuffles' fetches at once in 25 MiB: two 10 MiB buckets in flight at most, not two each.
+        let (first, second) = try await blocksAtOnce(source, (shuffleId: 7, mapCount: 6, reduce: 0), (shuffleId: 7, mapCount: 6, reduce: 1))
+        #expect(first == 6 && second == 6)
         #expect(counts.withLock { $0.most } <= 2)
     }
 
@@ -188,14 +182,25 @@ import AtomicTransport
         }
         source.locations[8] = source.locations[7].map { Array($0.prefix(1)) }
         source.bucketBytes[8] = [4 << 20]
-        let both = source
+        let (large, small) = try await blocksAtOnce(source, (shuffleId: 7, mapCount: 6, reduce: 0), (shuffleId: 8, mapCount: 1, reduce: 0))
+        #expect(large == 6 && small == 1)
+    }
+
+    /// The numbers of blocks of two fetches made at once by one task, within
+    /// one budget of the source's bound, which is all given back after.
+    private func blocksAtOnce(_ source: ShuffleSource, _ first: (shuffleId: Int, mapCount: Int, reduce: Int),
+                              _ second: (shuffleId: Int, mapCount: Int, reduce: Int)) async throws -> (Int, Int) {
+        var counts = (0, 0)
         try await withTask { task in
             let budget = FetchBudget(limit: source.maxBytesInFlight)
-            async let small = both.blocks(shuffleId: 8, mapCount: 1, reduce: 0, task: task, budget: budget)
-            let large = try await both.blocks(shuffleId: 7, mapCount: 6, reduce: 0, task: task, budget: budget)
-            #expect(large.count == 6)
-            #expect(try await small.count == 1)
+            async let other = source.blocks(shuffleId: second.shuffleId, mapCount: second.mapCount, reduce: second.reduce,
+                                            task: task, budget: budget)
+            let blocks = try await source.blocks(shuffleId: first.shuffleId, mapCount: first.mapCount, reduce: first.reduce,
+                                                 task: task, budget: budget)
+            counts = (blocks.count, try await other.count)
+            #expect(budget.inFlight == 0)
         }
+        return counts
     }
 
     @Test func aFailedFetchIsRetriedThenReportedAsAFetchFailure() async throws {
