@@ -16,7 +16,7 @@ extension ShuffleDependency {
                 var moved = output
                 for r in reducers where moved.memory.indices.contains(r) {
                     guard let records = moved.memory[r].map({ $0 as! [(K, C)] }) else { continue }
-                    for record in records { try writer.append(record) }
+                    try writer.append(contentsOf: records)
                     moved.segments[r].insert(RunSegment(path: file, range: try writer.endSegment()), at: 0)
                     moved.memory[r] = nil
                     if moved.bucketBytes.indices.contains(r) {

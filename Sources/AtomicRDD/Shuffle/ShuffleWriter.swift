@@ -154,7 +154,7 @@ struct ShuffleWriter<K: ShuffleKey, V: Sendable, C: Sendable> {
         for r in 0..<reducers {
             var bucket = takeBucket(r)
             dependency.keyOrdering?.sort(&bucket)
-            for record in bucket { try writer.append(record) }
+            try writer.append(contentsOf: bucket)
             let segment = try writer.endSegment()
             bytesPerReducer[r] += segment.count
             segments[r].append(RunSegment(path: path, range: segment))

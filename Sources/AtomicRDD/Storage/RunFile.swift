@@ -35,6 +35,27 @@ struct RunFileWriter<Element> {
         if batch.count >= Self.batchBytes { try flushBatch() }
     }
 
+    /// Appends `records` in order, as ``append(_:)`` would one by one; records
+    /// whose memory is their wire form (``RecordCodec/isMemoryImage``) are
+    /// copied into the batch as many at a time as fit, not encoded one by one.
+    mutating func append(contentsOf records: [Element]) throws {
+        guard codec.isMemoryImage else {
+            for record in records { try append(record) }
+            return
+        }
+        let stride = MemoryLayout<Element>.stride
+        try records.withUnsafeBytes { raw in
+            var next = 0
+            while next < records.count {
+                let taken = min(records.count - next, max(1, (Self.batchBytes - batch.count) / stride))
+                batch.writeRaw(UnsafeRawBufferPointer(rebasing: raw[next * stride..<(next + taken) * stride]))
+                batchCount += taken
+                next += taken
+                if batch.count >= Self.batchBytes { try flushBatch() }
+            }
+        }
+    }
+
     /// Ends the current segment; returns its byte range in the file.
     mutating func endSegment() throws -> Range<Int> {
         try flushBatch()

@@ -28,6 +28,30 @@ import Testing
         #expect(throws: EngineError.self) { try RunFileReader.encodedRecords(cut) }
     }
 
+    @Test(arguments: [0, 1, 4095, 4096, 4097, 20_000])
+    func recordsAppendedTogetherMakeTheFileThatOneByOneMakes(count: Int) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let codec = RecordCodec<(Int, Int)>.pair(Int.self, Int.self)
+        #expect(codec.isMemoryImage)
+        let records = (0..<count).map { ($0, $0 &* -31) }
+        // After a record already in the batch, and twice into one segment.
+        var together = try RunFileWriter(path: folder.file("together"), codec: codec)
+        var alone = try RunFileWriter(path: folder.file("alone"), codec: codec)
+        try together.append((-1, -1))
+        try alone.append((-1, -1))
+        try together.append(contentsOf: records)
+        try together.append(contentsOf: records)
+        for record in records + records { try alone.append(record) }
+        #expect(try together.endSegment() == alone.endSegment())
+        try together.close()
+        try alone.close()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.file("together")))
+        #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: folder.file("alone")))))
+        let read = try codec.decodeAll(RunFileReader.encodedRecords(RunSegment(path: folder.file("together"), range: 0..<bytes.count)))
+        #expect(read.map(\.1) == [-1] + (records + records).map(\.1))
+    }
+
     /// Every record of `segment` through the lazy reader, or the error it stops with.
     static func readAll(_ segment: RunSegment, codec: RecordCodec<(Int, String)>) throws -> [(Int, String)] {
         var records = try RunFileReader.records(segment, codec: codec)
