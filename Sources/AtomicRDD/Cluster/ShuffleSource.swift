@@ -67,6 +67,7 @@ struct ShuffleSource: Sendable {
         // Counted however the fetches end: a failed fetch's time was spent too.
         defer { statistics?.end(bytes: fetchedBytes, fetches: remote.count, lastArrival: lastArrival) }
         let budget = budget ?? FetchBudget(limit: maxBytesInFlight)
+        let estimates = remote.map { budget.counted($0.estimate) }
         // Estimates of this fetch's requests not yet received: given back however the fetch ends.
         var held = 0
         defer { if held > 0 { budget.give(held) } }
@@ -75,9 +76,8 @@ struct ShuffleSource: Sendable {
             while true {
                 // In order, while they fit; with none in flight, waits for room.
                 while next < remote.count {
-                    let estimate = budget.counted(remote[next].estimate)
-                    if held == 0 { await budget.take(estimate) } else if !budget.tryTake(estimate) { break }
-                    held += estimate
+                    if held == 0 { await budget.take(estimates[next]) } else if !budget.tryTake(estimates[next]) { break }
+                    held += estimates[next]
                     let (mapIndex, node, _) = remote[next]
                     let index = next
                     group.addTask { (index, try await fetchWithRetries(node, shuffleId, mapIndex, reduce)) }
@@ -87,9 +87,8 @@ struct ShuffleSource: Sendable {
                 lastArrival = ContinuousClock.now
                 fetchedBytes += bytes.count
                 // Each piece is read from its range of the received bytes, with no copy of its own.
-                let estimate = budget.counted(remote[index].estimate)
-                budget.give(estimate)
-                held -= estimate
+                budget.give(estimates[index])
+                held -= estimates[index]
                 blocks[remote[index].mapIndex] = try ShuffleBucket.pieces(of: bytes).map { .encoded(bytes, $0) }
             }
         }

@@ -20,22 +20,17 @@ extension RecordCodec {
         }
         var left = try reader.readCount(minimumItemSize: 0)
         let count = left, decode = self.decode
-        let pull: () throws -> Element? = {
-            guard left > 0 else { return nil }
+        // The next record, while `left` is above zero.
+        func decodeNext() throws(WireError) -> Element {
             left -= 1
             let record = try decode(&reader)
             // The records fill the range exactly; bytes left over mean a wrong count.
             if left == 0 { try reader.finish() }
             return record
         }
-        return Records(pull: pull, drain: { body in
-            while left > 0 {
-                left -= 1
-                let record = try decode(&reader)
-                if left == 0 { try reader.finish() }
-                try body(record)
-            }
-        }, expectedCount: count)
+        return Records(pull: { left > 0 ? try decodeNext() : nil },
+                       drain: { body in while left > 0 { try body(try decodeNext()) } },
+                       expectedCount: count)
     }
 
     /// `count` records lying from byte `start` of `bytes` as their memory.

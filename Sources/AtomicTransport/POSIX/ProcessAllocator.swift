@@ -4,16 +4,18 @@ import Glibc
 /// How the C allocator under Swift's arrays serves a worker process.
 ///
 /// A worker receives every remote bucket into a fresh array of several
-/// megabytes, decodes it into another, and frees both a few milliseconds later.
-/// With glibc's defaults each of those arrays lands in pages the process has not
+/// megabytes (and serves its own from others, read from spill files), and
+/// frees them a few milliseconds later. With glibc's defaults each of those
+/// arrays lands in pages the process has not
 /// touched yet, and the kernel zeroes every 4 KiB of them on first touch: in a
 /// profile of a join on two workers, a third of the time spent fetching went to
 /// those page faults. Three settings keep the pages in the process instead:
 ///
 /// - one arena (`MALLOC_ARENA_MAX=1`): glibc gives threads arenas of their own,
 ///   and memory freed into one arena serves only that arena's allocations; a
-///   bucket arrives in an array the event-loop thread allocates, is decoded into
-///   one a pool thread allocates, and is freed by whichever thread ran the reduce;
+///   bucket arrives in an array the event-loop thread allocates and is freed by
+///   whichever thread ran the reduce, and map tasks, spills and replies allocate
+///   on other threads still;
 /// - an mmap threshold of 32 MiB, glibc's highest (`MALLOC_MMAP_THRESHOLD_`):
 ///   arrays below it come from the heap, whose freed pages the next bucket
 ///   reuses, instead of from a mapping of their own that goes back to the
