@@ -48,12 +48,12 @@ enum ShuffleBucket {
 }
 
 /// One bucket encoded for sending (see ``ShuffleBucket``): its bytes, and the
-/// records of its memory part when they are sent from their own memory after
-/// those bytes instead of being copied into them.
+/// parts sent from where they lie after those bytes instead of being copied
+/// into them (records whose memory is their wire form, spill files' pages).
 struct EncodedBucket: Sendable {
     /// The bucket, or the part of it before `tail`.
     var bytes: [UInt8]
-    /// The last piece's records, as they lie in memory (their wire form).
+    /// The rest of the bucket, sent from its own buffers.
     var tail: FrameTail?
 
     /// Bytes on the wire.
@@ -61,4 +61,58 @@ struct EncodedBucket: Sendable {
 
     /// The whole bucket in one array (a copy of the tail).
     var joined: [UInt8] { bytes + (tail?.bytes ?? []) }
+}
+
+/// Makes an ``EncodedBucket`` a piece at a time: pieces encoded here are
+/// written into the bucket's bytes; pieces already in their wire form
+/// elsewhere get their few head bytes written and are sent from where they lie.
+struct BucketBuilder {
+    private var writer = WireWriter(capacity: 64)
+    private var head: [UInt8]?
+    private var tails: [FrameTail] = []
+
+    /// A bucket of `pieces` pieces.
+    init(pieces: Int) {
+        writer.writeVarint(UInt64(pieces))
+    }
+
+    /// Appends a piece written by `body` (one ``RecordCodec/encodeAll(_:into:)``).
+    ///
+    /// - Throws: ``EngineError/invalidArgument(operation:reason:)`` for a piece of 4 GiB or more.
+    mutating func appendPiece(_ body: (inout WireWriter) throws -> Void) throws {
+        try ShuffleBucket.writePiece(into: &writer, body)
+    }
+
+    /// Appends a piece of `count` records whose wire form is `records`, sent from where it lies.
+    ///
+    /// - Throws: ``EngineError/invalidArgument(operation:reason:)`` for a piece of 4 GiB or more.
+    mutating func appendPiece(count: Int, records: FrameTail) throws {
+        var counted = WireWriter(capacity: 16)
+        counted.writeVarint(UInt64(count))
+        let length = counted.count + records.count
+        guard length <= Int(UInt32.max) else {
+            throw EngineError.invalidArgument(operation: "shuffle fetch", reason: "a bucket piece of \(length) bytes (4 GiB at most)")
+        }
+        writer.writeFixed(UInt32(length))
+        writer.writeRaw(counted.take())
+        guard records.count > 0 else { return }
+        takeWritten()
+        tails.append(records)
+    }
+
+    /// The bucket.
+    consuming func finished() -> EncodedBucket {
+        guard head != nil else { return EncodedBucket(bytes: writer.take()) }
+        takeWritten()
+        return EncodedBucket(bytes: head ?? [], tail: FrameTail(tails))
+    }
+
+    /// Moves the bytes written so far to the bucket's bytes (the first time) or its tail.
+    private mutating func takeWritten() {
+        if head == nil {
+            head = writer.take()
+        } else if writer.count > 0 {
+            tails.append(FrameTail(bytes: writer.take()))
+        }
+    }
 }

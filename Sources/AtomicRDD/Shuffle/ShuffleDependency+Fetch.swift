@@ -57,36 +57,28 @@ extension ShuffleDependency {
 extension ShuffleDependency {
     /// Encodes one reducer's bucket of a map output for a reducer on another
     /// node, in the form of ``ShuffleBucket``: the memory part, then each spill
-    /// segment, written into one buffer that is sent as it is. When the bucket
-    /// is all in memory and its records' memory is their wire form, only the
-    /// few bytes before them are written: the records are sent from where they lie.
+    /// segment. Records in memory whose memory is their wire form, and spill
+    /// segments (already in the wire form), are sent from where they lie, with
+    /// only the few bytes before each written; other records are encoded into
+    /// the bucket's bytes.
     static func bucketEncoder(_ output: MapOutput, codec: RecordCodec<(K, C)>) -> @Sendable (Int) throws -> EncodedBucket {
         let memory = output.memory, segments = output.segments
         return { reduce in
             let records = memory[reduce].map { $0 as! [(K, C)] }
             let spilled = segments[reduce].filter { !$0.range.isEmpty }
-            if let records, spilled.isEmpty, codec.isMemoryImage {
-                var counted = WireWriter(capacity: 16)
-                counted.writeVarint(UInt64(records.count))
-                let body = records.count * MemoryLayout<(K, C)>.stride
-                var writer = WireWriter(capacity: 32)
-                writer.writeVarint(1)
-                guard counted.count + body <= Int(UInt32.max) else {
-                    throw EngineError.invalidArgument(operation: "shuffle fetch", reason: "a bucket piece of \(body) bytes (4 GiB at most)")
+            var bucket = BucketBuilder(pieces: (records == nil ? 0 : 1) + spilled.count)
+            if let records {
+                if codec.isMemoryImage {
+                    try bucket.appendPiece(count: records.count, records: FrameTail(memoryOf: records))
+                } else {
+                    try bucket.appendPiece { codec.encodeAll(records, into: &$0) }
                 }
-                writer.writeFixed(UInt32(counted.count + body))
-                writer.writeRaw(counted.take())
-                return EncodedBucket(bytes: writer.take(), tail: FrameTail(memoryOf: records))
             }
-            let estimate = (records?.count ?? 0) * (codec.isMemoryImage ? MemoryLayout<(K, C)>.stride : 16)
-            var writer = WireWriter(capacity: 16 + estimate + spilled.reduce(0) { $0 + $1.range.count })
-            writer.writeVarint(UInt64((records == nil ? 0 : 1) + spilled.count))
-            if let records { try ShuffleBucket.writePiece(into: &writer) { codec.encodeAll(records, into: &$0) } }
-            // Spilled records are already in the wire form: served as they lie.
             for segment in spilled {
-                try ShuffleBucket.writePiece(into: &writer) { try RunFileReader.appendEncodedRecords(segment, to: &$0) }
+                let (count, mapped) = try RunFileReader.mappedRecords(segment)
+                try bucket.appendPiece(count: count, records: mapped)
             }
-            return EncodedBucket(bytes: writer.take())
+            return bucket.finished()
         }
     }
 }

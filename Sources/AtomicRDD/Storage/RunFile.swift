@@ -150,22 +150,28 @@ enum RunFileReader {
     /// (`[varint count][records]`), made from the file's batches without
     /// decoding a record: their counts are added up and their record bytes copied.
     static func encodedRecords(_ segment: RunSegment) throws -> [UInt8] {
-        var writer = WireWriter(capacity: segment.range.count + 10)
-        try appendEncodedRecords(segment, to: &writer)
+        let (count, records) = try mappedRecords(segment)
+        var writer = WireWriter(capacity: records.count + 10)
+        writer.writeVarint(UInt64(count))
+        writer.writeRaw(records.bytes)
         return writer.take()
     }
 
-    /// Appends what ``encodedRecords(_:)`` makes to `writer`: the batches'
-    /// heads are read first (a few bytes each) for the total count, then their
-    /// record bytes pass through a small buffer into the writer. One copy of
-    /// the records besides the kernel's, and no array the size of the segment
-    /// but the writer's own: a spilled bucket is served at memory speed.
-    static func appendEncodedRecords(_ segment: RunSegment, to writer: inout WireWriter) throws {
-        guard !segment.range.isEmpty else {
-            writer.writeVarint(0)
-            return
+    /// The records of `segment` as ``encodedRecords(_:)`` lays them out, to be
+    /// sent from the file's pages: their number (the batches' counts added up)
+    /// and the record bytes of each batch, in a mapping of the segment. Only
+    /// the batches' heads are read here (a few bytes each); the records are
+    /// copied once, by the kernel, into the socket they are sent to.
+    ///
+    /// - Throws: ``EngineError/spillFailed(path:reason:)`` when the file cannot
+    ///   be mapped (or is shorter than the segment); ``EngineError/corruptFile(path:reason:)``
+    ///   for a batch head that does not fit the segment.
+    static func mappedRecords(_ segment: RunSegment) throws -> (count: Int, records: FrameTail) {
+        guard !segment.range.isEmpty else { return (0, FrameTail(bytes: [])) }
+        let file: MappedFile
+        do { file = try MappedFile(path: segment.path, range: segment.range) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "cannot map for reading: \(error.message)")
         }
-        let file = try open(segment)
         let end = segment.range.upperBound
         var bodies: [Range<Int>] = []
         var total = 0, position = segment.range.lowerBound
@@ -175,7 +181,9 @@ enum RunFileReader {
                 // A batch head: its length (4 bytes) and its count (a varint of up to 10).
                 let got = min(head.count, end - position)
                 guard got >= 5 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
-                try head.withUnsafeMutableBytes { try read(file, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<got]), at: position, segment) }
+                file.withUnsafeBytes(in: position..<position + got) { source in
+                    head.withUnsafeMutableBytes { $0.copyMemory(from: source) }
+                }
                 let length = head.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
                 guard length <= end - position - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
                 var reader = WireReader(head, range: 4..<min(got, 4 + length))
@@ -190,19 +198,7 @@ enum RunFileReader {
         } catch let error as WireError {
             throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
         }
-        writer.writeVarint(UInt64(total))
-        writer.reserve(bodies.reduce(0) { $0 + $1.count })
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-        defer { chunk.deallocate() }
-        for body in bodies {
-            var at = body.lowerBound
-            while at < body.upperBound {
-                let piece = UnsafeMutableRawBufferPointer(rebasing: chunk[0..<min(chunk.count, body.upperBound - at)])
-                try read(file, into: piece, at: at, segment)
-                writer.writeRaw(UnsafeRawBufferPointer(piece))
-                at += piece.count
-            }
-        }
+        return (total, FrameTail(mappedFile: file, ranges: bodies))
     }
 
     /// The segment's file, open for reading.

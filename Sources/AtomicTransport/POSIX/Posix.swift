@@ -169,6 +169,35 @@ enum Posix {
         }
     }
 
+    /// The most buffers one `sendmsg` takes (Linux's `IOV_MAX`).
+    static let maxGatheredBuffers = 1024
+
+    /// Sends `buffers` (the first ``maxGatheredBuffers`` that are not empty)
+    /// with one `sendmsg` call and MSG_NOSIGNAL.
+    static func send(_ fd: Int32, _ buffers: [UnsafeRawBufferPointer]) throws(IOError) -> IOResult<Int> {
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(Swift.min(buffers.count, maxGatheredBuffers))
+        for buffer in buffers where !buffer.isEmpty {
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress), iov_len: buffer.count))
+            if vectors.count == maxGatheredBuffers { break }
+        }
+        guard !vectors.isEmpty else { return .done(0) }
+        while true {
+            let n = vectors.withUnsafeMutableBufferPointer { vectors -> Int in
+                var message = msghdr()
+                message.msg_iov = vectors.baseAddress
+                message.msg_iovlen = vectors.count
+                return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+            }
+            if n >= 0 { return .done(n) }
+            switch Glibc.errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            case let code: throw error("sendmsg", code)
+            }
+        }
+    }
+
     static func shutdown(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }

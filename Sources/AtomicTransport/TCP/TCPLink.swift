@@ -242,18 +242,27 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             var result: Result<Posix.IOResult<Int>, IOError> = .success(.wouldBlock)
             item.bytes.withUnsafeBytes { head in
                 item.payload.withUnsafeBytes { payload in
-                    Self.withTail(item.tail) { tail in
-                        // What is left of head, payload and tail once `sent` bytes are skipped.
-                        var skip = sent
-                        func rest(_ part: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-                            let taken = Swift.min(skip, part.count)
-                            skip -= taken
-                            return UnsafeRawBufferPointer(rebasing: part[taken...])
+                    // What is left of each buffer once `sent` bytes are skipped.
+                    var skip = sent
+                    func rest(_ part: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+                        let taken = Swift.min(skip, part.count)
+                        skip -= taken
+                        return UnsafeRawBufferPointer(rebasing: part[taken...])
+                    }
+                    do throws(IOError) {
+                        guard let tail = item.tail else {
+                            result = .success(try Posix.send(fd, rest(head), rest(payload)))
+                            return
                         }
-                        let (first, second, third) = (rest(head), rest(payload), rest(tail))
-                        do throws(IOError) { result = .success(try Posix.send(fd, first, second, third)) } catch {
-                            result = .failure(error)
+                        var failure: IOError?
+                        tail.withBuffers { buffers in
+                            do throws(IOError) {
+                                result = .success(try Posix.send(fd, [rest(head), rest(payload)] + buffers.map(rest)))
+                            } catch { failure = error }
                         }
+                        if let failure { throw failure }
+                    } catch {
+                        result = .failure(error)
                     }
                 }
             }
@@ -266,11 +275,6 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
             }
         }
         return .success(true)
-    }
-
-    private static func withTail(_ tail: FrameTail?, _ body: (UnsafeRawBufferPointer) -> Void) {
-        guard let tail else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        tail.withBytes(body)
     }
 
     /// Returns once a sender is suspended by backpressure (for tests).

@@ -59,7 +59,7 @@ import AtomicTransport
         var sizes: [Int] = [], keys: [Int] = []
         try chunked.forEachChunk { chunk in
             sizes.append(chunk.count)
-            try Records<(Int, Int)>.take(chunk) { keys.append($0.0) }
+            Records<(Int, Int)>.take(chunk) { keys.append($0.0) }
         }
         #expect(keys == Array(1..<records.count))
         #expect(sizes.allSatisfy { $0 <= Records<(Int, Int)>.chunkCapacity } && sizes.count >= 3)

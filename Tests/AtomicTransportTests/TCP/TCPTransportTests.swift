@@ -161,6 +161,37 @@ import Synchronization
         }
     }
 
+    @Test func a_tail_of_more_buffers_than_one_write_takes_arrives_whole_and_in_order() async throws {
+        let path = NSTemporaryDirectory() + "tail-parts-\(UInt64.random(in: 0...UInt64.max)).bin"
+        let content: [UInt8] = (0..<(24 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 13) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(content)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await withTCPPair { _, listener, client in
+            let echo = startEchoing(listener)
+            let connection = try await client.connect(to: listener.endpoint)
+            // 3,000 ranges of a mapped file (more than one sendmsg gathers) and
+            // about 12 MB in all (more than the socket takes at once), between owned bytes.
+            let file = try MappedFile(path: path, range: 3..<content.count)
+            let ranges = (0..<3_000).map { 3 + $0 * 8_000..<3 + $0 * 8_000 + 1 + $0 &* 7_919 % 7_999 }
+            let tail = FrameTail([FrameTail(bytes: [1, 2]), FrameTail(mappedFile: file, ranges: ranges), FrameTail(bytes: [3])])
+            var expected: [UInt8] = [9, 1, 2]
+            for range in ranges { expected += content[range] }
+            expected.append(3)
+            try await connection.send(Frame(kind: .block, correlationID: 4, payload: [9]), tail: tail)
+            try await connection.send(Frame(kind: .request, correlationID: 5, payload: [6]))
+            var iterator = connection.inbound.makeAsyncIterator()
+            let first = try await iterator.next()
+            #expect(first?.correlationID == 4)
+            #expect(first?.payload.count == expected.count)
+            #expect(first?.payload == expected)
+            let second = try await iterator.next()
+            #expect(second?.correlationID == 5 && second?.payload == [6])
+            await connection.close()
+            listener.close()
+            echo.cancel()
+        }
+    }
+
     @Test func a_peer_that_dies_mid_frame_is_reported_as_such() async throws {
         try await withTCPPair { _, listener, client in
             let peer = RawServerPeer(listener: try BlockingSocket.listen())
