@@ -10,13 +10,14 @@ import Synchronization
 ///   reducer (BlockConnection)                     BlockServer
 ///     .request  [shuffleId, mapIndex, reduce] --->  encodes the bucket
 ///     <--- .block  flags 0: the bucket's bytes      (ShuffleBucket), sent
-///          flags 1: why not (UTF-8)                 from its own buffer
+///          flags 1: why not (UTF-8)                 from where it lies
 /// ```
 ///
 /// A bucket crosses as one frame: encoded once into the buffer the transport
-/// sends from (or, for records whose memory is their wire form, sent from the
-/// records themselves as a ``FrameTail``), and read on the other side straight
-/// into the array the reducer decodes from. Through an actor call it would also
+/// sends from, or sent from where its records lie as parts of a ``FrameTail``
+/// (records whose memory is their wire form; spill segments, from the file's
+/// pages), and read on the other side straight into the array the reducer
+/// decodes from. Through an actor call it would also
 /// be copied into the reply's envelope and out of it again. Connections are made by the worker's transport,
 /// so they are authenticated as the actor system's are, and they close with it.
 final class BlockServer: Sendable {

@@ -76,10 +76,12 @@ struct BucketBuilder {
         writer.writeVarint(UInt64(pieces))
     }
 
-    /// Appends a piece written by `body` (one ``RecordCodec/encodeAll(_:into:)``).
+    /// Appends a piece written by `body` (one ``RecordCodec/encodeAll(_:into:)``),
+    /// with room reserved for about `estimate` bytes.
     ///
     /// - Throws: ``EngineError/invalidArgument(operation:reason:)`` for a piece of 4 GiB or more.
-    mutating func appendPiece(_ body: (inout WireWriter) throws -> Void) throws {
+    mutating func appendPiece(estimate: Int, _ body: (inout WireWriter) throws -> Void) throws {
+        writer.reserve(estimate + 16)
         try ShuffleBucket.writePiece(into: &writer, body)
     }
 

@@ -71,7 +71,7 @@ extension ShuffleDependency {
                 if codec.isMemoryImage {
                     try bucket.appendPiece(count: records.count, records: FrameTail(memoryOf: records))
                 } else {
-                    try bucket.appendPiece { codec.encodeAll(records, into: &$0) }
+                    try bucket.appendPiece(estimate: records.count * 16) { codec.encodeAll(records, into: &$0) }
                 }
             }
             for segment in spilled {

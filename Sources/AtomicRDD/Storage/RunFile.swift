@@ -157,21 +157,24 @@ enum RunFileReader {
         return writer.take()
     }
 
+    /// Segments smaller than this are read into the reply rather than mapped:
+    /// a mapping's set-up and tear-down cost more than copying so few bytes.
+    static let mappingThreshold = 64 << 10
+
     /// The records of `segment` as ``encodedRecords(_:)`` lays them out, to be
     /// sent from the file's pages: their number (the batches' counts added up)
-    /// and the record bytes of each batch, in a mapping of the segment. Only
-    /// the batches' heads are read here (a few bytes each); the records are
-    /// copied once, by the kernel, into the socket they are sent to.
+    /// and the record bytes of each batch, in a mapping of the segment (read
+    /// into owned bytes when the segment is under ``mappingThreshold``). Only
+    /// the batches' heads are read here (a few bytes each, with `pread`, so a
+    /// read error is an error and not a fault); the records are copied once,
+    /// by the kernel, into the socket they are sent to.
     ///
     /// - Throws: ``EngineError/spillFailed(path:reason:)`` when the file cannot
-    ///   be mapped (or is shorter than the segment); ``EngineError/corruptFile(path:reason:)``
-    ///   for a batch head that does not fit the segment.
+    ///   be read or mapped; ``EngineError/corruptFile(path:reason:)`` for a
+    ///   batch head that does not fit the segment or a file shorter than it.
     static func mappedRecords(_ segment: RunSegment) throws -> (count: Int, records: FrameTail) {
         guard !segment.range.isEmpty else { return (0, FrameTail(bytes: [])) }
-        let file: MappedFile
-        do { file = try MappedFile(path: segment.path, range: segment.range) } catch {
-            throw EngineError.spillFailed(path: segment.path, reason: "cannot map for reading: \(error.message)")
-        }
+        let file = try open(segment)
         let end = segment.range.upperBound
         var bodies: [Range<Int>] = []
         var total = 0, position = segment.range.lowerBound
@@ -181,9 +184,7 @@ enum RunFileReader {
                 // A batch head: its length (4 bytes) and its count (a varint of up to 10).
                 let got = min(head.count, end - position)
                 guard got >= 5 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch head") }
-                file.withUnsafeBytes(in: position..<position + got) { source in
-                    head.withUnsafeMutableBytes { $0.copyMemory(from: source) }
-                }
+                try head.withUnsafeMutableBytes { try read(file, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<got]), at: position, segment) }
                 let length = head.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
                 guard length <= end - position - 4 else { throw EngineError.corruptFile(path: segment.path, reason: "truncated batch") }
                 var reader = WireReader(head, range: 4..<min(got, 4 + length))
@@ -198,7 +199,25 @@ enum RunFileReader {
         } catch let error as WireError {
             throw EngineError.corruptFile(path: segment.path, reason: "\(error)")
         }
-        return (total, FrameTail(mappedFile: file, ranges: bodies))
+        if segment.range.count < mappingThreshold {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(bodies.reduce(0) { $0 + $1.count })
+            for body in bodies { bytes += try read(file, at: body.lowerBound, body.count, segment) }
+            return (total, FrameTail(bytes: bytes))
+        }
+        // The last batch's head was read whole, but its records may lie past the file's end.
+        let size: Int
+        do { size = try ReadOnlyFile.size(ofFileAt: segment.path) } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
+        }
+        guard size >= end else {
+            throw EngineError.corruptFile(path: segment.path, reason: "a segment ending at \(end) in a file of \(size) bytes")
+        }
+        do {
+            return (total, FrameTail(mappedFile: try MappedFile(path: segment.path, range: segment.range), ranges: bodies))
+        } catch {
+            throw EngineError.spillFailed(path: segment.path, reason: "cannot map \(segment.range) for reading: \(error)")
+        }
     }
 
     /// The segment's file, open for reading.

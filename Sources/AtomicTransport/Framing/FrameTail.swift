@@ -11,33 +11,36 @@
 /// let parts = FrameTail([FrameTail(bytes: count), FrameTail(mappedFile: file, ranges: bodies)])
 /// ```
 public struct FrameTail: Sendable {
-    /// One part: its size and how to reach its buffers.
-    private struct Part: Sendable {
-        var count: Int
-        var access: @Sendable (([UnsafeRawBufferPointer]) -> Void) -> Void
+    /// One part of a tail.
+    private enum Part: Sendable {
+        /// Bytes of the tail's own, at an address that stays put while they live.
+        case owned(HeldBytes)
+        /// Ranges of a mapped file, whose pages stay put while it is mapped.
+        case mapped(MappedFile, [Range<Int>])
+        /// Memory reached only inside a call (an array's), `count` bytes of it.
+        case scoped(count: Int, access: @Sendable ((UnsafeRawBufferPointer) -> Void) -> Void)
     }
 
     /// Bytes in the tail.
     public let count: Int
     private let parts: [Part]
 
-    private init(parts: [Part]) {
+    private init(parts: [Part], count: Int) {
         self.parts = parts
-        count = parts.reduce(0) { $0 + $1.count }
+        self.count = count
     }
 
     /// The memory of `elements`, as it lies; the array is kept until sent.
     /// Only for element types whose memory is their wire form: no padding, no
     /// references, little-endian (such as a pair of `Int`s).
     public init<Element: Sendable>(memoryOf elements: [Element]) {
-        self.init(parts: [Part(count: elements.count * MemoryLayout<Element>.stride) { body in
-            elements.withUnsafeBytes { body([$0]) }
-        }])
+        let count = elements.count * MemoryLayout<Element>.stride
+        self.init(parts: [.scoped(count: count) { body in elements.withUnsafeBytes(body) }], count: count)
     }
 
-    /// `bytes`, kept until sent.
+    /// A copy of `bytes` (meant for a few bytes between larger parts).
     public init(bytes: [UInt8]) {
-        self.init(parts: [Part(count: bytes.count) { body in bytes.withUnsafeBytes { body([$0]) } }])
+        self.init(parts: bytes.isEmpty ? [] : [.owned(HeldBytes(bytes))], count: bytes.count)
     }
 
     /// The bytes of `file` at `ranges` (file offsets within its mapped range),
@@ -48,28 +51,40 @@ public struct FrameTail: Sendable {
             precondition(range.lowerBound >= file.range.lowerBound && range.upperBound <= file.range.upperBound,
                          "range \(range) outside the mapped \(file.range)")
         }
-        self.init(parts: [Part(count: kept.reduce(0) { $0 + $1.count }) { body in
-            withExtendedLifetime(file) { body(kept.map { file.bytes(at: $0) }) }
-        }])
+        self.init(parts: kept.isEmpty ? [] : [.mapped(file, kept)], count: kept.reduce(0) { $0 + $1.count })
     }
 
     /// `tails`, one after the other.
     public init(_ tails: [FrameTail]) {
-        self.init(parts: tails.flatMap(\.parts))
+        self.init(parts: tails.flatMap(\.parts), count: tails.reduce(0) { $0 + $1.count })
     }
 
     /// Calls `body` with the tail's buffers in order, valid only during the call.
     func withBuffers(_ body: ([UnsafeRawBufferPointer]) -> Void) {
         var buffers: [UnsafeRawBufferPointer] = []
-        // Each part's buffers stay valid inside its own call, so the calls nest.
-        func visit(_ index: Int) {
-            guard index < parts.count else { return body(buffers) }
-            parts[index].access { own in
-                buffers.append(contentsOf: own)
-                visit(index + 1)
+        // Owned and mapped parts are gathered as they are; only an array's memory
+        // needs a call of its own, inside which the rest is gathered.
+        func gather(from start: Int) {
+            var index = start
+            while index < parts.count {
+                switch parts[index] {
+                case let .owned(held):
+                    buffers.append(held.buffer)
+                case let .mapped(file, ranges):
+                    for range in ranges { buffers.append(file.bytes(at: range)) }
+                case let .scoped(_, access):
+                    let next = index + 1
+                    access { buffer in
+                        buffers.append(buffer)
+                        gather(from: next)
+                    }
+                    return
+                }
+                index += 1
             }
+            body(buffers)
         }
-        visit(0)
+        withExtendedLifetime(parts) { gather(from: 0) }
     }
 
     /// The tail's bytes, copied (for transports that do not write from memory).
@@ -79,4 +94,20 @@ public struct FrameTail: Sendable {
         withBuffers { for buffer in $0 { copy.append(contentsOf: buffer) } }
         return copy
     }
+}
+
+/// Bytes copied into memory of their own, freed with the value: their address
+/// stays put, so a tail gathers them without a call per part.
+private final class HeldBytes: Sendable {
+    private nonisolated(unsafe) let base: UnsafeMutableRawBufferPointer
+
+    init(_ bytes: [UInt8]) {
+        base = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        bytes.withUnsafeBytes { base.copyMemory(from: $0) }
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes, valid while this value lives.
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(base) }
 }

@@ -169,33 +169,39 @@ enum Posix {
         }
     }
 
+    /// The error of a frame whose tail holds fewer bytes than it counts.
+    static var tailShorterThanCount: IOError {
+        IOError(function: "sendmsg", errno: EINVAL, message: "a frame tail holds fewer bytes than it counts")
+    }
+
     /// The most buffers one `sendmsg` takes (Linux's `IOV_MAX`).
     static let maxGatheredBuffers = 1024
 
-    /// Sends `buffers` (the first ``maxGatheredBuffers`` that are not empty)
+    /// Sends `buffers` (at most ``maxGatheredBuffers``; empty ones are skipped)
     /// with one `sendmsg` call and MSG_NOSIGNAL.
     static func send(_ fd: Int32, _ buffers: [UnsafeRawBufferPointer]) throws(IOError) -> IOResult<Int> {
-        var vectors: [iovec] = []
-        vectors.reserveCapacity(Swift.min(buffers.count, maxGatheredBuffers))
-        for buffer in buffers where !buffer.isEmpty {
-            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress), iov_len: buffer.count))
-            if vectors.count == maxGatheredBuffers { break }
-        }
-        guard !vectors.isEmpty else { return .done(0) }
-        while true {
-            let n = vectors.withUnsafeMutableBufferPointer { vectors -> Int in
+        let count = Swift.min(buffers.count, maxGatheredBuffers)
+        let result: Result<IOResult<Int>, IOError> = withUnsafeTemporaryAllocation(of: iovec.self, capacity: Swift.max(1, count)) { vectors in
+            var used = 0
+            for buffer in buffers.prefix(count) where !buffer.isEmpty {
+                vectors[used] = iovec(iov_base: UnsafeMutableRawPointer(mutating: buffer.baseAddress), iov_len: buffer.count)
+                used += 1
+            }
+            guard used > 0 else { return .success(.done(0)) }
+            while true {
                 var message = msghdr()
                 message.msg_iov = vectors.baseAddress
-                message.msg_iovlen = vectors.count
-                return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
-            }
-            if n >= 0 { return .done(n) }
-            switch Glibc.errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            case let code: throw error("sendmsg", code)
+                message.msg_iovlen = used
+                let n = sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+                if n >= 0 { return .success(.done(n)) }
+                switch Glibc.errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK: return .success(.wouldBlock)
+                case let code: return .failure(error("sendmsg", code))
+                }
             }
         }
+        return try result.get()
     }
 
     static func shutdown(_ fd: Int32) {

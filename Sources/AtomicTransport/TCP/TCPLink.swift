@@ -257,7 +257,23 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
                         var failure: IOError?
                         tail.withBuffers { buffers in
                             do throws(IOError) {
-                                result = .success(try Posix.send(fd, [rest(head), rest(payload)] + buffers.map(rest)))
+                                if buffers.count <= 1 {
+                                    let only = buffers.first ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                                    result = .success(try Posix.send(fd, rest(head), rest(payload), rest(only)))
+                                    return
+                                }
+                                // What is left, up to what one sendmsg takes.
+                                var gathered: [UnsafeRawBufferPointer] = []
+                                gathered.reserveCapacity(Swift.min(buffers.count + 2, Posix.maxGatheredBuffers))
+                                func gather(_ buffer: UnsafeRawBufferPointer) -> Bool {
+                                    let left = rest(buffer)
+                                    if !left.isEmpty { gathered.append(left) }
+                                    return gathered.count < Posix.maxGatheredBuffers
+                                }
+                                if gather(head), gather(payload) {
+                                    for buffer in buffers where !gather(buffer) { break }
+                                }
+                                result = .success(try Posix.send(fd, gathered))
                             } catch { failure = error }
                         }
                         if let failure { throw failure }
@@ -267,6 +283,10 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
                 }
             }
             switch result {
+            case .success(.done(0)):
+                // Nothing left to gather while bytes are owed: a tail whose count
+                // is not its buffers'. Failing beats looping on it.
+                return .failure(Posix.tailShorterThanCount)
             case let .success(.done(n)):
                 writeCalls.add(1, ordering: .relaxed)
                 item.sent += n

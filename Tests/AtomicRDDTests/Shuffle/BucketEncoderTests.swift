@@ -77,10 +77,26 @@ import Testing
         var past = spilled[0]
         past.range = past.range.lowerBound..<past.range.upperBound + 1
         #expect(throws: EngineError.self) { try encode(past) }
-        // A batch length past the segment's end.
-        let path = folder.file("corrupt")
-        #expect(FileManager.default.createFile(atPath: path, contents: Data([0xFF, 0xFF, 0, 0, 1, 9, 9])))
-        #expect(throws: EngineError.self) { try encode(RunSegment(path: path, range: 0..<7)) }
+        // Batch heads that do not fit: a length past the segment's end, a head
+        // shorter than 5 bytes, an empty batch (no count), a count whose varint
+        // runs past its batch, and counts whose sum overflows.
+        var overflowing: [UInt8] = []
+        for _ in 0..<2 { overflowing += [11, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0] }
+        let corrupt: [[UInt8]] = [[0xFF, 0xFF, 0, 0, 1, 9, 9], [1, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0],
+                                  [2, 0, 0, 0, 0x80, 0x80], overflowing]
+        for (index, bytes) in corrupt.enumerated() {
+            let path = folder.file("corrupt-\(index)")
+            try #require(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+            #expect(throws: EngineError.self, "case \(index)") { try encode(RunSegment(path: path, range: 0..<bytes.count)) }
+        }
+        // A segment mapped from a file shorter than it (past the mapping threshold).
+        let big = try Self.segments([(0..<10_000).map { ($0, $0) }], codec: codec, in: folder)[0]
+        #expect(big.range.count >= RunFileReader.mappingThreshold)
+        let cutPath = folder.file("cut")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: big.path))
+        try #require(FileManager.default.createFile(atPath: cutPath, contents: whole.prefix(big.range.upperBound - 10)))
+        #expect(throws: EngineError.self) { try encode(RunSegment(path: cutPath, range: big.range)) }
+        #expect(try encode(big).count > big.range.count - 1_000)
         try FileManager.default.removeItem(atPath: spilled[0].path)
         #expect(throws: EngineError.self) { try encode(spilled[0]) }
     }

@@ -9,7 +9,7 @@ import AtomicTransport
     private func withFile(count: Int, _ body: (String, [UInt8]) throws -> Void) throws {
         let path = NSTemporaryDirectory() + "mapped-file-\(UInt64.random(in: 0...UInt64.max)).bin"
         let content: [UInt8] = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(content)))
+        try #require(FileManager.default.createFile(atPath: path, contents: Data(content)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         try body(path, content)
     }
@@ -43,14 +43,18 @@ import AtomicTransport
             let file = try MappedFile(path: path, range: 100..<19_000)
             let ranges = [18_000..<19_000, 100..<101, 5_000..<5_000, 7_000..<12_345]
             let pairs: [(Int32, Int32)] = [(1, -1), (2, -2)]
+            // Arrays' memory twice, with parts after each, and an empty part.
             let tail = FrameTail([FrameTail(bytes: [7, 7]), FrameTail(mappedFile: file, ranges: ranges),
-                                  FrameTail(memoryOf: pairs), FrameTail(bytes: [])])
+                                  FrameTail(memoryOf: pairs), FrameTail(bytes: []), FrameTail(bytes: [5]),
+                                  FrameTail(memoryOf: pairs), FrameTail(mappedFile: file, ranges: [100..<110])])
             var expected: [UInt8] = [7, 7]
             for range in ranges { expected += content[range] }
+            var memory: [UInt8] = []
             for pair in pairs {
-                withUnsafeBytes(of: pair.0.littleEndian) { expected += $0 }
-                withUnsafeBytes(of: pair.1.littleEndian) { expected += $0 }
+                withUnsafeBytes(of: pair.0.littleEndian) { memory += $0 }
+                withUnsafeBytes(of: pair.1.littleEndian) { memory += $0 }
             }
+            expected += memory + [5] + memory + content[100..<110]
             #expect(tail.count == expected.count)
             #expect(tail.bytes == expected)
         }
