@@ -58,6 +58,8 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     /// Accepts the connection waiting first and closes it at once, with the
     /// spare descriptor's number; false when there was no spare or no connection.
     private func shedWaitingConnection() -> Bool {
+        // Lost to another thread's open between closing it and taking it back: tried again.
+        if spare < 0 { spare = Posix.openSpareDescriptor() }
         guard spare >= 0 else { return false }
         Posix.close(spare)
         defer { spare = Posix.openSpareDescriptor() }
