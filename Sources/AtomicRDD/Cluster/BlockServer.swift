@@ -17,9 +17,10 @@ import Synchronization
 /// sends from, or sent from where its records lie as parts of a ``FrameTail``
 /// (records whose memory is their wire form; spill segments, from the file's
 /// pages), and read on the other side straight into the array the reducer
-/// decodes from. Through an actor call it would also
-/// be copied into the reply's envelope and out of it again. Connections are made by the worker's transport,
-/// so they are authenticated as the actor system's are, and they close with it.
+/// decodes from. Through an actor call it would also be copied into the
+/// reply's envelope and out of it again. Connections are made by the worker's
+/// transport, so they are authenticated as the actor system's are, and they
+/// close with it.
 final class BlockServer: Sendable {
     /// The `flags` of a reply that carries an error message instead of a bucket.
     static let refusedFlag: UInt16 = 1
