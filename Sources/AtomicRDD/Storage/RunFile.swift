@@ -207,14 +207,14 @@ enum RunFileReader {
         }
         // The last batch's head was read whole, but its records may lie past the file's end.
         let size: Int
-        do { size = try ReadOnlyFile.size(ofFileAt: segment.path) } catch {
+        do { size = try file.size() } catch {
             throw EngineError.spillFailed(path: segment.path, reason: "\(error)")
         }
         guard size >= end else {
             throw EngineError.corruptFile(path: segment.path, reason: "a segment ending at \(end) in a file of \(size) bytes")
         }
         do {
-            return (total, FrameTail(mappedFile: try MappedFile(path: segment.path, range: segment.range), ranges: bodies))
+            return (total, FrameTail(mappedFile: try MappedFile(file: file, range: segment.range), ranges: bodies))
         } catch {
             throw EngineError.spillFailed(path: segment.path, reason: "cannot map \(segment.range) for reading: \(error)")
         }

@@ -17,8 +17,8 @@ public struct FrameTail: Sendable {
         case owned(HeldBytes)
         /// Ranges of a mapped file, whose pages stay put while it is mapped.
         case mapped(MappedFile, [Range<Int>])
-        /// Memory reached only inside a call (an array's), `count` bytes of it.
-        case scoped(count: Int, access: @Sendable ((UnsafeRawBufferPointer) -> Void) -> Void)
+        /// Memory reached only inside a call (an array's).
+        case scoped(@Sendable ((UnsafeRawBufferPointer) -> Void) -> Void)
     }
 
     /// Bytes in the tail.
@@ -35,7 +35,7 @@ public struct FrameTail: Sendable {
     /// references, little-endian (such as a pair of `Int`s).
     public init<Element: Sendable>(memoryOf elements: [Element]) {
         let count = elements.count * MemoryLayout<Element>.stride
-        self.init(parts: [.scoped(count: count) { body in elements.withUnsafeBytes(body) }], count: count)
+        self.init(parts: [.scoped { body in elements.withUnsafeBytes(body) }], count: count)
     }
 
     /// A copy of `bytes` (meant for a few bytes between larger parts).
@@ -72,7 +72,7 @@ public struct FrameTail: Sendable {
                     buffers.append(held.buffer)
                 case let .mapped(file, ranges):
                     for range in ranges { buffers.append(file.bytes(at: range)) }
-                case let .scoped(_, access):
+                case let .scoped(access):
                     let next = index + 1
                     access { buffer in
                         buffers.append(buffer)

@@ -5,7 +5,7 @@ import Glibc
 /// array of the process's own, no fresh pages for one.
 ///
 /// ```swift
-/// let file = try MappedFile(path: "/tmp/run-3", range: 65_536..<9_000_000)
+/// let file = try MappedFile(path: "/tmp/run-3", range: 65_536..<9_000_000)   // or (file: ReadOnlyFile, range:)
 /// file.withUnsafeBytes(in: 65_536..<65_540) { head in ... }   // file offsets
 /// let tail = FrameTail(mappedFile: file, ranges: bodies)     // sent from the mapping
 /// ```
@@ -29,15 +29,19 @@ public final class MappedFile: @unchecked Sendable {
     ///
     /// - Throws: ``IOError`` from `open`, `fstat` or `mmap`, or of `EINVAL`
     ///   when `range` is not within the file (its size when mapped).
-    public init(path: String, range: Range<Int>) throws(IOError) {
-        self.path = path
+    public convenience init(path: String, range: Range<Int>) throws(IOError) {
+        try self.init(file: try ReadOnlyFile(path: path), range: range)
+    }
+
+    /// Maps `range` of `file`, already open (file offsets), the pages mapped at
+    /// once; the mapping does not need the file to stay open.
+    ///
+    /// - Throws: ``IOError`` from `fstat` or `mmap`, or of `EINVAL` when
+    ///   `range` is not within the file (its size when mapped).
+    public init(file: ReadOnlyFile, range: Range<Int>) throws(IOError) {
+        self.path = file.path
         self.range = range
-        let fd = path.withCString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw Posix.error("open") }
-        defer { Glibc.close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw Posix.error("fstat") }
-        guard range.lowerBound >= 0, range.upperBound <= Int(status.st_size) else { throw Posix.error("mmap", EINVAL) }
+        guard range.lowerBound >= 0, range.upperBound <= (try file.size()) else { throw Posix.error("mmap", EINVAL) }
         guard !range.isEmpty else {
             (base, mappedLength, skip) = (nil, 0, 0)
             return
@@ -46,7 +50,7 @@ public final class MappedFile: @unchecked Sendable {
         let start = range.lowerBound / page * page
         let length = range.upperBound - start
         // Populated at once: one call maps every page instead of a fault per page as they are sent.
-        let address = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, off_t(start))
+        let address = mmap(nil, length, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.descriptor, off_t(start))
         guard let address, address != MAP_FAILED else { throw Posix.error("mmap") }
         (base, mappedLength, skip) = (address, length, range.lowerBound - start)
     }

@@ -14,7 +14,7 @@ import Glibc
 public final class ReadOnlyFile {
     /// The path the file was opened at.
     public let path: String
-    private let descriptor: Int32
+    let descriptor: Int32
 
     /// Opens `path` for reading.
     ///
@@ -47,6 +47,15 @@ public final class ReadOnlyFile {
         case S_IFDIR: throw Posix.error("stat", EISDIR)
         default: throw Posix.error("stat", EINVAL)
         }
+    }
+
+    /// The file's size in bytes now.
+    ///
+    /// - Throws: ``IOError`` from `fstat`.
+    public func size() throws(IOError) -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw Posix.error("fstat") }
+        return Int(status.st_size)
     }
 
     /// Reads up to `buffer.count` bytes at file offset `offset` into `buffer`;

@@ -11,6 +11,7 @@ import AtomicTransport
         #expect(FileManager.default.createFile(atPath: path, contents: Data(content)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try ReadOnlyFile(path: path)
+        #expect(try file.size() == content.count)
         var buffer = [UInt8](repeating: 0, count: 4_096)
         for offset in [0, 1, 5_000, 9_000, 9_999, 10_000, 20_000] {
             let got = try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
