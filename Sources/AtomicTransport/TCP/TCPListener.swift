@@ -19,13 +19,17 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     private let closed = Atomic(false)
     // Written once in init before the descriptor is registered; read-only after.
     private var registration: UInt64 = 0
-    // A descriptor kept in reserve (loop thread only after init). Out of
+    // Descriptors kept in reserve (loop thread only after init). Out of
     // descriptors, `accept` fails with EMFILE and leaves the connection waiting,
     // and level-triggered epoll reports it again at once: the loop would spin
-    // until a descriptor is freed. Instead the listener closes this one, accepts
+    // until a descriptor is freed. Instead the listener closes a spare, accepts
     // the waiting connection and closes it at once (its client sees the
-    // connection closed and may retry), then takes the spare back.
-    private var spare: Int32 = -1
+    // connection closed and may retry), then takes the spare back. Another
+    // thread may open a descriptor between the close and the retaking, and so
+    // take the spare's number: the second spare keeps the listener shedding.
+    private var spares: [Int32] = []
+    /// Descriptors a listener keeps in reserve.
+    static let spareCount = 2
 
     init(fd: Int32, endpoint: Endpoint, loop: EventLoop, transport: TCPTransport) throws(IOError) {
         self.fd = fd
@@ -34,7 +38,7 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         self.transport = transport
         (connections, accepted) = AsyncStream.makeStream(of: Connection.self)
         (rejections, rejected) = AsyncStream.makeStream(of: TransportError.self, bufferingPolicy: .bufferingNewest(1024))
-        spare = Posix.openSpareDescriptor()
+        refillSpares()
         registration = try loop.register(fd: fd, interest: .read, handler: self)
     }
 
@@ -55,17 +59,26 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         }
     }
 
-    /// Accepts the connection waiting first and closes it at once, with the
+    /// Accepts the connection waiting first and closes it at once, with a
     /// spare descriptor's number; false when there was no spare or no connection.
     private func shedWaitingConnection() -> Bool {
-        // Lost to another thread's open between closing it and taking it back: tried again.
-        if spare < 0 { spare = Posix.openSpareDescriptor() }
-        guard spare >= 0 else { return false }
+        // Spares lost to other threads' opens are tried again first.
+        refillSpares()
+        guard let spare = spares.popLast() else { return false }
         Posix.close(spare)
-        defer { spare = Posix.openSpareDescriptor() }
+        defer { refillSpares() }
         guard case let .done(client)? = try? Posix.accept(fd) else { return false }
         Posix.close(client)
         return true
+    }
+
+    /// Opens spares up to ``spareCount``, as many as the process has descriptors for.
+    private func refillSpares() {
+        while spares.count < Self.spareCount {
+            let spare = Posix.openSpareDescriptor()
+            guard spare >= 0 else { return }
+            spares.append(spare)
+        }
     }
 
     private func admit(_ client: Int32) {
@@ -108,8 +121,8 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         loop.execute { [self] in
             loop.deregister(fd: fd, id: registration)
             Posix.close(fd)
-            if spare >= 0 { Posix.close(spare) }
-            spare = -1
+            for spare in spares { Posix.close(spare) }
+            spares.removeAll()
             transport.forget(self)
         }
     }
