@@ -15,7 +15,9 @@ import Foundation
 /// `512m`, `2g`, `65536b`), `--secret-file PATH`,
 /// `--exit-with-parent` (exit when standard input, the launcher's pipe, closes),
 /// `--connect-timeout SECONDS` (default 30: a worker started before its driver
-/// keeps trying to join it that long).
+/// keeps trying to join it that long), `--warm-reserve SIZE` (heap touched at
+/// start for the first shuffle transfers, see ``WarmReserve``; default the
+/// smaller of 64 MiB and half of `--memory`, 0 for none).
 /// The worker registers its cores and memory with the driver, heartbeats, and
 /// exits when the driver is gone.
 public enum Worker {
@@ -33,6 +35,9 @@ public enum Worker {
             return 2
         }
         if options.exitWithParent { ProcessLifetime.exitWhenStandardInputCloses() }
+        // Touched while the worker joins its driver, and before it registers, so
+        // that the touching costs start-up time and not its first tasks' time.
+        WarmReserve.process.holdInBackground(bytes: options.warmReserveBytes)
         do {
             try await run(options, registry: registry, specializations: specializations)
             return 0
@@ -54,6 +59,10 @@ public enum Worker {
         var secretFile: String?
         var exitWithParent = false
         var connectTimeout = 30
+        var warmReserve: Int?
+
+        /// The heap to warm at start: `--warm-reserve`, or by default the smaller of 64 MiB and half the memory.
+        var warmReserveBytes: Int { warmReserve ?? min(64 << 20, memoryBytes / 2) }
 
         init(parsing arguments: [String]) throws(EngineError) {
             var driver: Endpoint?
@@ -76,8 +85,9 @@ public enum Worker {
                 guard let n = Int(text), n > 0 else { throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is not a positive integer") }
                 return n
             }
-            func size(_ flag: String) throws(EngineError) -> Int {
+            func size(_ flag: String, orZero: Bool = false) throws(EngineError) -> Int {
                 let text = try value(flag).lowercased()
+                if orZero, text == "0" { return 0 }
                 let units: [Character: Int] = ["b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
                 let unit = text.last.flatMap { units[$0] }
                 let digits = unit == nil ? Substring(text) : text.dropLast()
@@ -103,6 +113,7 @@ public enum Worker {
                 case "--secret-file": secretFile = try value(flag)
                 case "--exit-with-parent": exitWithParent = true
                 case "--connect-timeout": connectTimeout = try count(flag)
+                case "--warm-reserve": warmReserve = try size(flag, orZero: true)
                 default: throw .invalidArgument(operation: "worker", reason: "unknown flag '\(flag)'")
                 }
                 index += 1
@@ -131,6 +142,7 @@ public enum Worker {
         if let secretFile = options.secretFile { settings.transport.secret = try ClusterSecret(contentsOfFile: secretFile) }
         let system = try await join(options, settings: settings)
         let events = system.membershipEvents()
+        await WarmReserve.process.settled()
         let node = try await WorkerNode.register(system: system, driver: options.driver, cores: options.cores,
                                                  memory: options.memoryBytes, registry: registry,
                                                  specializations: specializations, processId: ProcessInfo.processInfo.processIdentifier)
