@@ -17,7 +17,7 @@ import Foundation
 /// `--connect-timeout SECONDS` (default 30: a worker started before its driver
 /// keeps trying to join it that long), `--warm-reserve SIZE` (heap touched at
 /// start for the first shuffle transfers, see ``WarmReserve``; default the
-/// smaller of 64 MiB and half of `--memory`, 0 for none).
+/// smaller of 64 MiB and half of `--memory`, at most `--memory`, 0 for none).
 /// The worker registers its cores and memory with the driver, heartbeats, and
 /// exits when the driver is gone.
 public enum Worker {
@@ -37,7 +37,10 @@ public enum Worker {
         if options.exitWithParent { ProcessLifetime.exitWhenStandardInputCloses() }
         // Touched while the worker joins its driver, and before it registers, so
         // that the touching costs start-up time and not its first tasks' time.
-        WarmReserve.process.holdInBackground(bytes: options.warmReserveBytes)
+        // Pieces at or above the mmap threshold would be mappings, unmapped when freed.
+        if ProcessAllocator.workerMmapThreshold > WarmReserve.pieceSize {
+            WarmReserve.process.holdInBackground(bytes: options.warmReserveBytes)
+        }
         do {
             try await run(options, registry: registry, specializations: specializations)
             return 0
@@ -87,11 +90,10 @@ public enum Worker {
             }
             func size(_ flag: String, orZero: Bool = false) throws(EngineError) -> Int {
                 let text = try value(flag).lowercased()
-                if orZero, text == "0" { return 0 }
                 let units: [Character: Int] = ["b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
                 let unit = text.last.flatMap { units[$0] }
                 let digits = unit == nil ? Substring(text) : text.dropLast()
-                guard let n = Int(digits), n > 0 else {
+                guard let n = Int(digits), n > 0 || (orZero && n == 0) else {
                     throw .invalidArgument(operation: "worker", reason: "\(flag) '\(text)' is not a size (MiB, or a number with b, k, m or g)")
                 }
                 let (bytes, overflow) = n.multipliedReportingOverflow(by: unit ?? 1 << 20)
@@ -119,6 +121,9 @@ public enum Worker {
                 index += 1
             }
             guard let driver else { throw .invalidArgument(operation: "worker", reason: "--driver HOST:PORT is required") }
+            if let warmReserve, warmReserve > memoryBytes {
+                throw .invalidArgument(operation: "worker", reason: "--warm-reserve \(warmReserve) bytes is more than --memory \(memoryBytes) bytes")
+            }
             self.driver = driver
         }
     }

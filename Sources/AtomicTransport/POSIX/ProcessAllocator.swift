@@ -51,6 +51,13 @@ public enum ProcessAllocator {
         Setting(variable: trimThresholdVariable, value: 256 << 20, parameter: catomic_M_TRIM_THRESHOLD),
     ]
 
+    /// The mmap threshold a worker runs with: the one its environment sets, or
+    /// else the one of ``workerSettings``, which ``applyWorkerSettings()`` applies.
+    public static var workerMmapThreshold: Int {
+        if let text = getenv(mmapThresholdVariable), let value = Int(String(cString: text)) { return value }
+        return workerSettings.first { $0.variable == mmapThresholdVariable }?.value ?? 0
+    }
+
     /// `environment` with each of ``workerSettings`` added that it does not
     /// set already: what a worker process is started with. A variable that is
     /// set wins, so an operator can still choose otherwise.

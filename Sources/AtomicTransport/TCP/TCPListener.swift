@@ -39,7 +39,12 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         (connections, accepted) = AsyncStream.makeStream(of: Connection.self)
         (rejections, rejected) = AsyncStream.makeStream(of: TransportError.self, bufferingPolicy: .bufferingNewest(1024))
         refillSpares()
-        registration = try loop.register(fd: fd, interest: .read, handler: self)
+        do {
+            registration = try loop.register(fd: fd, interest: .read, handler: self)
+        } catch {
+            for spare in spares { Posix.close(spare) }
+            throw error
+        }
     }
 
     func handle(events: UInt32) {
@@ -55,6 +60,8 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
                 // Anything else: try again on the next wake-up.
                 return
             }
+            // A spare lost to another thread's open is retaken once descriptors are back.
+            if spares.count < Self.spareCount { refillSpares() }
             admit(client)
         }
     }
@@ -62,7 +69,8 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     /// Accepts the connection waiting first and closes it at once, with a
     /// spare descriptor's number; false when there was no spare or no connection.
     private func shedWaitingConnection() -> Bool {
-        // Spares lost to other threads' opens are tried again first.
+        // Spares lost to other threads' opens are tried again first (seldom
+        // with success here: descriptors have run out).
         refillSpares()
         guard let spare = spares.popLast() else { return false }
         Posix.close(spare)

@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test func the_warm_reserve_is_a_size_or_zero_and_by_default_64_MiB_at_most_half_the_memory() throws {
+    @Test func the_warm_reserve_is_a_size_or_zero_up_to_the_memory_and_by_default_64_MiB_at_most_half_of_it() throws {
         func reserve(_ flags: [String]) throws -> Int {
             try Worker.Options(parsing: ["--driver", "127.0.0.1:7077"] + flags).warmReserveBytes
         }
@@ -39,11 +39,15 @@ import Testing
         #expect(try reserve(["--memory", "128m"]) == 64 << 20)
         #expect(try reserve(["--memory", "16m"]) == 8 << 20)
         #expect(try reserve(["--warm-reserve", "0"]) == 0)
-        #expect(try reserve(["--warm-reserve", "32m", "--memory", "16m"]) == 32 << 20)
+        #expect(try reserve(["--warm-reserve", "0k"]) == 0)
+        #expect(try reserve(["--warm-reserve", "12m", "--memory", "16m"]) == 12 << 20)
         #expect(try reserve(["--warm-reserve", "100"]) == 100 << 20)
-        for bad in ["-1", "x", "0k", "12q"] {
+        for bad in ["-1", "x", "12q"] {
             #expect(throws: EngineError.self, "'\(bad)'") { try reserve(["--warm-reserve", bad]) }
         }
+        // No more than the worker's memory, whichever flag comes first.
+        #expect(throws: EngineError.self) { try reserve(["--warm-reserve", "32m", "--memory", "16m"]) }
+        #expect(throws: EngineError.self) { try reserve(["--memory", "1g", "--warm-reserve", "64000"]) }
     }
 
     @Test func a_flag_is_not_taken_as_the_value_of_the_flag_before_it() {

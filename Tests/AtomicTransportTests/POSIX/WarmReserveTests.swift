@@ -1,12 +1,13 @@
+import Synchronization
 import Testing
-import AtomicTransport
+@testable import AtomicTransport
 
 /// A `WarmReserve` holds what it touched until released, once; a release stops
-/// a hold in progress, and a released reserve holds nothing again.
+/// a hold in progress, and a reserve is held once in its life.
 @Suite struct WarmReserveTests {
     @Test func holdsWhatItTouchedUntilReleased() {
         let reserve = WarmReserve()
-        let bytes = 2 * WarmReserve.pieceSize + (8 << 20)
+        let bytes = 2 * WarmReserve.pieceSize + (8 << 20) + 1
         reserve.hold(bytes: bytes)
         #expect(reserve.heldBytes == bytes)
         #expect(reserve.touchedBytes == bytes)
@@ -20,26 +21,28 @@ import AtomicTransport
         #expect(reserve.touchedBytes == bytes)
     }
 
-    @Test func holdsInTheBackgroundAndSettles() async {
+    @Test func holdsInTheBackgroundOnceAndSettles() async {
         let reserve = WarmReserve()
         reserve.holdInBackground(bytes: 24 << 20)
-        // A second hold while the first runs does nothing.
+        // Held once in its life: a second hold, running or not, does nothing.
         reserve.holdInBackground(bytes: 1 << 30)
         await reserve.settled()
+        reserve.hold(bytes: 1 << 30)
         #expect(reserve.heldBytes == 24 << 20)
+        #expect(reserve.touchedBytes == 24 << 20)
         reserve.release()
         #expect(reserve.heldBytes == 0)
     }
 
     @Test func aReleaseStopsAHoldInProgress() async {
-        let reserve = WarmReserve()
-        let asked = 2 << 30
-        reserve.holdInBackground(bytes: asked)
-        reserve.release()
+        let late = Late()
+        // Released by the hold itself once it has touched and kept its first piece.
+        let reserve = WarmReserve(pieceSize: 1 << 20) { late.reserve.withLock { $0 }?.release() }
+        late.reserve.withLock { $0 = reserve }
+        reserve.holdInBackground(bytes: 8 << 20)
         await reserve.settled()
+        #expect(reserve.touchedBytes == 1 << 20)
         #expect(reserve.heldBytes == 0)
-        // The hold saw the release after a piece or so, not after touching all it was asked.
-        #expect(reserve.touchedBytes < asked)
     }
 
     @Test func nothingAskedIsNothingHeld() async {
@@ -49,5 +52,14 @@ import AtomicTransport
         await reserve.settled()
         #expect(reserve.heldBytes == 0)
         #expect(reserve.touchedBytes == 0)
+        // Nothing asked is not a hold: the reserve can still be held.
+        reserve.hold(bytes: 1 << 20)
+        #expect(reserve.heldBytes == 1 << 20)
+        reserve.release()
+    }
+
+    /// The reserve a hold's callback releases, set once the reserve exists.
+    private final class Late: Sendable {
+        let reserve = Mutex<WarmReserve?>(nil)
     }
 }
