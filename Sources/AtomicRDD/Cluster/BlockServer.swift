@@ -67,8 +67,6 @@ final class BlockServer: Sendable {
     private func answer(_ connection: Connection) async {
         do {
             while case let batch = try await connection.inbound.nextBatch(), !batch.isEmpty {
-                // The buckets about to be encoded take the pages a worker warmed for them.
-                WarmReserve.process.release()
                 for frame in batch where frame.kind == .request {
                     Task { [self] in
                         let reply = await BlockServer.reply(to: frame, maxFrameSize: maxFrameSize, with: serve)

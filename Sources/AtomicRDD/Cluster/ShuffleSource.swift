@@ -1,5 +1,4 @@
 import AtomicActors
-import AtomicTransport
 import Synchronization
 
 /// Where a task on a worker finds the map outputs it reads: which node holds
@@ -62,8 +61,6 @@ struct ShuffleSource: Sendable {
             }
         }
         guard !remote.isEmpty else { return blocks.flatMap { $0 } }
-        // The buckets about to arrive take the pages a worker warmed for them.
-        WarmReserve.process.release()
         var fetchedBytes = 0
         var lastArrival = ContinuousClock.now
         statistics?.begin()

@@ -16,7 +16,7 @@ import Foundation
 /// `--exit-with-parent` (exit when standard input, the launcher's pipe, closes),
 /// `--connect-timeout SECONDS` (default 30: a worker started before its driver
 /// keeps trying to join it that long), `--warm-reserve SIZE` (heap touched at
-/// start for the first shuffle transfers, see ``WarmReserve``; default the
+/// start for the first tasks, see ``WarmReserve``; default the
 /// smaller of 64 MiB and half of `--memory`, at most `--memory`, 0 for none).
 /// The worker registers its cores and memory with the driver, heartbeats, and
 /// exits when the driver is gone.

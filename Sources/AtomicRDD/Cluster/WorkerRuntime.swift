@@ -1,4 +1,5 @@
 import AtomicActors
+import AtomicTransport
 import Synchronization
 
 /// What a worker process runs tasks with: its own Context (executor memory,
@@ -110,6 +111,8 @@ final class WorkerRuntime: Sendable {
                                cancellation: cancellationFlag(of: descriptor.jobId), shuffleSource: shuffleSource(descriptor),
                                shippedSlices: descriptor.slices)
         let environment = context.environment
+        // The first task's allocations take the pages the worker warmed at start.
+        WarmReserve.process.release()
         defer {
             task.runCompletionHandlers()
             environment.spillCount.add(task.metrics.spillCount, ordering: .relaxed)

@@ -3,32 +3,32 @@ import Glibc
 import Synchronization
 
 /// Heap that a worker process touches as it starts and holds until its first
-/// shuffle transfer, so that the first buckets it receives and encodes land in
-/// pages the kernel has supplied already.
+/// task, so that the first tasks' memory lands in pages the kernel has supplied
+/// already, as a JVM's heap does when pre-touched at start.
 ///
 /// A new process's heap grows into pages it has never touched, and the kernel
 /// supplies each one on its first touch: zeroed, and on a virtual machine that
 /// gives freed memory back to its host (free page reporting), faulted in from
-/// the host as well. A worker's first reduce task receives its first wave of
-/// buckets (tens of megabytes, both workers sending to each other at once)
-/// into such pages; later waves reuse the arrays the first one freed. In
-/// traces of a join on two workers here, of 72 first waves the median moved
-/// 1.6 GB/s and the slowest 0.25 GB/s; later waves moved 2.5 GB/s (median).
+/// the host as well. A worker's first tasks grow its heap: its map tasks'
+/// buckets, then its first reduce task's first wave of fetched buckets (tens of
+/// megabytes, both workers sending to each other at once). In traces of a join
+/// on two workers here, of 72 first waves the median moved 1.6 GB/s and the
+/// slowest 0.25 GB/s; later waves, which reuse the arrays the first one freed,
+/// moved 2.5 GB/s (median).
 ///
 /// Touched up front, on a thread of its own while the worker joins its driver
 /// (it registers once the reserve is held, so the touching costs start-up time
 /// rather than its first tasks' time), and freed back into the heap by
-/// ``release()`` just before the first transfer, the same pages serve that
-/// first wave. The pieces come from the heap and stay there once freed because
-/// of a worker's allocator settings (``ProcessAllocator/workerSettings``): each
-/// is below the mmap threshold, and the trim threshold keeps freed memory in
-/// the process. A worker started with a lower `MALLOC_MMAP_THRESHOLD_` of its
-/// own holds no reserve: each piece would be a mapping of its own, unmapped
-/// when freed.
+/// ``release()`` as the first task starts, the same pages serve the first
+/// tasks. The pieces come from the heap and stay there once freed because of a
+/// worker's allocator settings (``ProcessAllocator/workerSettings``): each is
+/// below the mmap threshold, and the trim threshold keeps freed memory in the
+/// process. A worker started with a lower `MALLOC_MMAP_THRESHOLD_` of its own
+/// holds no reserve: each piece would be a mapping of its own, unmapped when
+/// freed.
 ///
-/// A reserve is held once in a process's life. A worker that never fetches nor
-/// serves a bucket (a single worker, map-only jobs) holds it to its end, beside
-/// its `--memory` budget.
+/// A reserve is held once in a process's life. A worker that is never given a
+/// task holds it to its end, beside its `--memory` budget.
 public final class WarmReserve: Sendable {
     /// The size of a piece: below the 32 MiB mmap threshold a worker runs
     /// with, so that a piece is heap; above a large bucket's size, so that a
@@ -50,7 +50,7 @@ public final class WarmReserve: Sendable {
     }
 
     private let state = Mutex(State())
-    // Read on every transfer: one relaxed load once the reserve is released.
+    // Read as every task starts: one relaxed load once the reserve is released.
     private let releasedFlag = Atomic(false)
     private let pieceSize: Int
     // Called after each piece is touched and held (tests).
