@@ -146,28 +146,18 @@ enum RunFileReader {
         }
     }
 
-    /// The records of `segment` in the form ``RecordCodec/decodeAll(_:)`` reads
-    /// (`[varint count][records]`), made from the file's batches without
-    /// decoding a record: their counts are added up and their record bytes copied.
-    static func encodedRecords(_ segment: RunSegment) throws -> [UInt8] {
-        let (count, records) = try mappedRecords(segment)
-        var writer = WireWriter(capacity: records.count + 10)
-        writer.writeVarint(UInt64(count))
-        writer.writeRaw(records.bytes)
-        return writer.take()
-    }
-
     /// Segments smaller than this are read into the reply rather than mapped:
     /// a mapping's set-up and tear-down cost more than copying so few bytes.
     static let mappingThreshold = 64 << 10
 
-    /// The records of `segment` as ``encodedRecords(_:)`` lays them out, to be
-    /// sent from the file's pages: their number (the batches' counts added up)
-    /// and the record bytes of each batch, in a mapping of the segment (read
-    /// into owned bytes when the segment is under ``mappingThreshold``). Only
-    /// the batches' heads are read here (a few bytes each, with `pread`, so a
-    /// read error is an error and not a fault); the records are copied once,
-    /// by the kernel, into the socket they are sent to.
+    /// The records of `segment`, to be sent from the file's pages without
+    /// decoding a record: their number (the batches' counts added up) and the
+    /// record bytes of each batch, in a mapping of the segment (read into owned
+    /// bytes when the segment is under ``mappingThreshold``). Written after a
+    /// varint of the number, they are what ``RecordCodec/decodeAll(_:)`` reads.
+    /// Only the batches' heads are read here (a few bytes each, with `pread`,
+    /// so a read error is an error and not a fault); the records are copied
+    /// once, by the kernel, into the socket they are sent to.
     ///
     /// - Throws: ``EngineError/spillFailed(path:reason:)`` when the file cannot
     ///   be read or mapped; ``EngineError/corruptFile(path:reason:)`` for a

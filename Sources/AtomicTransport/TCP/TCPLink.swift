@@ -271,7 +271,9 @@ final class TCPLink: FrameLink, EventHandler, @unchecked Sendable {
                                     return gathered.count < Posix.maxGatheredBuffers
                                 }
                                 if gather(head), gather(payload) {
-                                    for buffer in buffers where !gather(buffer) { break }
+                                    for buffer in buffers {
+                                        guard gather(buffer) else { break }
+                                    }
                                 }
                                 result = .success(try Posix.send(fd, gathered))
                             } catch { failure = error }
