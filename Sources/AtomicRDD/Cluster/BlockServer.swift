@@ -29,12 +29,16 @@ final class BlockServer: Sendable {
     let endpoint: Endpoint
     /// Buckets served so far.
     var bucketsServed: Int { served.load(ordering: .relaxed) }
-    /// Connections accepted so far.
-    var connectionsAccepted: Int { accepted.load(ordering: .relaxed) }
+    /// Connections accepted so far from `node`. Counted by peer, not in all: a
+    /// node dialling an endpoint it knew from before (a departed node's port,
+    /// which this listener may since have been given) also reaches this listener.
+    func connectionsAccepted(from node: NodeIdentity) -> Int {
+        accepted.withLock { $0[node, default: 0] }
+    }
 
     private let listener: any Listener
     private let served = Atomic(0)
-    private let accepted = Atomic(0)
+    private let accepted = Mutex<[NodeIdentity: Int]>([:])
     private let maxFrameSize: Int
     private let serve: @Sendable (BlockRequest) async throws -> EncodedBucket
 
@@ -53,7 +57,7 @@ final class BlockServer: Sendable {
         // Runs until the listener closes (with the transport, or `close()`).
         Task { [self] in
             for await connection in connections {
-                accepted.add(1, ordering: .relaxed)
+                accepted.withLock { $0[connection.remote, default: 0] += 1 }
                 Task { await answer(connection) }
             }
         }

@@ -78,6 +78,32 @@ import AtomicTransport
         }
     }
 
+    @Test func connectionsAreCountedByThePeerThatOpenedThem() async throws {
+        try await withServer(serve: { Self.encoded($0) }) { server, _, _ in
+            // One node dialling twice, and another node dialling the same endpoint
+            // (as a node may that knew a departed peer there).
+            let (twice, once) = (try TCPTransport(), try TCPTransport())
+            do {
+                var opened: [BlockConnection] = []
+                for transport in [twice, twice, once] {
+                    opened.append(BlockConnection(try await transport.connect(to: server.endpoint), node: "server"))
+                }
+                // Answered on each, so the server has counted each connection.
+                for connection in opened {
+                    _ = try await connection.fetch(BlockRequest(shuffleId: 1, mapIndex: 0, reduce: 0), timeout: .seconds(30))
+                }
+                #expect(server.connectionsAccepted(from: twice.identity) == 2)
+                #expect(server.connectionsAccepted(from: once.identity) == 1)
+            } catch {
+                await twice.shutdown()
+                await once.shutdown()
+                throw error
+            }
+            await twice.shutdown()
+            await once.shutdown()
+        }
+    }
+
     @Test func aServerErrorIsARefusalNamingIt() async throws {
         try await withServer(serve: { request in
             throw EngineError.fetchFailed(shuffleId: request.shuffleId, mapIndex: request.mapIndex, reduceIndex: request.reduce)
