@@ -47,6 +47,33 @@ extension ExampleSuite {
             #expect(Array(result.dropFirst()) == (1...1000).map { $0 * $0 }.filter { $0 % 2 == 0 })
         }
 
+        @Test func workersStartWithTheWarmReserveTheConfigSets() async throws {
+            // Workers refuse a reserve they cannot take, and then never register:
+            // a job that runs shows they took it.
+            for reserve in [0, 8 << 20, 64 << 20] {
+                let sc = try await Context(config: try Self.clusterConfig().workerWarmReserve(reserve))
+                do {
+                    #expect(try await sc.parallelize(Array(1...1000), numPartitions: 4).map(F.Square()).count() == 1000, "\(reserve)")
+                } catch {
+                    await sc.stop()
+                    throw error
+                }
+                await sc.stop()
+            }
+            // More than a worker's memory, or less than nothing, is refused before any worker starts.
+            for reserve in [(64 << 20) + 1, -1] {
+                let error = await #expect(throws: EngineError.self, "\(reserve)") {
+                    let sc = try await Context(config: try Self.clusterConfig().workerWarmReserve(reserve))
+                    await sc.stop()
+                }
+                guard case let .invalidArgument(operation, _)? = error else {
+                    Issue.record("refused by the driver, not \(String(describing: error))")
+                    continue
+                }
+                #expect(operation == "Config.workerWarmReserve")
+            }
+        }
+
         @Test func wordCountThroughAShuffle() async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-wc-\(UUID())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

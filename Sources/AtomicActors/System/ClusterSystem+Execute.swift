@@ -34,6 +34,7 @@ extension ClusterSystem {
         }
     }
 
+    @inline(__always)
     private static func run<Value: WireCodable>(_ target: DistributedTargetCache.Target, returning: Value.Type,
                                                 on actor: any DistributedActor, decoder: inout WireInvocationDecoder,
                                                 handler: WireResultHandler) async throws {
@@ -44,6 +45,7 @@ extension ClusterSystem {
         try await handler.reply(value: result.move())
     }
 
+    @inline(__always)
     private static func run(_ target: DistributedTargetCache.Target, on actor: any DistributedActor,
                             decoder: inout WireInvocationDecoder, into result: UnsafeRawPointer) async throws {
         try await _executeDistributedTargetAccessor(

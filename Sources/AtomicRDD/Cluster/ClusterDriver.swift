@@ -38,7 +38,11 @@ final class ClusterDriver: Sendable {
         switch config.deployment {
         case .local:
             preconditionFailure("Internal inconsistency: a local Context has no cluster")
-        case let .localCluster(workers, _, _):
+        case let .localCluster(workers, _, memory):
+            if let reserve = config.workerWarmReserve, reserve < 0 || reserve > max(1, memory) {
+                throw EngineError.invalidArgument(operation: "Config.workerWarmReserve",
+                                                  reason: "\(reserve) bytes is not between 0 and the worker's memory, \(max(1, memory)) bytes")
+            }
             listen = Endpoint(host: "127.0.0.1", port: 0)
             expected = workers
         case let .inProcessCluster(workers, _, _):
@@ -83,7 +87,8 @@ final class ClusterDriver: Sendable {
             do {
                 for _ in 0..<workers {
                     let child = try WorkerProcess.launch(executable: config.workerExecutable, driver: system.identity.endpoint,
-                                                         cores: cores, memory: memory, secretFile: config.secretFile) { status, stderr in
+                                                         cores: cores, memory: memory, warmReserve: config.workerWarmReserve,
+                                                         secretFile: config.secretFile) { status, stderr in
                         Task { await backend.workerProcessExited(status: status, stderr: stderr) }
                     }
                     driver.children.withLock { $0.append(child) }

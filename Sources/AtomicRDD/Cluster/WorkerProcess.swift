@@ -17,15 +17,17 @@ final class WorkerProcess: @unchecked Sendable {
         self.stdin = stdin
     }
 
-    /// Starts `executable --worker --driver … --cores … --memory … --exit-with-parent`.
+    /// Starts `executable --worker --driver … --cores … --memory … --exit-with-parent`,
+    /// with `--warm-reserve …` when `warmReserve` is given.
     /// `exited` gets the exit status and the start of standard error.
-    static func launch(executable: String?, driver: Endpoint, cores: Int, memory: Int, secretFile: String?,
-                       exited: @escaping @Sendable (Int32, String) -> Void) throws -> WorkerProcess {
+    static func launch(executable: String?, driver: Endpoint, cores: Int, memory: Int, warmReserve: Int? = nil,
+                       secretFile: String?, exited: @escaping @Sendable (Int32, String) -> Void) throws -> WorkerProcess {
         let process = Process()
         let path = executable ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         process.executableURL = URL(fileURLWithPath: path)
         var arguments = ["--worker", "--driver", "\(driver)", "--cores", "\(cores)", "--memory", "\(max(1, memory))b",
                          "--exit-with-parent"]
+        if let warmReserve { arguments += ["--warm-reserve", "\(warmReserve)b"] }
         if let secretFile { arguments += ["--secret-file", secretFile] }
         process.arguments = arguments
         // The allocator settings of a worker from the first allocation on (see

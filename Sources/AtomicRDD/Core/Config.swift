@@ -61,6 +61,12 @@ public struct Config: Sendable {
     public var maxBytesInFlight = 48 << 20
     /// How long the driver waits for its workers to register.
     public var workerStartTimeout: Duration = .seconds(30)
+    /// In local-cluster mode: the bytes of heap each worker process warms as
+    /// it starts, before it registers, and frees for its tasks as its first
+    /// task starts (the worker's `--warm-reserve`). Nil leaves the worker's
+    /// default, the smaller of 64 MiB and half of `memoryPerWorker`; 0 warms
+    /// none. At most `memoryPerWorker`.
+    public var workerWarmReserve: Int?
 
     /// Where a Context's tasks run.
     public enum Deployment: Sendable, Equatable {
@@ -116,6 +122,9 @@ public struct Config: Sendable {
     public func workerExecutable(_ path: String) -> Config { var c = self; c.workerExecutable = path; return c }
     /// The same configuration with the cluster secret read from `path`.
     public func secretFile(_ path: String) -> Config { var c = self; c.secretFile = path; return c }
+    /// The same configuration with local-cluster workers warming `bytes` of
+    /// heap as they start (``workerWarmReserve``; nil: the workers' default).
+    public func workerWarmReserve(_ bytes: Int?) -> Config { var c = self; c.workerWarmReserve = bytes; return c }
 
     /// Local mode: the whole engine in this process, with `cores` task slots
     /// (default: every core) and a memory budget (default: 1 GiB).

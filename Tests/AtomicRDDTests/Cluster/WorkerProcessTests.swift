@@ -48,6 +48,33 @@ import Testing
         #expect(expected.contains("MALLOC_ARENA_MAX=\(environment["MALLOC_ARENA_MAX"] ?? "1")"))
     }
 
+    @Test func aWorkerIsGivenTheWarmReserveOnlyWhenOneIsSet() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // Stands in for the worker: says what flags it was started with, and exits.
+        let script = try folder.write("worker.sh", "#!/bin/sh\necho \"$@\" >&2\nexit 3\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        func flags(warmReserve: Int?) async throws -> String {
+            let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+            let worker = try WorkerProcess.launch(executable: script, driver: Endpoint(host: "127.0.0.1", port: 1), cores: 1,
+                                                  memory: 8 << 20, warmReserve: warmReserve, secretFile: nil) { _, text in
+                continuation.yield(text)
+                continuation.finish()
+            }
+            var texts: [String] = []
+            for await text in stream { texts.append(text) }
+            await worker.stop()
+            return texts.joined()
+        }
+        let given = try await flags(warmReserve: 4 << 20)
+        #expect(given.contains("--memory 8388608b"), "\(given)")
+        #expect(given.contains("--warm-reserve 4194304b"), "\(given)")
+        #expect(try await flags(warmReserve: 0).contains("--warm-reserve 0b"))
+        let unset = try await flags(warmReserve: nil)
+        #expect(unset.contains("--memory 8388608b"), "\(unset)")
+        #expect(!unset.contains("--warm-reserve"), "\(unset)")
+    }
+
     @Test func anEnvironmentThatSetsAnAllocatorVariableKeepsIt() {
         let environment = ProcessAllocator.workerEnvironment(["MALLOC_ARENA_MAX": "4", "PATH": "/bin"])
         #expect(environment["MALLOC_ARENA_MAX"] == "4")
