@@ -2,7 +2,7 @@
 
 extension ClusterSystem {
     /// Sends a call to a remote actor and decodes its result.
-    public func remoteCall<Act, Err, Res>(
+    nonisolated(nonsending) public func remoteCall<Act, Err, Res>(
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder,
         throwing: Err.Type, returning: Res.Type
     ) async throws -> Res where Act: DistributedActor, Act.ID == ActorID, Err: Error, Res: WireCodable {
@@ -27,7 +27,7 @@ extension ClusterSystem {
     }
 
     /// Sends a call to a remote actor whose function returns nothing.
-    public func remoteCallVoid<Act, Err>(
+    nonisolated(nonsending) public func remoteCallVoid<Act, Err>(
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type
     ) async throws where Act: DistributedActor, Act.ID == ActorID, Err: Error {
         let payload = try await call(actor.id, target: target, invocation: &invocation)

@@ -167,7 +167,7 @@ extension ClusterSystem {
 
     /// Runs `first`, then whatever calls ``servers`` hand this task, until it
     /// is told to end.
-    private func serveCalls(from first: IncomingWork) async {
+    nonisolated(nonsending) private func serveCalls(from first: IncomingWork) async {
         var next: IncomingWork? = first
         while let work = next {
             await serve(work.call, handler: work.handler)
