@@ -50,18 +50,31 @@ struct ActorCallBenchmark: Benchmark {
         for (inFlight, calls) in [(1, quick ? 5_000 : 20_000), (64, quick ? 100_000 : 400_000)] {
             let pipelined = try await TransportEcho.roundTrips(to: child.echoEndpoint, inFlight: inFlight, count: calls, size: payload.count)
             if inFlight == 64 { pipelined64 = pipelined }
-            // At 64 in flight, three rounds of the two side by side, interleaved, so that
-            // a slow spell of the machine falls on both; the round of the median ratio
-            // is reported (one round at 1 in flight, which takes seconds per side).
+            // At 64 in flight, rounds of the two side by side, interleaved, so that
+            // a slow spell of the machine falls on both, and each side first in
+            // every other round; the round of the median ratio is reported (one
+            // round at 1 in flight, which takes seconds per side).
             var rounds: [Round] = []
-            for _ in 0..<(quick || inFlight == 1 ? 1 : Self.rounds) {
-                let (requests, requestCPU) = try await cpuPerOperation(calls) {
-                    try await TransportRequests.rate(to: child.echoEndpoint, tasks: inFlight, count: calls, size: payload.count)
+            for round in 0..<(quick || inFlight == 1 ? 1 : Self.rounds) {
+                let measureRequests = {
+                    try await cpuPerOperation(calls) {
+                        try await TransportRequests.rate(to: child.echoEndpoint, tasks: inFlight, count: calls, size: payload.count)
+                    }
                 }
-                let (actor, actorCPU) = try await cpuPerOperation(calls) {
-                    try await callRate(probe, payload: payload, inFlight: inFlight, calls: calls)
+                let measureActor = {
+                    try await cpuPerOperation(calls) {
+                        try await callRate(probe, payload: payload, inFlight: inFlight, calls: calls)
+                    }
                 }
-                rounds.append(Round(requests: requests, requestCPU: requestCPU, actor: actor, actorCPU: actorCPU))
+                let requests: (rate: Double, micros: Double), actor: (rate: Double, micros: Double)
+                if round % 2 == 0 {
+                    requests = try await measureRequests()
+                    actor = try await measureActor()
+                } else {
+                    actor = try await measureActor()
+                    requests = try await measureRequests()
+                }
+                rounds.append(Round(requests: requests.rate, requestCPU: requests.micros, actor: actor.rate, actorCPU: actor.micros))
             }
             let byRate = Round.median(rounds) { $0.actor / $0.requests }
             let byCPU = Round.median(rounds) { $0.actorCPU / $0.requestCPU }
@@ -92,8 +105,9 @@ struct ActorCallBenchmark: Benchmark {
         return results
     }
 
-    /// Rounds of transport requests and actor calls at 64 in flight (one with `--quick`).
-    static var rounds: Int { 3 }
+    /// Rounds of transport requests and actor calls at 64 in flight (one with
+    /// `--quick`): five, as one figure of three rounds ranged over a third on this machine.
+    static var rounds: Int { 5 }
 
     /// Transport requests and actor calls measured side by side: rates, and CPU µs per operation.
     private struct Round {
