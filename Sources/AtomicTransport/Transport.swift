@@ -23,6 +23,12 @@ public struct TransportConfiguration: Sendable {
     public var maxPendingHandshakes = 256
     /// When set, every peer must prove it knows this secret before any frame is delivered.
     public var secret: ClusterSecret?
+    /// Descriptors each listener keeps in reserve: out of descriptors, it gives
+    /// one up to accept a waiting connection and close it at once, so that the
+    /// connection's client hears of it instead of waiting. With none left it
+    /// stops accepting for a while (5 ms, doubled up to 1 s while descriptors
+    /// stay out). Default 2.
+    public var listenerSpareDescriptors = 2
     /// The handshake protocol version offered; other values exist only to test refusals.
     var protocolVersion = HandshakeParameters.protocolVersion
 

@@ -14,7 +14,7 @@ enum AtomicCommand {
     static let otherCommands = [
         ("demo", "[--frames N] [--payload BYTES]",
          "two nodes on loopback: handshake with a cluster secret, echo N frames"),
-        ("node", "--seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH] [--exit-with-parent]",
+        ("node", "--seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH] [--listener-spares N] [--exit-with-parent]",
          "a cluster node joining a seed"),
     ]
 

@@ -1,7 +1,7 @@
 import AtomicActors
 import Foundation
 
-/// `atomic node --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH] [--exit-with-parent]`:
+/// `atomic node --seed HOST:PORT [--listen HOST:PORT] [--secret-file PATH] [--listener-spares N] [--exit-with-parent]`:
 /// a bare cluster node that joins the seed and serves its per-node services (the
 /// probe) until killed, or, with `--exit-with-parent`, until its parent process dies
 /// (its standard input, the parent's pipe, reaches end of file).
@@ -30,6 +30,9 @@ enum NodeCommand {
                 listen = endpoint
             case "--secret-file":
                 do { settings.transport.secret = try ClusterSecret(contentsOfFile: value) } catch { return fail("\(error)") }
+            case "--listener-spares":
+                guard let count = Int(value), count >= 0 else { return fail("'\(value)' is not a number of descriptors") }
+                settings.transport.listenerSpareDescriptors = count
             default:
                 return fail("unknown flag '\(flag)'")
             }

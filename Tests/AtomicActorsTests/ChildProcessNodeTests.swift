@@ -78,28 +78,51 @@ import AtomicClusterTesting
         }
     }
 
-    @Test func a_node_out_of_descriptors_closes_the_connections_it_cannot_take_instead_of_spinning_on_them() throws {
-        // A bare node allowed 48 descriptors; 100 connections are more than it can take.
+    /// A bare node allowed `descriptors` descriptors, started with `flags` besides
+    /// `--exit-with-parent`, and where it listens (from its first line).
+    static func bareNode(descriptors: Int, _ flags: [String] = []) throws -> (process: Process, stdin: Pipe, endpoint: Endpoint) {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sh")
-        child.arguments = ["-c", "ulimit -n 48 && exec \"$0\" node --exit-with-parent", try Self.atomicExecutable().path]
+        child.arguments = ["-c", "ulimit -n \(descriptors) && exec \"$0\" node --exit-with-parent \"$@\"", try atomicExecutable().path] + flags
         let stdin = Pipe(), stdout = Pipe()
         child.standardInput = stdin
         child.standardOutput = stdout
         try child.run()
-        defer {
-            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-            child.waitUntilExit()
-        }
         // Its first line: "node HOST:PORT INCARNATION".
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let more = stdout.fileHandleForReading.availableData
-            try #require(!more.isEmpty, "the node ended before it said where it listens")
+            guard !more.isEmpty else { break }
             line.append(more)
         }
         let words = String(decoding: line, as: UTF8.self).split(separator: " ")
-        let endpoint = try #require(words.count >= 2 ? Endpoint(parsing: String(words[1])) : nil)
+        guard words.count >= 2, let endpoint = Endpoint(parsing: String(words[1])) else {
+            kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            throw NodeStartError(said: String(decoding: line, as: UTF8.self))
+        }
+        return (child, stdin, endpoint)
+    }
+
+    /// A bare node that ended before it said where it listens.
+    struct NodeStartError: Error { let said: String }
+
+    /// CPU seconds process `pid` has used (user and system), from /proc.
+    static func cpuSeconds(of pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name, which is in parentheses: state is the first; utime and stime the 12th and 13th.
+        let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+        let ticks = try #require(Double(fields[11])) + (try #require(Double(fields[12])))
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    @Test func a_node_out_of_descriptors_closes_the_connections_it_cannot_take_instead_of_spinning_on_them() throws {
+        // A bare node allowed 48 descriptors; 100 connections are more than it can take.
+        let (child, stdin, endpoint) = try Self.bareNode(descriptors: 48)
+        defer {
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+            child.waitUntilExit()
+        }
         var sockets: [BlockingSocket] = []
         defer { for socket in sockets { socket.close() } }
         for _ in 0..<100 { sockets.append(try BlockingSocket.connect(to: endpoint)) }
@@ -108,15 +131,56 @@ import AtomicClusterTesting
         // would keep the node's event loop spinning on them.)
         let last = try #require(sockets.last)
         last.setReadTimeout(.seconds(3))
-        // Closed by the node: an end of stream, or a reset when the kernel had
-        // queued more than the node read before it closed.
-        let read = Result { () throws(TransportError) -> [UInt8] in try last.readSome(max: 1) }
-        switch read {
-        case .success(let bytes): #expect(bytes.isEmpty, "closed by the node")
-        case .failure(.io(let error)): #expect(error.errno == ECONNRESET, "closed by the node, not \(error)")
-        case .failure(let error): Issue.record("closed by the node, not \(error)")
-        }
+        #expect(Self.closedByTheNode(last))
         #expect(child.isRunning, "the node lives on")
         try? stdin.fileHandleForWriting.close()
+    }
+
+    @Test func a_node_out_of_descriptors_with_no_spare_stops_accepting_for_a_while_instead_of_spinning() throws {
+        // No spare to shed a waiting connection with: the connections beyond what
+        // 48 descriptors hold wait, and the node stops accepting for a while.
+        let (child, stdin, endpoint) = try Self.bareNode(descriptors: 48, ["--listener-spares", "0"])
+        defer {
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+            child.waitUntilExit()
+        }
+        var sockets: [BlockingSocket] = []
+        defer { for socket in sockets { socket.close() } }
+        for _ in 0..<100 { sockets.append(try BlockingSocket.connect(to: endpoint)) }
+        // Over one second a node spinning on the waiting connections burns most of a
+        // core (the handshakes it took wait for their 5 s timeout meanwhile); one
+        // that stops accepting wakes a few times.
+        let before = try Self.cpuSeconds(of: child.processIdentifier)
+        Thread.sleep(forTimeInterval: 1)
+        let used = try Self.cpuSeconds(of: child.processIdentifier) - before
+        #expect(used < 0.25, "\(used) s of CPU in 1 s")
+        // Descriptors come back as the clients leave: the node accepts again, and a
+        // connection that sends no handshake is closed.
+        for socket in sockets { socket.close() }
+        sockets = []
+        let late = try BlockingSocket.connect(to: endpoint)
+        sockets.append(late)
+        try late.write([UInt8](repeating: 0xFF, count: 64))
+        late.setReadTimeout(.seconds(10))
+        #expect(Self.closedByTheNode(late))
+        #expect(child.isRunning, "the node lives on")
+        try? stdin.fileHandleForWriting.close()
+    }
+
+    /// Whether the node closed `socket`: an end of stream, or a reset when the
+    /// kernel had queued more than the node read before it closed. Records an
+    /// issue naming anything else (a read timeout: the node never took it).
+    static func closedByTheNode(_ socket: BlockingSocket) -> Bool {
+        let read = Result { () throws(TransportError) -> [UInt8] in try socket.readSome(max: 1) }
+        switch read {
+        case .success(let bytes):
+            if !bytes.isEmpty { Issue.record("the node sent \(bytes) instead of closing") }
+            return bytes.isEmpty
+        case .failure(.io(let error)) where error.errno == ECONNRESET:
+            return true
+        case .failure(let error):
+            Issue.record("closed by the node, not \(error)")
+            return false
+        }
     }
 }

@@ -28,14 +28,24 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     // thread may open a descriptor between the close and the retaking, and so
     // take the spare's number: the second spare keeps the listener shedding.
     private var spares: [Int32] = []
-    /// Descriptors a listener keeps in reserve.
-    static let spareCount = 2
+    private let spareCount: Int
+    // With no spare to shed a waiting connection, the listener stops watching
+    // its socket for `pause` (loop thread only): doubled while descriptors stay
+    // out, back to the first once a connection is accepted.
+    private var pause = TCPListener.firstPause
+    /// How long a listener with no spare first stops accepting.
+    static let firstPause: Duration = .milliseconds(5)
+    /// The longest it stops accepting at a time.
+    static let longestPause: Duration = .seconds(1)
+    /// Times this listener stopped accepting for want of descriptors.
+    let pauses = Atomic(0)
 
     init(fd: Int32, endpoint: Endpoint, loop: EventLoop, transport: TCPTransport) throws(IOError) {
         self.fd = fd
         self.endpoint = endpoint
         self.loop = loop
         self.transport = transport
+        spareCount = max(0, transport.configuration.listenerSpareDescriptors)
         (connections, accepted) = AsyncStream.makeStream(of: Connection.self)
         (rejections, rejected) = AsyncStream.makeStream(of: TransportError.self, bufferingPolicy: .bufferingNewest(1024))
         refillSpares()
@@ -55,13 +65,19 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
                 client = fd
             } catch {
                 rejected.yield(.io(error))
-                // Out of descriptors: the waiting connection is shed, so the loop does not spin on it.
-                if error.errno == EMFILE || error.errno == ENFILE, shedWaitingConnection() { continue }
-                // Anything else: try again on the next wake-up.
+                guard error.errno == EMFILE || error.errno == ENFILE else {
+                    // Anything else: try again on the next wake-up.
+                    return
+                }
+                // Out of descriptors: the waiting connection is shed, so the loop does not spin on it;
+                // with no spare to shed it, the listener stops accepting for a while.
+                if shedWaitingConnection() { continue }
+                stopAcceptingForAWhile()
                 return
             }
+            pause = Self.firstPause
             // A spare lost to another thread's open is retaken once descriptors are back.
-            if spares.count < Self.spareCount { refillSpares() }
+            if spares.count < spareCount { refillSpares() }
             admit(client)
         }
     }
@@ -80,9 +96,28 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
         return true
     }
 
-    /// Opens spares up to ``spareCount``, as many as the process has descriptors for.
+    /// Stops watching the socket, so that level-triggered epoll does not report
+    /// the connection it cannot take again and again, and watches it again
+    /// after ``pause``, which doubles for the next time.
+    private func stopAcceptingForAWhile() {
+        loop.modify(fd: fd, id: registration, interest: [])
+        pauses.add(1, ordering: .relaxed)
+        let delay = pause
+        pause = min(pause * 2, Self.longestPause)
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard let self else { return }
+            loop.execute { [self] in
+                // The descriptor is closed on this thread after `closed` is set.
+                guard !closed.load(ordering: .relaxed) else { return }
+                loop.modify(fd: fd, id: registration, interest: .read)
+            }
+        }
+    }
+
+    /// Opens spares up to the configured count, as many as the process has descriptors for.
     private func refillSpares() {
-        while spares.count < Self.spareCount {
+        while spares.count < spareCount {
             let spare = Posix.openSpareDescriptor()
             guard spare >= 0 else { return }
             spares.append(spare)
