@@ -27,7 +27,7 @@ public struct TransportConfiguration: Sendable {
     /// one up to accept a waiting connection and close it at once, so that the
     /// connection's client hears of it instead of waiting. With none left it
     /// stops accepting for a while (5 ms, doubled up to 1 s while descriptors
-    /// stay out). Default 2.
+    /// stay out; `AcceptBackoff`). Default 2.
     public var listenerSpareDescriptors = 2
     /// The handshake protocol version offered; other values exist only to test refusals.
     var protocolVersion = HandshakeParameters.protocolVersion

@@ -116,71 +116,69 @@ import AtomicClusterTesting
         return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    @Test func a_node_out_of_descriptors_closes_the_connections_it_cannot_take_instead_of_spinning_on_them() throws {
-        // A bare node allowed 48 descriptors; 100 connections are more than it can take.
-        let (child, stdin, endpoint) = try Self.bareNode(descriptors: 48)
+    /// Runs `body` with a bare node allowed 48 descriptors, started with `flags`,
+    /// and 100 connections to it, more than it can take; closes them and stops
+    /// the node after.
+    static func withFloodedNode(_ flags: [String] = [],
+                                _ body: (_ node: Process, _ endpoint: Endpoint, _ sockets: inout [BlockingSocket]) throws -> Void) throws {
+        let (child, stdin, endpoint) = try bareNode(descriptors: 48, flags)
+        var sockets: [BlockingSocket] = []
         defer {
+            for socket in sockets { socket.close() }
+            try? stdin.fileHandleForWriting.close()
             if child.isRunning { kill(child.processIdentifier, SIGKILL) }
             child.waitUntilExit()
         }
-        var sockets: [BlockingSocket] = []
-        defer { for socket in sockets { socket.close() } }
         for _ in 0..<100 { sockets.append(try BlockingSocket.connect(to: endpoint)) }
-        // The last connections found no descriptor on the node: closed at once, long
-        // before the 5 s handshake timeout ends the ones it took. (Left waiting, they
-        // would keep the node's event loop spinning on them.)
-        let last = try #require(sockets.last)
-        last.setReadTimeout(.seconds(3))
-        #expect(Self.closedByTheNode(last))
-        #expect(child.isRunning, "the node lives on")
-        try? stdin.fileHandleForWriting.close()
+        try body(child, endpoint, &sockets)
+    }
+
+    @Test func a_node_out_of_descriptors_closes_the_connections_it_cannot_take_instead_of_spinning_on_them() throws {
+        try Self.withFloodedNode { child, _, sockets in
+            // The last connections found no descriptor on the node: closed at once, long
+            // before the 5 s handshake timeout ends the ones it took. (Left waiting, they
+            // would keep the node's event loop spinning on them.)
+            let last = try #require(sockets.last)
+            last.setReadTimeout(.seconds(3))
+            Self.expectClosedByTheNode(last)
+            #expect(child.isRunning, "the node lives on")
+        }
     }
 
     @Test func a_node_out_of_descriptors_with_no_spare_stops_accepting_for_a_while_instead_of_spinning() throws {
         // No spare to shed a waiting connection with: the connections beyond what
-        // 48 descriptors hold wait, and the node stops accepting for a while.
-        let (child, stdin, endpoint) = try Self.bareNode(descriptors: 48, ["--listener-spares", "0"])
-        defer {
-            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
-            child.waitUntilExit()
+        // its descriptors hold wait, and the node stops accepting for a while.
+        try Self.withFloodedNode(["--listener-spares", "0"]) { child, endpoint, sockets in
+            // Over one second a node spinning on the waiting connections burns most of a
+            // core (the handshakes it took wait for their 5 s timeout meanwhile); one
+            // that stops accepting wakes a few times. (On a machine so busy that a
+            // spinning node got under a quarter of a core, this would pass regardless.)
+            let before = try Self.cpuSeconds(of: child.processIdentifier)
+            Thread.sleep(forTimeInterval: 1)
+            let used = try Self.cpuSeconds(of: child.processIdentifier) - before
+            #expect(used < 0.25, "\(used) s of CPU in 1 s")
+            // Descriptors come back as the clients leave: the node accepts again, and a
+            // connection that sends no handshake is closed.
+            for socket in sockets { socket.close() }
+            sockets = []
+            let late = try BlockingSocket.connect(to: endpoint)
+            sockets.append(late)
+            try late.write([UInt8](repeating: 0xFF, count: 64))
+            late.setReadTimeout(.seconds(10))
+            Self.expectClosedByTheNode(late)
+            #expect(child.isRunning, "the node lives on")
         }
-        var sockets: [BlockingSocket] = []
-        defer { for socket in sockets { socket.close() } }
-        for _ in 0..<100 { sockets.append(try BlockingSocket.connect(to: endpoint)) }
-        // Over one second a node spinning on the waiting connections burns most of a
-        // core (the handshakes it took wait for their 5 s timeout meanwhile); one
-        // that stops accepting wakes a few times.
-        let before = try Self.cpuSeconds(of: child.processIdentifier)
-        Thread.sleep(forTimeInterval: 1)
-        let used = try Self.cpuSeconds(of: child.processIdentifier) - before
-        #expect(used < 0.25, "\(used) s of CPU in 1 s")
-        // Descriptors come back as the clients leave: the node accepts again, and a
-        // connection that sends no handshake is closed.
-        for socket in sockets { socket.close() }
-        sockets = []
-        let late = try BlockingSocket.connect(to: endpoint)
-        sockets.append(late)
-        try late.write([UInt8](repeating: 0xFF, count: 64))
-        late.setReadTimeout(.seconds(10))
-        #expect(Self.closedByTheNode(late))
-        #expect(child.isRunning, "the node lives on")
-        try? stdin.fileHandleForWriting.close()
     }
 
-    /// Whether the node closed `socket`: an end of stream, or a reset when the
-    /// kernel had queued more than the node read before it closed. Records an
-    /// issue naming anything else (a read timeout: the node never took it).
-    static func closedByTheNode(_ socket: BlockingSocket) -> Bool {
+    /// Expects that the node closed `socket`: an end of stream, or a reset when
+    /// the kernel had queued more than the node read before it closed (not a
+    /// read timeout: the node never took the connection).
+    static func expectClosedByTheNode(_ socket: BlockingSocket) {
         let read = Result { () throws(TransportError) -> [UInt8] in try socket.readSome(max: 1) }
         switch read {
-        case .success(let bytes):
-            if !bytes.isEmpty { Issue.record("the node sent \(bytes) instead of closing") }
-            return bytes.isEmpty
-        case .failure(.io(let error)) where error.errno == ECONNRESET:
-            return true
-        case .failure(let error):
-            Issue.record("closed by the node, not \(error)")
-            return false
+        case .success(let bytes): #expect(bytes.isEmpty, "the node sent \(bytes) instead of closing")
+        case .failure(.io(let error)): #expect(error.errno == ECONNRESET, "closed by the node, not \(error)")
+        case .failure(let error): Issue.record("closed by the node, not \(error)")
         }
     }
 }

@@ -2,6 +2,12 @@
 
 extension ClusterSystem {
     /// Sends a call to a remote actor and decodes its result.
+    ///
+    /// Runs on the caller's executor (`nonisolated(nonsending)`), so that it
+    /// makes no executor switch of its own. The compiler's distributed thunks
+    /// call it from the generic executor today; a compiler whose thunks inherit
+    /// the caller's isolation would run the encoding of the arguments and the
+    /// decoding of the result on the calling actor (they take microseconds).
     nonisolated(nonsending) public func remoteCall<Act, Err, Res>(
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder,
         throwing: Err.Type, returning: Res.Type
@@ -26,7 +32,8 @@ extension ClusterSystem {
         }
     }
 
-    /// Sends a call to a remote actor whose function returns nothing.
+    /// Sends a call to a remote actor whose function returns nothing; runs on
+    /// the caller's executor, as ``remoteCall(on:target:invocation:throwing:returning:)`` does.
     nonisolated(nonsending) public func remoteCallVoid<Act, Err>(
         on actor: Act, target: RemoteCallTarget, invocation: inout InvocationEncoder, throwing: Err.Type
     ) async throws where Act: DistributedActor, Act.ID == ActorID, Err: Error {

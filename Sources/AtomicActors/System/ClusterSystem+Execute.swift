@@ -34,6 +34,8 @@ extension ClusterSystem {
         }
     }
 
+    /// Runs `target` and replies with its value through `handler`.
+    // Inlined into `execute`: one frame and one executor switch fewer per call.
     @inline(__always)
     private static func run<Value: WireCodable>(_ target: DistributedTargetCache.Target, returning: Value.Type,
                                                 on actor: any DistributedActor, decoder: inout WireInvocationDecoder,
@@ -45,6 +47,9 @@ extension ClusterSystem {
         try await handler.reply(value: result.move())
     }
 
+    /// Calls the target's accessor, which decodes the arguments from `decoder`
+    /// and leaves the result in `result`.
+    // Inlined, as the other `run` is.
     @inline(__always)
     private static func run(_ target: DistributedTargetCache.Target, on actor: any DistributedActor,
                             decoder: inout WireInvocationDecoder, into result: UnsafeRawPointer) async throws {

@@ -32,6 +32,8 @@ final class BlockServer: Sendable {
     /// Connections accepted so far from `node`. Counted by peer, not in all: a
     /// node dialling an endpoint it knew from before (a departed node's port,
     /// which this listener may since have been given) also reaches this listener.
+    /// One entry for each peer incarnation that ever connected, for the
+    /// server's life: a few per worker the cluster has had.
     func connectionsAccepted(from node: NodeIdentity) -> Int {
         accepted.withLock { $0[node, default: 0] }
     }

@@ -6,6 +6,8 @@ import Synchronization
 ///
 /// At most `maxPendingHandshakes` handshakes run at once; connections beyond that
 /// are closed at once and reported in ``rejections`` as ``HandshakeError/overloaded``.
+/// Out of descriptors, it sheds a waiting connection with a descriptor it keeps
+/// in reserve; with none left, it stops accepting for a while (``AcceptBackoff``).
 final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     let endpoint: Endpoint
     let connections: AsyncStream<Connection>
@@ -30,15 +32,8 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
     private var spares: [Int32] = []
     private let spareCount: Int
     // With no spare to shed a waiting connection, the listener stops watching
-    // its socket for `pause` (loop thread only): doubled while descriptors stay
-    // out, back to the first once a connection is accepted.
-    private var pause = TCPListener.firstPause
-    /// How long a listener with no spare first stops accepting.
-    static let firstPause: Duration = .milliseconds(5)
-    /// The longest it stops accepting at a time.
-    static let longestPause: Duration = .seconds(1)
-    /// Times this listener stopped accepting for want of descriptors.
-    let pauses = Atomic(0)
+    // its socket for a while (loop thread only).
+    private var backoff = AcceptBackoff()
 
     init(fd: Int32, endpoint: Endpoint, loop: EventLoop, transport: TCPTransport) throws(IOError) {
         self.fd = fd
@@ -71,39 +66,53 @@ final class TCPListener: Listener, EventHandler, @unchecked Sendable {
                 }
                 // Out of descriptors: the waiting connection is shed, so the loop does not spin on it;
                 // with no spare to shed it, the listener stops accepting for a while.
-                if shedWaitingConnection() { continue }
-                stopAcceptingForAWhile()
-                return
+                switch shedWaitingConnection() {
+                case .shed: continue
+                case .nothingTaken: return
+                case .noSpare:
+                    stopAcceptingForAWhile()
+                    return
+                }
             }
-            pause = Self.firstPause
+            backoff.reset()
             // A spare lost to another thread's open is retaken once descriptors are back.
             if spares.count < spareCount { refillSpares() }
             admit(client)
         }
     }
 
+    /// What shedding a waiting connection came to.
+    private enum Shedding {
+        /// The connection waiting first was accepted and closed.
+        case shed
+        /// A spare was given up but no connection taken (none waited any more,
+        /// or the accept failed otherwise): try again on the next wake-up.
+        case nothingTaken
+        /// No spare was left to give up.
+        case noSpare
+    }
+
     /// Accepts the connection waiting first and closes it at once, with a
-    /// spare descriptor's number; false when there was no spare or no connection.
-    private func shedWaitingConnection() -> Bool {
+    /// spare descriptor's number.
+    private func shedWaitingConnection() -> Shedding {
         // Spares lost to other threads' opens are tried again first (seldom
         // with success here: descriptors have run out).
         refillSpares()
-        guard let spare = spares.popLast() else { return false }
+        guard let spare = spares.popLast() else { return .noSpare }
         Posix.close(spare)
         defer { refillSpares() }
-        guard case let .done(client)? = try? Posix.accept(fd) else { return false }
+        guard case let .done(client)? = try? Posix.accept(fd) else { return .nothingTaken }
         Posix.close(client)
-        return true
+        return .shed
     }
 
     /// Stops watching the socket, so that level-triggered epoll does not report
     /// the connection it cannot take again and again, and watches it again
-    /// after ``pause``, which doubles for the next time.
+    /// after the backoff's next pause. The pause is slept on the shared pool, not
+    /// on the loop: it is rare, and the loop has no timers.
     private func stopAcceptingForAWhile() {
         loop.modify(fd: fd, id: registration, interest: [])
-        pauses.add(1, ordering: .relaxed)
-        let delay = pause
-        pause = min(pause * 2, Self.longestPause)
+        let delay = backoff.next()
         Task { [weak self] in
             try? await Task.sleep(for: delay)
             guard let self else { return }

@@ -85,6 +85,7 @@ import Testing
             for runtime in runtimes {
                 let others = workers.subtracting([runtime.system.identity])
                 #expect(others.map { runtime.blockServer.connectionsAccepted(from: $0) } == [1, 1], "\(runtime.system.identity)")
+                #expect([runtime.system.identity, runtime.driverNode].map { runtime.blockServer.connectionsAccepted(from: $0) } == [0, 0])
             }
             // Reducers fetch over the connections opened above, and open no others.
             let sums = try await sc.parallelize((0..<3_000).map { ($0 % 7, 1) }, numPartitions: 6)
@@ -93,6 +94,7 @@ import Testing
             for runtime in runtimes {
                 let others = workers.subtracting([runtime.system.identity])
                 #expect(others.map { runtime.blockServer.connectionsAccepted(from: $0) } == [1, 1], "\(runtime.system.identity)")
+                #expect([runtime.system.identity, runtime.driverNode].map { runtime.blockServer.connectionsAccepted(from: $0) } == [0, 0])
             }
         }
     }
