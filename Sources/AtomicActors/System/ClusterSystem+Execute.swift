@@ -35,7 +35,7 @@ extension ClusterSystem {
     }
 
     /// Runs `target` and replies with its value through `handler`.
-    // Inlined into `execute`: one frame and one executor switch fewer per call.
+    // Inlined into `execute`: one executor switch fewer per call (by a uprobe count).
     @inline(__always)
     private static func run<Value: WireCodable>(_ target: DistributedTargetCache.Target, returning: Value.Type,
                                                 on actor: any DistributedActor, decoder: inout WireInvocationDecoder,

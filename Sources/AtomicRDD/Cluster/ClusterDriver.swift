@@ -39,9 +39,10 @@ final class ClusterDriver: Sendable {
         case .local:
             preconditionFailure("Internal inconsistency: a local Context has no cluster")
         case let .localCluster(workers, _, memory):
-            if let reserve = config.workerWarmReserve, reserve < 0 || reserve > max(1, memory) {
+            // A worker's memory is at least 1 byte (`WorkerProcess`).
+            if let reserve = config.workerWarmReserve, !(0...max(1, memory)).contains(reserve) {
                 throw EngineError.invalidArgument(operation: "Config.workerWarmReserve",
-                                                  reason: "\(reserve) bytes is not between 0 and the worker's memory, \(max(1, memory)) bytes")
+                                                  reason: "\(reserve) bytes is not within 0...\(max(1, memory)), the worker's memory")
             }
             listen = Endpoint(host: "127.0.0.1", port: 0)
             expected = workers
